@@ -1,0 +1,69 @@
+# The README's commands. Everything installs itself; nothing here needs a manual step.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
+
+.PHONY: install es-start es-stop demo test lint format openapi bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+es-start: install
+	$(BIN)/conflictwire es start
+
+es-stop: install
+	$(BIN)/conflictwire es stop
+
+# Local Elasticsearch + the sample corpus indexed + the API on http://127.0.0.1:$(PORT) (Ctrl-C stops the API).
+demo: install
+	$(BIN)/conflictwire es start
+	$(BIN)/conflictwire index data/sample
+	@echo ""
+	@echo "API on http://127.0.0.1:$(PORT)  (interactive reference: http://127.0.0.1:$(PORT)/docs)"
+	@echo "Try:"
+	@echo "  curl -s 'http://127.0.0.1:$(PORT)/v1/events?event_type=ASSAULT&place=Idlib&from=2020-02-20&to=2020-02-28&min_fatalities=1&sort=-date'"
+	@echo "  curl -s 'http://127.0.0.1:$(PORT)/v1/articles?q=%22air+strike%22&actor=regime+forces&facets=place,actor'"
+	@echo "  curl -s 'http://127.0.0.1:$(PORT)/v1/stats/timeline?interval=month&metric=fatalities&country=SY'"
+	@echo ""
+	$(BIN)/conflictwire serve --bind 127.0.0.1:$(PORT)
+
+# The whole suite against a real node: starts one if none runs, and stops it afterwards if it started it.
+test: install
+	@started=0; \
+	if ! $(BIN)/conflictwire es status >/dev/null 2>&1; then \
+	  $(BIN)/conflictwire es start || exit 1; started=1; \
+	fi; \
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$started = 1 ]; then $(BIN)/conflictwire es stop; fi; \
+	exit $$rc
+
+lint: install
+	$(BIN)/ruff check api indexer tests
+	$(BIN)/ruff format --check api indexer tests
+
+format: install
+	$(BIN)/ruff format api indexer tests
+	$(BIN)/ruff check --fix api indexer tests
+
+openapi: install
+	$(BIN)/conflictwire openapi --output openapi.yaml
+
+bench: install
+	@started=0; \
+	if ! $(BIN)/conflictwire es status >/dev/null 2>&1; then \
+	  $(BIN)/conflictwire es start || exit 1; started=1; \
+	fi; \
+	$(BIN)/conflictwire bench all; rc=$$?; \
+	if [ $$started = 1 ]; then $(BIN)/conflictwire es stop; fi; \
+	exit $$rc
+
+clean:
+	-$(BIN)/conflictwire es stop
+	rm -rf .data search-engine/target
