@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -90,7 +91,9 @@ def resolve_classpath(log_dir: Path) -> str:
     if _sources_newer_than(classpath_file) or not classes.exists():
         mvn = shutil.which("mvn")
         if not mvn:
-            raise LocalEsError("Maven (mvn) is not on PATH; it is needed to fetch the Elasticsearch artifacts")
+            raise LocalEsError(
+                "Maven (mvn) is not on PATH; it is needed to fetch the Elasticsearch artifacts"
+            )
         log_dir.mkdir(parents=True, exist_ok=True)
         log = log_dir / "maven.log"
         with log.open("w") as out:
@@ -110,7 +113,9 @@ def resolve_classpath(log_dir: Path) -> str:
 
 def _health(url: str, nodes: int) -> dict | None:
     try:
-        return http_json(f"{url}/_cluster/health?wait_for_status=yellow&wait_for_nodes=>={nodes}&timeout=2s", 6)
+        return http_json(
+            f"{url}/_cluster/health?wait_for_status=yellow&wait_for_nodes=>={nodes}&timeout=2s", 6
+        )
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
@@ -122,7 +127,9 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def start(nodes: int = 1, port: int = 9200, heap: str = "1g", data: str | None = None, timeout: float = 180.0) -> NodeState:
+def start(
+    nodes: int = 1, port: int = 9200, heap: str = "1g", data: str | None = None, timeout: float = 180.0
+) -> NodeState:
     """Start the node(s) in the background and wait until the cluster is at least yellow."""
     home = data_dir(data)
     state = read_state(home)
@@ -157,22 +164,29 @@ def start(nodes: int = 1, port: int = 9200, heap: str = "1g", data: str | None =
         str(port),
         str(nodes),
     ]
-    with console.open("ab") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    state = NodeState(proc.pid, port, nodes, str(home))
+    # A shell starts the JVM in the background and exits, so the node outlives this command and is
+    # nobody's child here (no zombie, no dangling Popen).
+    launch = f"{shlex.join(cmd)} >> {shlex.quote(str(console))} 2>&1 < /dev/null & echo $!"
+    spawned = subprocess.run(
+        ["sh", "-c", launch], capture_output=True, text=True, check=True, start_new_session=True
+    )
+    pid = int(spawned.stdout.strip())
+    state = NodeState(pid, port, nodes, str(home))
     _state_file(home).write_text(json.dumps(state.__dict__))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if not _alive(pid):
             _state_file(home).unlink(missing_ok=True)
-            raise LocalEsError(f"the node exited with status {proc.returncode}; last log lines:\n{_tail(console)}")
+            raise LocalEsError(f"the node exited during start-up; last log lines:\n{_tail(console)}")
         health = _health(state.url, nodes)
         if health and health.get("status") in ("yellow", "green") and not health.get("timed_out"):
             return state
         time.sleep(1)
-    _terminate(proc.pid, 20)
+    _terminate(pid, 20)
     _state_file(home).unlink(missing_ok=True)
-    raise LocalEsError(f"the node did not reach yellow within {timeout:.0f}s; last log lines:\n{_tail(console)}")
+    raise LocalEsError(
+        f"the node did not reach yellow within {timeout:.0f}s; last log lines:\n{_tail(console)}"
+    )
 
 
 def _terminate(pid: int, grace: float) -> None:
@@ -215,21 +229,31 @@ def status(data: str | None = None) -> dict:
         nodes = http_json(state.url + "/_cat/nodes?format=json&h=name,ip,port,heap.max")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise LocalEsError(f"the node (pid {state.pid}) does not answer on {state.url}: {exc}") from exc
-    return {"url": state.url, "pid": state.pid, "version": info["version"]["number"], "health": health, "nodes": nodes}
+    return {
+        "url": state.url,
+        "pid": state.pid,
+        "version": info["version"]["number"],
+        "health": health,
+        "nodes": nodes,
+    }
 
 
 def main(args) -> int:
     try:
         if args.es_command == "start":
             state = start(args.nodes, args.port, args.heap, args.data, args.timeout)
-            print(f"elasticsearch running at {state.url} (pid {state.pid}, {state.nodes} node(s), data {state.data})")
+            print(
+                f"elasticsearch running at {state.url} (pid {state.pid}, {state.nodes} node(s), data {state.data})"
+            )
         elif args.es_command == "stop":
             print("elasticsearch stopped" if stop(args.data) else "no local elasticsearch was running")
         elif args.es_command == "status":
             info = status(args.data)
             health = info["health"]
             print(f"elasticsearch {info['version']} at {info['url']} (pid {info['pid']})")
-            print(f"cluster {health['cluster_name']}: {health['status']}, {health['number_of_nodes']} node(s)")
+            print(
+                f"cluster {health['cluster_name']}: {health['status']}, {health['number_of_nodes']} node(s)"
+            )
             for node in info["nodes"]:
                 print(f"  {node['name']}  {node['ip']}  heap {node['heap.max']}")
         elif args.es_command == "resolve":

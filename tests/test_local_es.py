@@ -45,3 +45,22 @@ def test_start_on_a_running_node_is_a_no_op(es, capsys):
     assert cli.main(["es", "start", "--port", str(state.port)]) == 0
     assert local_es.read_state(local_es.data_dir(None)).pid == state.pid
     assert "running" in capsys.readouterr().out
+
+
+def test_start_status_stop_lifecycle_on_its_own_port(tmp_path, capsys):
+    """A second node started by the command answers, reports itself, and is gone after stop."""
+    from indexer import local_es
+
+    data = str(tmp_path / "es")
+    port = 9287
+    assert cli.main(["es", "start", "--port", str(port), "--heap", "256m", "--data", data]) == 0
+    try:
+        state = local_es.read_state(local_es.data_dir(data))
+        assert state is not None and state.port == port
+        assert cli.main(["es", "status", "--data", data]) == 0
+        out = capsys.readouterr().out
+        assert f"127.0.0.1:{port}" in out and "8." in out
+    finally:
+        assert cli.main(["es", "stop", "--data", data]) == 0
+    assert local_es.read_state(local_es.data_dir(data)) is None
+    assert cli.main(["es", "status", "--data", data]) == 1
