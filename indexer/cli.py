@@ -18,7 +18,9 @@ def _add_es(sub: argparse._SubParsersAction) -> None:
     start.add_argument("--port", type=int, default=9200, help="HTTP port of the first node (default 9200)")
     start.add_argument("--heap", default="1g", help="JVM heap, e.g. 512m, 1g (default 1g)")
     start.add_argument("--data", default=None, help="data and log folder (default .data/es)")
-    start.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for yellow (default 180)")
+    start.add_argument(
+        "--timeout", type=float, default=180.0, help="seconds to wait for yellow (default 180)"
+    )
     stop = es_sub.add_parser("stop", help="stop the local node cleanly")
     stop.add_argument("--data", default=None, help="data folder the node was started with")
     status = es_sub.add_parser("status", help="print version, nodes and health")
