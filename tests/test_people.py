@@ -1,0 +1,121 @@
+"""Person extraction: titles, appositions, well-known leaders, surname coreference and false positives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.actors import find_actors
+from indexer.people import find_people
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev" / "seed.input.jsonl"
+
+
+def people(text: str, **kwargs) -> dict[str, dict]:
+    return {person["name"]: person for person in find_people(text, **kwargs)}
+
+
+def test_title_before_the_name_gives_role_and_affiliation():
+    found = people("Turkey's Deputy Foreign Minister Sedat Önal met his counterpart on Monday.")
+    assert found["Sedat Önal"]["role"] == "Deputy Foreign Minister"
+    assert found["Sedat Önal"]["affiliation"] == "TR"
+    found = people("Nigerian Army spokesman Onyema Nwachukwu denied the report.")
+    assert found["Onyema Nwachukwu"]["role"] == "spokesman"
+    assert found["Onyema Nwachukwu"]["affiliation"] == "NG"
+
+
+def test_title_with_a_portfolio_keeps_the_portfolio_in_the_role():
+    text = "The Russian delegation was headed by Presidential envoy for Syria Sergey Vershinin."
+    found = people(text)
+    assert found["Sergey Vershinin"]["role"] == "Presidential envoy for Syria"
+    assert found["Sergey Vershinin"]["affiliation"] == "RU"
+
+
+def test_coordinated_titles_share_the_affiliation():
+    text = "The Russian delegation was headed by envoy Sergey Vershinin and special envoy for Syria Alexander Lavrentiev."
+    found = people(text)
+    assert found["Alexander Lavrentiev"]["role"] == "special envoy for Syria"
+    assert found["Alexander Lavrentiev"]["affiliation"] == "RU"
+
+
+def test_role_in_apposition_takes_affiliation_from_the_actor_named():
+    text = '"The city has been liberated," Naji Mustafa, a spokesman for the National Liberation Front, said.'
+    found = people(text, actors=find_actors(text))
+    assert found["Naji Mustafa"]["role"] == "spokesman"
+    assert found["Naji Mustafa"]["affiliation"] == "SY"
+
+
+def test_well_known_leaders_resolve_from_surname_alone():
+    found = people("Erdogan said Putin had agreed, and Zelensky disagreed.")
+    assert found["Recep Tayyip Erdoğan"]["affiliation"] == "TR"
+    assert found["Vladimir Putin"]["affiliation"] == "RU"
+    assert found["Volodymyr Zelensky"]["role"] == "President"
+    assert [m["text"] for m in found["Recep Tayyip Erdoğan"]["mentions"]] == ["Erdogan"]
+
+
+def test_surname_mentions_attach_to_the_full_name_found_earlier():
+    text = "Interior Minister Suleyman Soylu visited the site. Soylu said the attackers were caught."
+    found = people(text)
+    assert list(found) == ["Suleyman Soylu"]
+    assert [m["text"] for m in found["Suleyman Soylu"]["mentions"]] == ["Suleyman Soylu", "Soylu"]
+
+
+def test_title_only_mention_folds_into_the_full_name():
+    text = "General Stephen Townsend arrived. Later, General Townsend spoke to troops."
+    found = people(text)
+    assert list(found) == ["Stephen Townsend"]
+    assert len(found["Stephen Townsend"]["mentions"]) == 2
+
+
+def test_text_role_wins_over_the_curated_one_and_offsets_are_exact():
+    text = "Turkish President Recep Tayyip Erdoğan spoke. Erdoğan has said Turkey would act."
+    result = find_people(text)
+    assert len(result) == 1
+    erdogan = result[0]
+    assert erdogan["role"] == "President" and erdogan["affiliation"] == "TR"
+    assert [text[m["start"] : m["end"]] for m in erdogan["mentions"]] == ["Recep Tayyip Erdoğan", "Erdoğan"]
+    assert "Recep Tayyip Erdogan" in erdogan["aliases"]
+
+
+def test_places_organisations_months_and_sentence_openings_are_not_people():
+    text = (
+        "Smoke Rises over Idlib. In February, Human Rights Watch said the United Nations Security Council met. "
+        "Damascus Province officials said Saraqeb was calm. Talks continue in Ankara."
+    )
+    assert find_people(text) == []
+
+
+def test_a_two_word_name_needs_a_cue():
+    assert find_people("Rising Tensions dominated the week.") == []
+    found = people("Rising tensions were noted, said Jane Doe.")
+    assert "Jane Doe" in found and found["Jane Doe"]["role"] is None
+
+
+def test_surname_shared_with_a_local_name_does_not_pull_in_a_leader():
+    text = "Militant commander Burhan Wani was killed. Burhan was 22."
+    found = people(text)
+    assert list(found) == ["Burhan Wani"]
+
+
+def test_empty_text():
+    assert find_people("") == []
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared evaluation data not present")
+def test_seed_article_people():
+    record = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    text = record["text"]
+    result = find_people(text, actors=find_actors(text))
+    found = {p["name"]: p for p in result}
+    assert found["Sedat Önal"]["role"] == "Deputy Foreign Minister"
+    assert found["Sergey Vershinin"]["affiliation"] == "RU"
+    assert found["Alexander Lavrentiev"]["role"] == "special envoy for Syria"
+    assert found["Naji Mustafa"]["role"] == "spokesman"
+    assert found["Bashar al-Assad"]["affiliation"] == "SY"
+    assert len(found["Recep Tayyip Erdoğan"]["mentions"]) >= 3
+    for person in result:
+        for mention in person["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert len(result) <= 8
