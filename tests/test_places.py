@@ -1,0 +1,191 @@
+"""Place finding and geocoding against the offline gazetteer (golden sentences written for these tests)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from indexer.places import bare_unit_name, find_places, fold, hierarchy_ids, light, lookup_place, loose
+
+SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+
+# Approximate real-world coordinates (lat, lon), for "within 25 km" checks.
+SARAQIB = (35.864, 36.806)
+BINNISH = (35.957, 36.714)
+IDLIB = (35.931, 36.634)
+ANKARA = (39.920, 32.854)
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def by_mention(places: list[dict], text: str) -> dict:
+    """The place one of whose mentions is exactly `text`."""
+    found = [p for p in places if any(m["text"] == text for m in p["mentions"])]
+    assert found, f"no place mentioned as {text!r} in {[p['name'] for p in places]}"
+    assert len(found) == 1
+    return found[0]
+
+
+def test_transliteration_variants_fold_to_one_key():
+    assert fold("Ma’rib") == fold("Marib") == "marib"
+    assert fold("Deir ez-Zor") == "deir ez zor"
+    assert light(fold("Ar-Raqqa")) == light(fold("Ar Raqqah"))
+    assert loose(fold("Saraqeb")) == loose(fold("Saraqib"))
+    assert loose(fold("Idleb")) == loose(fold("Idlib"))
+    assert loose(fold("Northern Darfur")) == loose(fold("North Darfur"))
+    assert bare_unit_name("Kaduna State") == "Kaduna"
+    assert bare_unit_name("Baalbek-Hermel Governorate") == "Baalbek-Hermel"
+
+
+def test_saraqeb_and_saraqib_are_the_same_town():
+    text = (
+        "Rebels said they had retaken Saraqeb on Thursday. Government troops had entered Saraqib a month ago."
+    )
+    places = find_places(text)
+    one, other = by_mention(places, "Saraqeb"), by_mention(places, "Saraqib")
+    assert one["id"] == other["id"]
+    assert one["country"] == "SY" and one["admin1"] in ("Idlib", "Idleb")
+    assert km((one["lat"], one["lon"]), SARAQIB) < 25
+    assert one["canonical_name"] == "Saraqib"
+    assert one["name"] == "Saraqeb", "a place is named as the article first spells it"
+
+
+def test_direction_qualifier_names_the_place_itself():
+    places = find_places("Air strikes continued across southern Idlib overnight, monitors in Syria said.")
+    idlib = by_mention(places, "Idlib")
+    assert idlib["kind"] == "admin1" and idlib["country"] == "SY"
+    assert all("southern" not in p["name"].lower() for p in places)
+    syria = by_mention(places, "Syria")
+    assert syria["kind"] == "country"
+
+
+def test_unit_word_chooses_the_province_and_a_bare_name_the_city():
+    text = "Shelling hit Idlib on Monday. Thousands have fled Idlib province since December."
+    places = find_places(text)
+    city = by_mention(places, "Idlib")
+    province = by_mention(places, "Idlib province")
+    assert city["kind"] == "city" and province["kind"] == "admin1"
+    assert city["id"] != province["id"]
+    assert city["admin1_id"] == province["id"]
+    assert km((city["lat"], city["lon"]), IDLIB) < 25
+
+
+def test_province_of_x_is_the_province():
+    places = find_places("Fighting spread to the adjoining province of Hama, the group said.")
+    assert by_mention(places, "Hama")["kind"] == "admin1"
+
+
+def test_demonyms_are_not_places():
+    places = find_places("Turkish troops and Syrian forces exchanged fire, Turkish officials said.")
+    assert places == []
+
+
+def test_demonyms_still_point_at_their_country():
+    places = find_places("Syrian troops shelled Hama on Tuesday.")
+    hama = by_mention(places, "Hama")
+    assert hama["country"] == "SY"
+
+
+def test_co_mentioned_country_disambiguates():
+    lebanon = find_places("Protesters gathered in Tripoli, the second city of Lebanon.")
+    libya = find_places("Militias clashed in Tripoli as the war in Libya dragged on.")
+    assert by_mention(lebanon, "Tripoli")["country"] == "LB"
+    assert by_mention(libya, "Tripoli")["country"] == "LY"
+
+
+def test_apposition_places_a_town_inside_its_unit():
+    places = find_places("On 3 May, gunmen attacked a bus in Pesqueria, Nuevo Leon, killing two.")
+    town = by_mention(places, "Pesqueria")
+    assert town["country"] == "MX"
+    assert town["admin1"] == "Nuevo Leon", "the unit is labelled as the article spells it"
+
+
+def test_person_names_and_titles_are_not_places():
+    text = (
+        "President Recep Tayyip Erdogan said on Tuesday that Turkey would respond. "
+        "Naji Mustafa, a spokesman for the group, confirmed the attack."
+    )
+    names = {p["name"] for p in find_places(text)}
+    assert names == {"Turkey"}
+
+
+def test_sentence_initial_words_that_are_also_villages_are_not_places():
+    text = "Taking back the highway was the main goal. Smoke rose over Damascus."
+    places = find_places(text)
+    assert [p["name"] for p in places] == ["Damascus"]
+
+
+def test_skip_spans_are_ignored_and_offsets_point_into_the_text():
+    text = "Clashes in Aleppo\n\nRelated: Strikes on Homs\n\nClashes erupted in Aleppo on Monday."
+    skip = [(text.index("Related"), text.index("Homs") + 4)]
+    places = find_places(text, skip_spans=skip)
+    assert [p["name"] for p in places] == ["Aleppo"]
+    for mention in places[0]["mentions"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"] == "Aleppo"
+
+
+def test_regions_and_seas():
+    places = find_places("The ship sank in the Mediterranean, south of the Aegean Sea.")
+    kinds = {p["name"]: p["kind"] for p in places}
+    assert kinds.get("Mediterranean Sea") == "water"
+    assert kinds.get("Aegean Sea") == "water"
+
+
+def test_lookup_place_and_hierarchy():
+    syria = lookup_place("Syria")
+    assert syria["kind"] == "country" and syria["country"] == "SY"
+    assert lookup_place("SYR")["id"] == syria["id"]
+    province = lookup_place("Idlib province")
+    assert province["kind"] == "admin1"
+    assert lookup_place(province["id"]) == province
+    town = lookup_place("Saraqib")
+    assert hierarchy_ids(town) == [town["id"], province["id"], syria["id"]]
+    assert hierarchy_ids(syria) == [syria["id"]]
+    assert lookup_place("Tripoli", country="LB")["country"] == "LB"
+    assert lookup_place("no such place anywhere") is None
+
+
+def test_output_shape():
+    place = find_places("Fighting near Saraqib.")[0]
+    for key in (
+        "id",
+        "name",
+        "kind",
+        "country",
+        "admin1",
+        "lat",
+        "lon",
+        "mentions",
+        "admin1_id",
+        "country_id",
+    ):
+        assert key in place
+    assert place["kind"] in ("country", "admin1", "admin2", "city", "locality", "region", "water")
+
+
+@pytest.mark.skipif(not (SHARED_DEV / "seed.input.jsonl").exists(), reason="../shared/eval is absent")
+def test_seed_article_places_are_found_and_geocoded():
+    record = json.loads((SHARED_DEV / "seed.input.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    places = find_places(record["text"])
+
+    def near(point: tuple[float, float]) -> dict:
+        located = [p for p in places if p["lat"] is not None]
+        closest = min(located, key=lambda p: km((p["lat"], p["lon"]), point))
+        assert km((closest["lat"], closest["lon"]), point) < 25, f"nothing within 25 km of {point}"
+        return closest
+
+    assert near(BINNISH)["country"] == "SY"
+    assert near(SARAQIB)["canonical_name"] == "Saraqib"
+    assert near(IDLIB)["admin1"] == "Idlib"
+    assert near(ANKARA)["country"] == "TR"
+    syria = [p for p in places if p["kind"] == "country" and p["country"] == "SY"]
+    assert syria and syria[0]["name"] == "Syria"
+    assert not any(p["name"] in ("Turkish", "Syrian", "Russian") for p in places)
