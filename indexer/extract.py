@@ -1,0 +1,146 @@
+"""`conflictwire extract`: run every extractor on articles and write one JSON object per article.
+
+The output object is the extraction contract of the evaluation (``id``, ``title``, ``published``,
+``language``, ``actors``, ``people``, ``places``, ``events``), so the same command feeds the scorer, the
+indexer and anyone who wants the structured data without Elasticsearch. Extractors run on
+``article.text`` (the exact text whose offsets every mention refers to) and ignore ``article.skip_spans``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from indexer.actors import find_actors
+from indexer.dates import find_dates
+from indexer.events import code_events
+from indexer.parse import Article, ParseError, article_id, iter_articles, normalise_date
+from indexer.people import find_people
+from indexer.places import find_places
+
+
+def extract_article(article: Article) -> dict[str, Any]:
+    """The extraction output for one parsed article."""
+    text = article.text or ""
+    skip_spans = list(article.skip_spans or ())
+    places = find_places(text, skip_spans=skip_spans)
+    actors = find_actors(text, skip_spans=skip_spans, places=places)
+    people = find_people(text, actors=actors, skip_spans=skip_spans, places=places)
+    dates = find_dates(text, article.published)
+    events = code_events(
+        text,
+        published=article.published,
+        actors=actors,
+        places=places,
+        dates=dates,
+        people=people,
+        skip_spans=skip_spans,
+    )
+    return {
+        "id": article.id,
+        "title": article.title,
+        "published": article.published,
+        "language": article.language,
+        "actors": actors,
+        "people": people,
+        "places": places,
+        "events": events,
+    }
+
+
+def _textless_record(error: ParseError) -> dict[str, Any] | None:
+    """The record behind a parse error when its only fault is having no text.
+
+    Such a record is well formed (an event note whose text was withheld, an empty feed entry): it gets an
+    extraction with nothing in it, so every input line still has its output line, rather than an error.
+    """
+    record = error.record
+    if not isinstance(record, dict):
+        return None
+    for key in ("text", "html"):
+        value = record.get(key)
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return None
+    for key in ("id", "url", "title", "source", "language"):
+        if record.get(key) is not None and not isinstance(record.get(key), str | int):
+            return None
+    return record
+
+
+def _empty_extraction(record: dict[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> str | None:
+        value = record.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    try:
+        published = normalise_date(record.get("published"))
+    except ValueError:
+        published = None
+    return {
+        "id": text("id") or article_id(text("url"), text("source"), text("title"), ""),
+        "title": text("title"),
+        "published": published,
+        "language": text("language") or "en",
+        "actors": [],
+        "people": [],
+        "places": [],
+        "events": [],
+    }
+
+
+def iter_extractions(paths: list[str]) -> Iterator[dict[str, Any] | ParseError]:
+    """Extraction outputs for every article in `paths`, and the parse errors, in input order. A record
+    that only lacks text yields an empty extraction, not an error."""
+    for item in iter_articles(paths):
+        if isinstance(item, ParseError):
+            record = _textless_record(item)
+            yield _empty_extraction(record) if record is not None else item
+        else:
+            yield extract_article(item)
+
+
+def _write_all(paths: list[str], out: IO[str], errors: IO[str]) -> tuple[int, int]:
+    written = failed = 0
+    for item in iter_extractions(paths):
+        if isinstance(item, ParseError):
+            failed += 1
+            print(f"conflictwire extract: {item}", file=errors)
+            continue
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        written += 1
+    return written, failed
+
+
+def main(args: argparse.Namespace) -> int:
+    """Extract `args.input` into `args.output` (JSONL; "-" for stdin/stdout).
+
+    A file output is written to a temporary file beside it and moved into place only when the run ends, so
+    an interrupted run never leaves a half-written or truncated file where a good one was. Records that
+    cannot be parsed are reported on stderr as ``path:line: reason`` and skipped; the exit status is then 1.
+    """
+    source = args.input
+    if source != "-" and not Path(source).exists():
+        print(f"conflictwire extract: {source}: no such file or folder", file=sys.stderr)
+        return 2
+    if args.output == "-":
+        written, failed = _write_all([source], sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    else:
+        target = Path(args.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                written, failed = _write_all([source], out, sys.stderr)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    print(f"conflictwire extract: {written} articles written, {failed} rejected", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,577 @@
+"""Numbers as news text writes them: "two", "at least 18", "more than 900,000", "1.5 million", "dozens".
+
+Event coding needs counts (killed, injured, displaced, arrested) and those counts are written in words
+as often as in digits, usually behind a hedge ("at least", "nearly"). This module turns such phrases into
+integers and says how exact they are, so the caller can follow ACLED's convention: a stated number is
+taken at its lower bound ("at least 18" -> 18, "20-30" -> 20) and a vague one is coded with a fixed
+estimate ("dozens" -> 12, "hundreds" -> 100, "several" -> 10) and flagged as estimated.
+
+Everything here is plain regular expressions compiled once; no gazetteer or model is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+UNITS = {
+    "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+SCALE_ABBREVIATIONS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+
+# ACLED codes vague counts with fixed estimates; they are marked estimated so a caller can tell.
+VAGUE = {
+    "a few": 3, "few": 3, "a couple of": 2, "a couple": 2, "a pair of": 2, "both": 2,
+    "several": 10, "many": 10, "numerous": 10, "scores of": 20, "scores": 20, "a number of": 10,
+    "dozens of": 12, "dozens": 12, "a dozen": 12, "half a dozen": 6, "hundreds of": 100,
+    "hundreds": 100, "thousands of": 1000, "thousands": 1000, "tens of thousands of": 10_000,
+    "hundreds of thousands of": 100_000, "millions of": 1_000_000,
+}  # fmt: skip
+# "a dozen" and "half a dozen" are exact words even though they live in the vague table.
+EXACT_VAGUE = {"a dozen", "half a dozen", "both", "a couple of", "a couple", "a pair of"}
+
+QUALIFIERS = {
+    "at least": "at_least", "at the least": "at_least", "no fewer than": "at_least",
+    "no less than": "at_least", "more than": "more_than", "over": "more_than", "upwards of": "more_than",
+    "in excess of": "more_than", "nearly": "about", "almost": "about", "about": "about",
+    "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "an estimated": "about", "close to": "about", "up to": "up_to", "as many as": "up_to",
+    "fewer than": "up_to", "less than": "up_to", "at most": "up_to",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number phrase found in a text; `start`/`end` are offsets into that text."""
+
+    value: int
+    start: int
+    end: int
+    text: str
+    qualifier: str | None = None
+    estimated: bool = False
+
+
+def lower_ascii(text: str) -> str:
+    """`text` with A-Z lower-cased and every other character kept, so offsets stay valid. Scanning lowered
+    text with case-sensitive patterns is about twice as fast as case-insensitive matching.
+
+    ``bytes.lower`` changes ASCII letters only, so the UTF-8 round trip keeps every other character as is."""
+    if text.isascii():
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+def _word_alternation(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    unit = _word_alternation(k for k in UNITS if k != "no")
+    tens = _word_alternation(TENS)
+    scale = _word_alternation(SCALES)
+    word_number = (
+        rf"(?:(?:{tens})(?:[\s-](?:{unit}))?|(?:{unit})|a|an)"
+        rf"(?:[\s-](?:{scale})(?:(?:\s+and)?[\s-](?:(?:{tens})(?:[\s-](?:{unit}))?|(?:{unit})))?)*"
+    )
+    digits = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+    digit_number = rf"(?:{digits})(?:\s*(?:{scale})\b|(?:k|mn|m|bn)\b)?"
+    qualifier = _word_alternation(QUALIFIERS)
+    vague = _word_alternation(VAGUE)
+    number = (
+        rf"(?P<qual>(?:{qualifier})\s+)?"
+        rf"(?P<num>(?P<vague>{vague})|(?P<digit>{digit_number})(?:\s*(?:-|–|to)\s*(?P<upper>{digits}))?"
+        rf"|(?P<word>{word_number})(?:\s*(?:-|–|or|to)\s*(?P<upperword>{word_number}))?)"
+    )
+    return {
+        "number": re.compile(rf"(?<![\w.,:-])(?:{number})(?![\w])"),
+        "whole": re.compile(rf"^\s*(?:{number})\s*$", re.IGNORECASE),
+    }
+
+
+def _words_value(phrase: str) -> int | None:
+    """Value of a number written in words: "twenty-five", "one hundred and two", "a million"."""
+    total = 0
+    current = 0
+    seen = False
+    for token in re.split(r"[\s-]+", phrase.lower().strip()):
+        if not token or token == "and":
+            continue
+        if token in ("a", "an"):
+            current = 1
+            seen = True
+        elif token in UNITS:
+            current += UNITS[token]
+            seen = True
+        elif token in TENS:
+            current += TENS[token]
+            seen = True
+        elif token in SCALES:
+            scale = SCALES[token]
+            current = max(current, 1) * scale
+            if scale >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _digits_value(phrase: str) -> int | None:
+    match = re.match(r"\s*([\d,]*\d(?:\.\d+)?)\s*([a-z]*)", phrase, re.IGNORECASE)
+    if not match:
+        return None
+    number = float(match.group(1).replace(",", ""))
+    suffix = match.group(2).lower()
+    multiplier = SCALES.get(suffix) or SCALE_ABBREVIATIONS.get(suffix) or 1
+    return int(round(number * multiplier))
+
+
+def _quantity_from_match(match: re.Match[str], offset: int = 0) -> Quantity | None:
+    qualifier_text = (match.group("qual") or "").strip().lower()
+    qualifier = QUALIFIERS.get(" ".join(qualifier_text.split())) if qualifier_text else None
+    estimated = False
+    if match.group("digit"):
+        value = _digits_value(match.group("digit"))
+        if match.group("upper"):
+            qualifier = qualifier or "range"
+    elif match.group("word"):
+        word = match.group("word")
+        if word.lower() in ("a", "an"):
+            return None
+        value = _words_value(word)
+        if match.group("upperword"):
+            qualifier = qualifier or "range"
+    else:
+        vague = " ".join(match.group("vague").lower().split())
+        value = VAGUE[vague]
+        estimated = vague not in EXACT_VAGUE
+        qualifier = qualifier or ("vague" if estimated else None)
+    if value is None:
+        return None
+    return Quantity(
+        value=value,
+        start=match.start() + offset,
+        end=match.end() + offset,
+        text=match.group(0),
+        qualifier=qualifier,
+        estimated=estimated,
+    )
+
+
+def parse_number(phrase: str) -> int | None:
+    """The integer a whole phrase stands for ("two" -> 2, "at least 18" -> 18, "1.5 million" ->
+    1500000, "dozens" -> 12), or None when the phrase is not a number."""
+    if not phrase or not phrase.strip():
+        return None
+    stripped = " ".join(phrase.split())
+    if stripped.lower() in ("a", "an", "one"):
+        return 1
+    match = _patterns()["whole"].match(stripped)
+    if not match:
+        return None
+    quantity = _quantity_from_match(match)
+    return quantity.value if quantity else None
+
+
+def parse_quantity(phrase: str) -> Quantity | None:
+    """Like parse_number, but keeps the qualifier and the estimated flag."""
+    stripped = " ".join((phrase or "").split())
+    match = _patterns()["whole"].match(stripped) if stripped else None
+    return _quantity_from_match(match) if match else None
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every number phrase in text[start:end], left to right, offsets into `text`.
+
+    Years and clock times are skipped: a four-digit number from 1900 to 2099 standing alone, and
+    digits followed by a colon or by am/pm, are dates, not counts.
+    """
+    end = len(text) if end is None else end
+    original, text = text, lower_ascii(text)
+    found: list[Quantity] = []
+    for match in _patterns()["number"].finditer(text, start, end):
+        if match.group("digit") and not match.group("qual") and not match.group("upper"):
+            raw = match.group("digit")
+            if re.fullmatch(r"(19|20)\d\d", raw):
+                continue
+            tail = text[match.end() : match.end() + 4].lower()
+            if tail.startswith(":") or re.match(r"\s?(a\.?m|p\.?m)\b", tail):
+                continue
+            if re.match(r"\s?(mm|km|kg|cm|m|%)\b", tail) or tail.startswith("%"):
+                continue
+        quantity = _quantity_from_match(match)
+        if quantity is not None:
+            found.append(Quantity(**{**quantity.__dict__, "text": original[quantity.start : quantity.end]}))
+    return found
+
+
+# --- figures: counts of people killed, injured, displaced, arrested ----------------------------------------
+
+FIGURE_KINDS = ("killed", "injured", "displaced", "arrested", "kidnapped")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count of people affected in one way (`kind`), found at text[start:end].
+
+    `summary` marks a coder's explicit total such as "3 fatalities", which replaces any sum of the clauses
+    that report deaths one by one. `estimated` marks values from vague words ("dozens") or from deaths
+    reported without any count, which are coded as the lower bound of one.
+    """
+
+    kind: str
+    value: int
+    start: int
+    end: int
+    estimated: bool = False
+    summary: bool = False
+
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+
+# Trigger words per kind. Passive or intransitive forms take their count from the phrase before them
+# ("two soldiers were killed"); active forms from the phrase after them ("killing 5 civilians").
+_PASSIVE_TRIGGERS = {
+    "killed": r"killed|dead|died|slain|murdered|executed|beheaded|assassinated|gunned down|lynched|perished|"
+    r"lost (?:their|his|her) lives?|succumbed(?: to (?:his|her|their) (?:injuries|wounds))?|to death|"
+    r"shot dead|found dead|bodies (?:were|have been) (?:found|recovered|discovered)",
+    "injured": r"injured|wounded|hurt|hospitali[sz]ed",
+    "displaced": r"displaced(?=\s+(?:from|by|in|to|after|since|following|due|as|during|because|over|across)\b|\s*[,.;]|$)|"
+    r"fled (?:their|the) homes?|made homeless|evacuated",
+    "arrested": r"arrested|detained|apprehended|taken into custody|held in custody",
+    "kidnapped": r"kidnapped|abducted|taken hostage|taken captive",
+}
+_ACTIVE_TRIGGERS = {
+    "killed": r"kill(?:ed|ing|s)|left|leaving|claimed the lives of|claiming the lives of|(?:shot|stabbed|beat|hacked|"
+    r"burned|burnt) dead|assassinat(?:ed|ing)|murder(?:ed|ing)|execut(?:ed|ing)|behead(?:ed|ing)|"
+    r"gunn(?:ed|ing) down|lynch(?:ed|ing)|fatally (?:shot|shooting|stabbed|stabbing|wounded|wounding|injured|"
+    r"injuring|beat|beating|hit)|(?:led|leading|resulted|resulting) (?:to|in) the deaths? of|the deaths? of|"
+    r"(?:the |a )?(?:\w+ )?(?:body|bodies|corpses?|remains) of",
+    "injured": r"injur(?:ed|ing)|wound(?:ed|ing)|hurt(?:ing)?",
+    "displaced": r"displac(?:ed|ing)(?=\s+(?:at least|more than|over|about|nearly|some|an estimated|\d|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|hundreds|thousands|dozens|tens))",
+    "arrested": r"arrest(?:ed|ing)|detain(?:ed|ing)|apprehend(?:ed|ing)|nabbed|rounded up",
+    "kidnapped": r"kidnapp(?:ed|ing)|abduct(?:ed|ing)|seiz(?:ed|ing)",
+}
+_NOUN_FIGURES = {
+    "killed": r"fatalit(?:y|ies)|deaths?|dead|bodies|corpses",
+    "injured": r"injur(?:y|ies)|injured|wounded|casualt(?:y|ies) injured",
+    "displaced": r"displaced(?: people| persons| residents| civilians)?|(?:internally displaced|idps)",
+    "arrested": r"arrests",
+}
+_CLAUSE_BREAK = re.compile(
+    r",(?!\d{3}\b)|[;:()\[\]—–]|\b(?:which|who|whom|when|while|whereas|after|before|as|that|because|since|but|following|"
+    r"during|including|among them|of whom|in which|where|said|says|reported|according)\b",
+    re.IGNORECASE,
+)
+_RIGHT_STOP = re.compile(
+    r",(?!\d{3}\b)|\.(?!\d)|[;:()\[\]—–]|\b(?:in|at(?! least| most)|near|on|during|while|when|after|before|with|as|by|from|"
+    r"inside|outside|"
+    r"including|since|who|which|that|because|and (?=\w+(?:ed|ing)\b)|and (?:seriously |critically )?"
+    r"(?:injur|wound|hurt|stole|rustl|burn|loot|abduct|kidnap)\w*)\b",
+    re.IGNORECASE,
+)
+_AUXILIARY_TAIL = re.compile(
+    r"(?:\s+(?:were|was|have|has|had|been|being|are|is|reportedly|allegedly|also|all|both|later|"
+    r"subsequently|reported|confirmed|found|got|get|shot|and|feared|believed|presumed|left|leaving|people|"
+    r"seriously|critically|fatally|badly|lightly|slightly|severely))+\s*$",
+    re.IGNORECASE,
+)
+_AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|has|had|been|will|would)\b", re.IGNORECASE)
+_SUBSET_BREAKS = frozenset({"including", "among them", "of whom"})
+_SINGULAR_DETERMINER = re.compile(
+    r"^(?:a|an|one|the|his|her|its|this|that|another|each|every)\s+(?:[\w'’-]+\s+){0,5}([\w'’-]+)$",
+    re.IGNORECASE,
+)
+_SINGULAR_PRONOUN = re.compile(r"^(?:him|her|himself|herself|he|she|the victim|the deceased)$", re.IGNORECASE)
+_NO_COUNT = re.compile(
+    r"\b(?:no|zero|neither|nor|without)\b(?:\s+\w+){0,3}?\s+(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
+    r"injur(?:y|ies)|one (?:was|were|has been|had been) (?:killed|injured|hurt|wounded)|"
+    r"(?:one|body|anyone) (?:was |were )?(?:killed|injured|hurt|wounded))",
+    re.IGNORECASE,
+)
+_PLURAL_EXCEPTIONS = frozenset({"boss", "bus", "police", "personnel", "people", "staff", "crew"})
+
+
+@lru_cache(maxsize=1)
+def _figure_patterns() -> dict[str, re.Pattern[str]]:
+    compiled: dict[str, re.Pattern[str]] = {}
+    for kind in FIGURE_KINDS:
+        compiled["passive:" + kind] = re.compile(rf"\b(?:{_PASSIVE_TRIGGERS[kind]})\b")
+        compiled["active:" + kind] = re.compile(rf"\b(?:{_ACTIVE_TRIGGERS[kind]})\s+")
+    for kind, nouns in _NOUN_FIGURES.items():
+        compiled["noun:" + kind] = re.compile(rf"\b(?:{nouns})\b")
+    compiled["toll"] = re.compile(
+        r"\b(?:death|casualty|fatality) toll\b(?:\s+\w+){0,4}?\s+(?:to|at|of|reached|is|was|stands at|hit)\s+",
+        re.IGNORECASE,
+    )
+    everything = [
+        *_PASSIVE_TRIGGERS.values(),
+        *_ACTIVE_TRIGGERS.values(),
+        *_NOUN_FIGURES.values(),
+        "toll",
+        "casualt",
+    ]
+    compiled["any"] = re.compile("|".join(f"(?:{p})" for p in everything))
+    compiled["date_word"] = re.compile(rf"^\s*(?:{MONTHS})\b", re.IGNORECASE)
+    compiled["date_before"] = re.compile(rf"\b(?:{MONTHS}|on|since|in)\s*$", re.IGNORECASE)
+    return compiled
+
+
+def _count_quantities(phrase: str) -> tuple[int | None, bool]:
+    """Total of the counts in a noun phrase such as "three CRPF personnel and one civilian" (4) or
+    "a man and a woman" (2); None when it names people without saying how many."""
+    phrase = phrase.strip(" ,.'\"")
+    if not phrase:
+        return None, False
+    patterns = _figure_patterns()
+    total = 0
+    estimated = False
+    found = False
+    for quantity in find_quantities(phrase):
+        after = phrase[quantity.end :]
+        before = phrase[: quantity.start]
+        if patterns["date_word"].match(after) or patterns["date_before"].search(before):
+            continue
+        if re.match(r"\s*(?:st|nd|rd|th|years?[- ]old|-year-old|km|kilomet|percent|per cent|%)", after, re.I):
+            continue
+        if re.search(r"\bof\s*$", before, re.IGNORECASE) and found:
+            continue
+        total += quantity.value
+        estimated = estimated or quantity.estimated
+        found = True
+    if found:
+        return total, estimated
+    if re.fullmatch(r"(?:another|one other|the other|a third|a second)(?: \w+)?", phrase, re.IGNORECASE):
+        return 1, False
+    pieces = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", phrase) if p.strip()]
+    singles = 0
+    for piece in pieces:
+        if _SINGULAR_PRONOUN.match(piece):
+            singles += 1
+            continue
+        head_part = re.split(r"\s+of\s+", piece, maxsplit=1)[0]
+        match = _SINGULAR_DETERMINER.match(head_part)
+        if not match:
+            return None, False
+        head = match.group(1).lower()
+        if head.endswith("s") and not head.endswith("ss") and head not in _PLURAL_EXCEPTIONS:
+            return None, False
+        if head in ("people", "police", "personnel", "staff", "crew", "others"):
+            return None, False
+        singles += 1
+    return (singles, False) if singles else (None, False)
+
+
+def _strip_auxiliaries(window: str) -> str:
+    window = re.sub(r"^\s*(?:and|or|but|then)\s+", "", window, flags=re.IGNORECASE)
+    previous = None
+    while previous != window:
+        previous = window
+        window = _AUXILIARY_TAIL.sub("", window)
+    return window.strip(" ,")
+
+
+def _left_phrase(text: str, start: int, limit: int) -> str:
+    """The noun phrase that ends where a passive trigger begins, auxiliaries removed.
+
+    The phrase stops at the previous clause break; when that leaves nothing but auxiliaries, the phrase is
+    an apposition set off by commas ("The mayor's bodyguards, two police agents, were also killed") and the
+    segment before the comma is used instead.
+    """
+    window = re.sub(r"\([^()]{0,60}\)", lambda m: " " * len(m.group(0)), text[limit:start])
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    segment_end = len(window)
+    for index in range(len(breaks) - 1, -2, -1):
+        segment_start = breaks[index].end() if index >= 0 else 0
+        if index >= 0 and breaks[index].group(0).lower() in _SUBSET_BREAKS:
+            segment_end = breaks[index].start()
+            continue
+        phrase = _strip_auxiliaries(window[segment_start:segment_end])
+        if phrase:
+            return phrase
+        if index < 0 or breaks[index].group(0) != ",":
+            return ""
+        segment_end = breaks[index].start()
+    return ""
+
+
+def _right_phrase(text: str, start: int, limit: int) -> str:
+    """The object phrase after an active trigger; a following clause ("and 30 were detained") is cut off."""
+    window = text[start:limit]
+    stop = _RIGHT_STOP.search(window)
+    if stop is not None:
+        window = window[: stop.start()]
+    auxiliary = _AUXILIARY.search(window)
+    if auxiliary is not None:
+        window = window[: auxiliary.start()]
+        conjunctions = list(re.finditer(r"\band\b", window))
+        if conjunctions:
+            window = window[: conjunctions[-1].start()]
+    return window.strip()
+
+
+def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+    """Counts of people killed, injured, displaced, arrested or kidnapped in text[start:end].
+
+    Each clause that reports a count yields one Figure; callers add up the clauses of one event
+    ("three soldiers and one civilian were killed ... another seven persons were injured"), except that a
+    `summary` figure ("2 fatalities.") states the total itself. "No fatalities were reported" yields an
+    explicit zero.
+    """
+    end = len(text) if end is None else end
+    text = lower_ascii(text)
+    patterns = _figure_patterns()
+    if not patterns["any"].search(text, start, end):
+        return []
+    figures: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+    passive = {kind: list(patterns["passive:" + kind].finditer(text, start, end)) for kind in FIGURE_KINDS}
+    active = {kind: list(patterns["active:" + kind].finditer(text, start, end)) for kind in FIGURE_KINDS}
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < t_end and t_start < b for t_start, t_end in taken)
+
+    for match in _NO_COUNT.finditer(text, start, end):
+        phrase = match.group(0).lower()
+        kind = "injured" if re.search(r"injur|hurt|wound", phrase) else "killed"
+        if re.search(r"casualt", phrase):
+            figures.append(Figure("injured", 0, match.start(), match.end()))
+        figures.append(Figure(kind, 0, match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+
+    for match in patterns["toll"].finditer(text, start, end):
+        quantities = find_quantities(text, match.end(), min(end, match.end() + 40))
+        if quantities and quantities[0].start - match.end() <= 1:
+            q = quantities[0]
+            figures.append(Figure("killed", q.value, match.start(), q.end, q.estimated, summary=True))
+            taken.append((match.start(), q.end))
+
+    for kind in _NOUN_FIGURES:
+        for match in patterns["noun:" + kind].finditer(text, start, end):
+            if overlaps(match.start(), match.end()):
+                continue
+            before = text[max(start, match.start() - 40) : match.start()]
+            quantity_match = re.search(
+                r"((?:at least |more than |over |about |around |nearly |some |up to )?"
+                r"[\w,.-]+(?:[ -][\w,-]+){0,3}?)\s+(?:(?:more|other|additional|confirmed|reported|civilian|"
+                r"military|people|persons|people's)\s+)?$",
+                before,
+            )
+            if not quantity_match:
+                continue
+            candidates = find_quantities(before, quantity_match.start(1))
+            if not candidates:
+                continue
+            q = candidates[-1]
+            if before[q.end :].strip().lower() not in (
+                "",
+                "more",
+                "other",
+                "additional",
+                "confirmed",
+                "reported",
+                "civilian",
+                "military",
+                "people",
+                "persons",
+            ):
+                continue
+            if patterns["date_before"].search(before[: q.start]):
+                continue
+            summary = kind == "killed" and bool(re.match(r"fatalit", match.group(0), re.IGNORECASE))
+            abs_start = match.start() - len(before) + q.start
+            figures.append(Figure(kind, q.value, abs_start, match.end(), q.estimated, summary=summary))
+            taken.append((abs_start, match.end()))
+
+    for kind in FIGURE_KINDS:
+        for match in active[kind]:
+            if overlaps(match.start(), match.end()):
+                continue
+            phrase = _right_phrase(text, match.end(), end)
+            coordinated = re.match(r"and (?:\w+ly )?\w+(?:ed|ing)\s+", text[match.end() : end], re.IGNORECASE)
+            if not phrase and coordinated:
+                phrase = _right_phrase(text, match.end() + coordinated.end(), end)
+            if not phrase or re.match(
+                r"(?:and|or|but|in|at(?! least| most)|on|to|the attack|with)\b", phrase, re.IGNORECASE
+            ):
+                continue
+            trigger = match.group(0).lower().strip()
+            if trigger.startswith(("left", "leaving")) and not re.search(
+                r"\b(?:dead|killed|injured|wounded|hurt|homeless|displaced)\b",
+                text[match.end() : end][:60],
+                re.I,
+            ):
+                continue
+            if trigger.startswith(("left", "leaving")):
+                phrase = re.sub(
+                    r"\s+(?:dead|killed|injured|wounded|hurt|homeless|displaced)\b.*$", "", phrase
+                )
+                after_phrase = text[match.end() : end][:60].lower()
+                kind_here = (
+                    "injured"
+                    if re.match(r"[^.]*?\b(?:injured|wounded|hurt)\b", after_phrase)
+                    and not re.match(r"[^.]*?\b(?:dead|killed)\b", after_phrase)
+                    else kind
+                )
+            else:
+                kind_here = kind
+            if (
+                kind == "kidnapped"
+                and trigger.startswith("seiz")
+                and not re.search(
+                    r"\b(?:people|persons|civilians|men|women|children|hostages|workers|passengers)\b",
+                    phrase,
+                    re.I,
+                )
+            ):
+                continue
+            value, estimated = _count_quantities(phrase)
+            if value is None:
+                continue
+            figures.append(Figure(kind_here, value, match.start(), match.end() + len(phrase), estimated))
+            taken.append((match.start(), match.end() + len(phrase)))
+
+    trigger_ends = sorted(m.end() for matches in (*passive.values(), *active.values()) for m in matches)
+    for kind in FIGURE_KINDS:
+        for match in passive[kind]:
+            if overlaps(match.start(), match.end()):
+                continue
+            limit = max(
+                [start]
+                + [t_end for _, t_end in taken if t_end <= match.start()]
+                + [t_end for t_end in trigger_ends if t_end <= match.start()]
+            )
+            phrase = _left_phrase(text, match.start(), limit)
+            if not phrase:
+                continue
+            if kind == "killed" and match.group(0).lower() in ("to death", "dead", "shot dead", "found dead"):
+                object_match = re.search(
+                    r"\b(?:shot|stabbed|beat|beaten|hacked|burned|burnt|stoned|tortured|found|left|leaving|"
+                    r"clubbed|lynched|kicked|strangled)\s+(.+)$",
+                    phrase,
+                    re.IGNORECASE,
+                )
+                if object_match:
+                    phrase = object_match.group(1)
+            value, estimated = _count_quantities(phrase)
+            if value is None:
+                continue
+            figures.append(Figure(kind, value, match.start() - len(phrase), match.end(), estimated))
+            taken.append((match.start(), match.end()))
+    figures.sort(key=lambda f: (f.start, f.kind))
+    return figures

@@ -1,0 +1,105 @@
+"""Sentence splitting with offsets, tuned for news copy.
+
+Events are coded sentence by sentence and every coded event carries the offsets of its sentence, so the
+splitter must never lose or shift characters: it returns spans of the original text. News copy breaks
+naive splitters in known ways, which this one handles:
+
+- line breaks end sentences (headlines, captions and paragraphs carry no final full stop);
+- abbreviations and initials ("Feb. 26", "Lt. Col.", "U.S.", "J. Smith") do not end sentences;
+- a full stop inside a number ("1.5") is not a boundary;
+- text that was lower-cased by its publisher still splits at ". " after an ordinary word;
+- spans the caller marks as skipped (repeated titles, photo credits) are cut out and never returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr cmdt brig gov sen rep rev fr st mt ft
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    no nos vol inc ltd co corp jr sr vs approx est dept univ hon pres amb insp supt dist govt
+    u.s u.k u.n e.g i.e a.m p.m d.c u.s.a etc al
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a text: text[start:end] == sentence.text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _boundary_pattern() -> re.Pattern[str]:
+    return re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+
+
+def _keep_segments(length: int, skip_spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [0, length) outside every skip span."""
+    segments = []
+    position = 0
+    for skip_start, skip_end in sorted((max(0, s), min(length, e)) for s, e in skip_spans if e > s):
+        if skip_start > position:
+            segments.append((position, skip_start))
+        position = max(position, skip_end)
+    if position < length:
+        segments.append((position, length))
+    return segments
+
+
+def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
+    """Whether the punctuation at text[mark_start:mark_end] closes a sentence."""
+    if text[mark_start] == "\n":
+        return True
+    if text[mark_start] in "!?":
+        return True
+    word_match = re.search(r"([\w.]+)$", text[max(0, mark_start - 20) : mark_start])
+    word = word_match.group(1).lower() if word_match else ""
+    if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False
+    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return False
+    following = re.match(r"\s*(\S)", text[mark_end : mark_end + 10])
+    if not following:
+        return True
+    next_char = following.group(1)
+    if next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘([":
+        return True
+    if next_char.islower():
+        return word.isalpha() and len(word) > 1
+    return False
+
+
+def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Sentence]:
+    """The sentences of `text` as spans of it, leaving out anything inside `skip_spans`."""
+    sentences: list[Sentence] = []
+    pattern = _boundary_pattern()
+    for segment_start, segment_end in _keep_segments(len(text), skip_spans):
+        start = segment_start
+        for match in pattern.finditer(text, segment_start, segment_end):
+            if not _ends_sentence(text, match.start(), match.end()):
+                continue
+            end = match.end() if text[match.start()] != "\n" else match.start()
+            _append_trimmed(sentences, text, start, end)
+            start = match.end()
+        _append_trimmed(sentences, text, start, segment_end)
+    return sentences
+
+
+def _append_trimmed(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        sentences.append(Sentence(start, end, text[start:end]))

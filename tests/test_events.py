@@ -1,0 +1,356 @@
+"""Event coding (indexer.events) on sentences written for these tests.
+
+The actor, place and date extractors are replaced by small fakes built from the test text, so each test
+pins down what the event coder itself decides: the type, the sides, the place, the date, the figures,
+the flags and how mentions of one event are merged.
+"""
+
+import re
+
+import pytest
+
+from indexer.events import ACLED_EVENT_TYPES, code_events, load_lexicon
+
+
+def spans(text, surface):
+    found = [
+        {"start": m.start(), "end": m.end(), "text": surface} for m in re.finditer(re.escape(surface), text)
+    ]
+    assert found, f"{surface!r} not in test text"
+    return found
+
+
+def actor(text, surface, name, kind, country=None):
+    slug = re.sub(r"\W+", "-", name.lower()).strip("-")
+    return {
+        "id": slug,
+        "name": name,
+        "type": kind,
+        "country": country,
+        "aliases": [surface],
+        "mentions": spans(text, surface),
+    }
+
+
+def place(text, surface, name, kind, country, admin1=None, lat=0.0, lon=0.0):
+    return {
+        "id": f"test:{name.lower()}",
+        "name": name,
+        "kind": kind,
+        "country": country,
+        "admin1": admin1,
+        "lat": lat,
+        "lon": lon,
+        "mentions": spans(text, surface),
+    }
+
+
+def date(text, surface, iso, precision="day"):
+    (span,) = spans(text, surface)[:1]
+    return {**span, "date": iso, "date_to": iso, "precision": precision}
+
+
+def code(text, actors=(), places=(), dates=(), published=None, skip_spans=()):
+    return code_events(text, published=published, actors=list(actors), places=list(places), dates=list(dates),
+                       skip_spans=skip_spans)  # fmt: skip
+
+
+def top(events):
+    assert events, "no event coded"
+    return max(events, key=lambda e: e["confidence"])
+
+
+def sub_event(event):
+    return (event["acled"] or {}).get("sub_event_type")
+
+
+# --- one sentence per ACLED sub-event type ------------------------------------------------------------------
+
+SUB_EVENT_SENTENCES = [
+    ("Soldiers clashed with rebel fighters near Kalo on Tuesday.", "Armed clash", "ASSAULT"),
+    ("Warplanes bombed a market in Tessa, killing four people.", "Air/drone strike", "ASSAULT"),
+    ("Government artillery shelled the outskirts of Doru overnight.", "Shelling/artillery/missile attack", "ASSAULT"),
+    ("A roadside bomb struck a police vehicle on the highway near Gari.", "Remote explosive/landmine/IED", "ASSAULT"),
+    ("A suicide bomber blew himself up at a checkpoint in Lomo, killing three guards.", "Suicide bomb", "ASSAULT"),
+    ("An unknown man threw a hand grenade into a bar in Kiva, wounding five customers.", "Grenade", "ASSAULT"),
+    ("Residents said a helicopter dropped canisters of chlorine gas on the village.", "Chemical weapon", "ASSAULT"),
+    ("Gunmen shot dead a teacher outside his home in Bara.", "Attack", "ASSAULT"),
+    ("Armed men kidnapped two aid workers on the road to Sira.", "Abduction/forced disappearance", "ASSAULT"),
+    ("Soldiers raped a woman in the village of Pemba, witnesses said.", "Sexual violence", "ASSAULT"),
+    ("Hundreds of nurses protested outside the health ministry in Lusa, demanding unpaid wages.",
+     "Peaceful protest", "PROTEST"),
+    ("Students marched to parliament in Lusa; police dispersed them with tear gas.",
+     "Protest with intervention", "PROTEST"),
+    ("Security forces opened fire on demonstrators in Lusa, killing three protesters.",
+     "Excessive force against protesters", "PROTEST"),
+    ("Protesters threw stones at police and burned tyres in central Lusa.", "Violent demonstration", "PROTEST"),
+    ("A mob lynched a man accused of theft in the market of Kara.", "Mob violence", "ASSAULT"),
+    ("The two armed groups signed a ceasefire agreement in Naro on Friday.", "Agreement", "AGREE"),
+    ("Police arrested the opposition leader at his home in Lusa.", "Arrests", "COERCE"),
+    ("The army deployed reinforcements to the border town of Gami.", "Change to group/activity", "MOBILIZE"),
+    ("Soldiers defused an improvised explosive device found under a bridge near Tura.",
+     "Disrupted weapons use", "COERCE"),
+    ("Militants established a new base in the forest near Tura.", "Headquarters or base established", "MOBILIZE"),
+    ("Attackers looted shops and burned houses in the village of Dabi.", "Looting/property destruction", "ASSAULT"),
+    ("The militia withdrew from the town of Soko and handed over control to the army without a fight.",
+     "Non-violent transfer of territory", "RETREAT"),
+    ("Other: On 2 May 2021, soldiers prevented a convoy from entering the town.", "Other", "COERCE"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected", "plover"), SUB_EVENT_SENTENCES)
+def test_each_acled_sub_event_type(text, expected, plover):
+    event = top(code(text))
+    assert sub_event(event) == expected
+    assert event["acled"]["event_type"] == ACLED_EVENT_TYPES[expected]
+    assert event["type"] == plover
+
+
+def test_territory_goes_to_the_side_that_gained_it():
+    text = "Government troops recaptured the town of Mera from the rebels on Monday."
+    actors = [
+        actor(text, "Government troops", "Military Forces of Testland", "state_forces", "TL"),
+        actor(text, "the rebels", "Testland rebels", "rebel_group", "TL"),
+    ]
+    event = top(code(text, actors))
+    assert sub_event(event) == "Government regains territory"
+    assert event["actor1"]["name"] == "Military Forces of Testland"
+    assert event["actor2"]["name"] == "Testland rebels"
+
+    text = "Rebel fighters seized control of the town of Mera on Monday."
+    event = top(code(text, [actor(text, "Rebel fighters", "Testland rebels", "rebel_group", "TL")]))
+    assert sub_event(event) == "Non-state actor overtakes territory"
+
+
+def test_the_subject_of_lost_is_the_loser():
+    text = "The armed opposition lost the town to the army."
+    actors = [
+        actor(text, "armed opposition", "Testland rebels", "rebel_group", "TL"),
+        actor(text, "the army", "Military Forces of Testland", "state_forces", "TL"),
+    ]
+    event = top(code(text, actors))
+    assert sub_event(event) == "Government regains territory"
+    assert event["actor1"]["name"] == "Military Forces of Testland"
+
+
+def test_every_sub_event_type_of_acled_is_reachable_from_the_lexicon():
+    families = load_lexicon().families
+    reachable = {f.acled for f in families.values() if f.acled}
+    reachable |= {
+        "Armed clash", "Government regains territory", "Non-state actor overtakes territory", "Attack",
+        "Protest with intervention", "Excessive force against protesters", "Violent demonstration",
+        "Mob violence", "Other",
+    }  # fmt: skip
+    assert reachable == set(ACLED_EVENT_TYPES)
+
+
+# --- ACLED conventions --------------------------------------------------------------------------------------
+
+
+def test_violence_against_armed_people_is_a_clash_against_civilians_an_attack():
+    assert (
+        sub_event(top(code("Gunmen shot dead two police officers at a checkpoint in Bara."))) == "Armed clash"
+    )
+    assert sub_event(top(code("Gunmen shot dead two farmers in their field near Bara."))) == "Attack"
+
+
+def test_unnamed_sides_follow_acled_naming():
+    text = "Unknown gunmen killed a civilian in Bara."
+    places = [place(text, "Bara", "Bara", "city", "NG", "Kano")]
+    event = top(code(text, places=places))
+    assert event["actor1"] == {
+        "name": "Unidentified Armed Group (Nigeria)",
+        "type": "political_militia",
+        "country": "NG",
+    }
+    assert event["actor2"]["type"] == "civilians"
+
+    text = "Residents protested in Bara over water shortages."
+    event = top(code(text, places=[place(text, "Bara", "Bara", "city", "NG", "Kano")]))
+    assert event["actor1"]["type"] == "protesters"
+    assert event["actor1"]["name"] == "Protesters (Nigeria)"
+
+
+def test_brawls_between_unarmed_groups_are_mob_violence():
+    event = top(code("Two groups of villagers clashed over a land dispute in Kora, injuring five people."))
+    assert sub_event(event) == "Mob violence"
+
+
+def test_arrest_that_is_the_grievance_is_not_an_intervention():
+    text = "Journalists protested in Lahore against the arrest of their editor. He was arrested last week on charges."
+    assert sub_event(top(code(text))) == "Peaceful protest"
+    text = "Workers protested in Lahore. Police detained them for breaking the lockdown."
+    event = top(code(text))
+    assert sub_event(event) == "Protest with intervention"
+    assert event["actor2"]["type"] == "state_forces"
+
+
+# --- flags --------------------------------------------------------------------------------------------------
+
+
+def test_negated_event_is_flagged_and_carries_no_acled_type():
+    event = top(code("Rebels did not attack the town on Sunday."))
+    assert event["flags"] == ["negated"]
+    assert event["acled"] is None
+
+
+def test_a_threat_is_not_an_attack():
+    event = top(code("The militia threatened to attack the town if the army advances."))
+    assert event["type"] == "THREATEN"
+    assert "threatened" in event["flags"]
+    assert event["acled"] is None
+
+
+def test_future_and_hypothetical_events_are_flagged():
+    assert "future" in top(code("The army will deploy troops to the border next week."))["flags"]
+    assert "hypothetical" in top(code("Officials said troops could storm the city."))["flags"]
+
+
+def test_flagged_events_carry_no_fatalities():
+    event = top(code("Officials warned that the militants would kill ten hostages."))
+    assert event["fatalities"] is None
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+
+def test_figures_attach_to_the_event_of_their_sentence():
+    text = "Two Turkish soldiers were killed in an attack by Bashar al-Assad regime’s forces in Idlib, Turkey’s Defense Ministry said."
+    actors = [
+        actor(text, "Turkish soldiers", "Turkish military", "state_forces", "TR"),
+        actor(text, "Bashar al-Assad regime’s forces", "Syrian government forces", "state_forces", "SY"),
+        actor(text, "Turkey’s Defense Ministry", "Turkish Ministry of Defense", "government", "TR"),
+    ]
+    places = [place(text, "Idlib", "Idlib", "admin1", "SY", "Idlib", 35.93, 36.63)]
+    (event,) = code(text, actors, places)
+    assert event["fatalities"] == 2
+    assert event["actor1"]["name"] == "Syrian government forces"
+    assert event["actor2"]["name"] == "Turkish military"
+    assert event["place"]["name"] == "Idlib"
+    assert event["type"] == "ASSAULT"
+    assert sub_event(event) == "Armed clash"
+
+
+def test_outcome_sentence_continues_the_event_before_it():
+    text = "Militants attacked a police post in Bura. Three officers were killed and two were wounded."
+    (event,) = code(text)
+    assert sub_event(event) == "Armed clash"
+    assert (event["fatalities"], event["injured"]) == (3, 2)
+    assert event["sentence"] == "Militants attacked a police post in Bura."
+
+
+def test_a_stated_total_replaces_the_sum_of_clauses():
+    text = "Gunmen shot two men in Leon. One of them died later in hospital. 2 fatalities."
+    assert top(code(text))["fatalities"] == 2
+
+
+def test_no_fatalities_reported_is_zero():
+    assert (
+        top(code("Rebels shelled army positions near Dara. No fatalities were reported."))["fatalities"] == 0
+    )
+
+
+def test_background_reference_starts_no_event():
+    assert code("Nearly a million people have been displaced by the latest fighting.") == []
+
+
+# --- merging, ranking, provenance ---------------------------------------------------------------------------
+
+
+def test_caption_and_body_reports_of_one_strike_merge():
+    text = (
+        "Smoke rises over Kafr Nabl during air strikes by government forces. (Photo)\n\n"
+        "Government warplanes carried out air strikes on Kafr Nabl on Monday, killing four civilians."
+    )
+    actors = [actor(text, "government forces", "Military Forces of Syria", "state_forces", "SY")]
+    places = [place(text, "Kafr Nabl", "Kafr Nabl", "city", "SY", "Idlib", 35.61, 36.56)]
+    events = code(text, actors, places, skip_spans=[(text.index("(Photo)"), text.index("(Photo)") + 7)])
+    strikes = [e for e in events if sub_event(e) == "Air/drone strike"]
+    assert len(strikes) == 1
+    assert strikes[0]["fatalities"] == 4
+    assert strikes[0]["place"]["name"] == "Kafr Nabl"
+
+
+def test_principal_event_has_the_highest_confidence():
+    text = "On 4 May 2021, gunmen shot dead a trader in Kano market. Police later arrested two suspects."
+    events = code(text)
+    assert {sub_event(e) for e in events} == {"Attack", "Arrests"}
+    assert sub_event(top(events)) == "Attack"
+
+
+def test_offsets_point_at_the_sentence_in_the_text():
+    text = "Talks were held in Ankara.\n\nMilitants attacked a convoy near Gao on Sunday."
+    for event in code(text):
+        assert text[event["start"] : event["end"]] == event["sentence"]
+        assert 0 < event["confidence"] <= 1
+
+
+def test_skipped_spans_are_never_coded():
+    text = "Rebels attacked Gao\n\nRebels attacked Gao\n\nTalks resumed in Ankara."
+    events = code(text, skip_spans=[(0, 19), (21, 40)])
+    assert [e["type"] for e in events] == ["CONSULT"]
+
+
+def test_event_date_comes_from_its_sentence_else_the_publication_date():
+    text = "On 9 May 2020, protesters rallied in Sana. Separately, troops deployed to the border."
+    dates = [date(text, "9 May 2020", "2020-05-09")]
+    first, second = code(text, dates=dates, published="2020-05-11")
+    assert (first["date"], first["date_precision"]) == ("2020-05-09", "day")
+    assert second["date"] == "2020-05-09"
+    (event,) = code("Troops deployed to the border.", published="2020-05-11")
+    assert (event["date"], event["date_precision"]) == ("2020-05-11", "week")
+
+
+def test_a_country_read_as_an_actor_is_not_the_event_place():
+    text = (
+        "Syrian artillery shelled a Turkish post in Idlib on Monday. Turkey retaliated against Syrian forces."
+    )
+    actors = [
+        actor(text, "Turkey", "Turkey", "state_forces", "TR"),
+        actor(text, "Syrian forces", "Military Forces of Syria", "state_forces", "SY"),
+    ]
+    places = [
+        place(text, "Idlib", "Idlib", "admin1", "SY", "Idlib", 35.93, 36.63),
+        place(text, "Turkey", "Turkey", "country", "TR", None, 39.0, 35.0),
+    ]
+    events = code(text, actors, places)
+    retaliation = next(e for e in events if "retaliated" in e["sentence"])
+    assert retaliation["place"]["name"] == "Idlib"
+    assert retaliation["actor1"]["name"] == "Turkey"
+
+
+def test_output_has_the_contract_fields():
+    (event,) = code("Militants attacked a convoy near Gao on Sunday.")
+    for key in ("type", "mode", "acled", "date", "date_precision", "place", "actor1", "actor2", "fatalities",
+                "injured", "sentence", "start", "end", "confidence", "flags", "figures"):  # fmt: skip
+        assert key in event
+
+
+def test_empty_text_has_no_events():
+    assert code("") == []
+
+
+# --- sentence splitting -------------------------------------------------------------------------------------
+
+
+def test_sentences_keep_abbreviations_numbers_and_offsets():
+    from indexer.sentences import split_sentences
+
+    text = "Talks resumed on Feb. 26 in Ankara. Lt. Col. Ali said 1.5 million fled.\nCaption line (AFP Photo)"
+    sentences = split_sentences(text, skip_spans=[(text.index("(AFP"), len(text))])
+    assert [s.text for s in sentences] == [
+        "Talks resumed on Feb. 26 in Ankara.",
+        "Lt. Col. Ali said 1.5 million fled.",
+        "Caption line",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_sentences_split_lower_cased_copy():
+    from indexer.sentences import split_sentences
+
+    text = "police held talks on wednesday. the imams led by m. ilyasi said no. 5 was ready."
+    assert [s.text for s in split_sentences(text)] == [
+        "police held talks on wednesday.",
+        "the imams led by m. ilyasi said no. 5 was ready.",
+    ]
