@@ -48,8 +48,22 @@ def index_prefix(es):
     """A throwaway index prefix; every index under it is deleted afterwards."""
     prefix = f"cwtest-{uuid.uuid4().hex[:10]}"
     yield prefix
-    es.options(ignore_status=404).indices.delete(index=f"{prefix}-*", expand_wildcards="all")
-    es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
+    drop_prefix(es, prefix)
+
+
+def drop_prefix(es, prefix: str) -> None:
+    """Delete every index and index template under a test prefix, by exact name.
+
+    The local node sets action.destructive_requires_name, as production clusters should, so wildcard
+    deletes are refused.
+    """
+    names = list(es.indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+    if names:
+        es.indices.delete(index=",".join(names))
+    found = es.options(ignore_status=404).indices.get_index_template(name=f"{prefix}*")
+    templates = found.get("index_templates", [])
+    for template in templates:
+        es.indices.delete_index_template(name=template["name"])
 
 
 @pytest.fixture(scope="session")
