@@ -1,0 +1,90 @@
+"""The conflictwire HTTP API: `create_app()` builds a Flask app serving the v1 contract in DESIGN.md.
+
+Nothing connects or loads at import time; the Elasticsearch client is created per app from the
+environment (or taken from `config["ES_CLIENT"]`, which tests use to inject a stand-in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, request
+
+API_TITLE = "conflictwire"
+API_VERSION = "1.0.0"
+OPENAPI_VERSION = "3.1.0"
+API_DESCRIPTION = (
+    "Structured conflict news: full-text and filtered search over articles and the events coded from them "
+    "(PLOVER and ACLED types, actors, places, dates, fatalities). Every list endpoint takes the same filters; "
+    "errors are application/problem+json."
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (see api.config)."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    from api.config import settings_from_env
+    from api.errors import register_error_handlers
+    from api.middleware import install_middleware
+    from api.observability import Metrics
+    from api.registry import build_api
+    from api.search import SearchService
+    from indexer import contract
+
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config.update(settings_from_env())
+    app.config.update(
+        API_TITLE=API_TITLE,
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION=OPENAPI_VERSION,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": API_DESCRIPTION,
+                "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+            },
+            "servers": [{"url": "/", "description": "This server"}],
+        },
+    )
+    if config:
+        app.config.update(config)
+
+    metrics = Metrics()
+    # One attempt per call, bounded by the timeout: a stalled cluster costs a request at most ~10 s
+    # before the client sees a 503, instead of the indexer's patient retries.
+    es = app.config.get("ES_CLIENT") or contract.es_client_from_env(
+        request_timeout=app.config["CONFLICTWIRE_ES_TIMEOUT"], retry_on_timeout=False, max_retries=1
+    )
+    service = SearchService(
+        es,
+        prefix=app.config.get("CONFLICTWIRE_INDEX_PREFIX"),
+        observe=metrics.observe_es,
+        use_lexicons=app.config.get("CONFLICTWIRE_USE_LEXICONS", True),
+    )
+    app.extensions["conflictwire"] = {"service": service, "metrics": metrics}
+
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[app.config["CONFLICTWIRE_RATE_LIMIT"]],
+        default_limits_exempt_when=lambda: (
+            request.method == "OPTIONS" or request.path in ("/health", "/ready", "/metrics")
+        ),
+        storage_uri="memory://",
+        headers_enabled=False,
+        enabled=app.config.get("RATELIMIT_ENABLED", True),
+    )
+    app.extensions["conflictwire"]["limiter"] = limiter
+
+    install_middleware(app, metrics, limiter)
+    app.extensions["conflictwire"]["api"] = build_api(app)
+    register_error_handlers(app)
+    return app
+
+
+def service() -> Any:
+    """The `SearchService` of the current app."""
+    return current_app.extensions["conflictwire"]["service"]

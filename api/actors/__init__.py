@@ -1,0 +1,1 @@
+"""/v1/actors: actor suggestions and profiles."""

@@ -1,0 +1,1 @@
+"""/v1/articles: search, export, detail, ingest and delete."""

@@ -1,0 +1,1 @@
+"""/v1/event-types: the PLOVER and ACLED vocabularies."""

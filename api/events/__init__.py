@@ -1,0 +1,1 @@
+"""/v1/events: coded events, one row each."""

@@ -1,0 +1,1 @@
+"""Operational endpoints: health, readiness, metrics, the OpenAPI document and its reference UI."""

@@ -1,0 +1,185 @@
+"""Cross-cutting HTTP behaviour applied to every response, in one fixed order:
+
+request id → rate-limit headers → CORS → caching (Cache-Control, weak ETag, 304) → gzip → metrics and the access log line.
+
+One `after_request` function runs the steps so their order is explicit: the ETag is computed on the
+uncompressed body (weak, so it stays valid for the gzipped variant), and the log sees the final status.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+
+from api.observability import Metrics, configure_access_log, log_request
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+COMPRESSIBLE = (
+    "application/json",
+    "application/problem+json",
+    "application/geo+json",
+    "application/x-ndjson",
+    "application/yaml",
+    "application/javascript",
+    "text/",
+)
+MIN_GZIP_BYTES = 500
+CACHEABLE_PREFIXES = ("/v1/",)
+STATIC_PREFIXES = ("/openapi.", "/docs")
+NO_STORE_PATHS = ("/health", "/ready", "/metrics")
+LIST_MAX_AGE = 30
+STATIC_MAX_AGE = 3600
+CORS_ALLOW_METHODS = "GET, HEAD, POST, DELETE, OPTIONS"
+CORS_ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, If-None-Match, X-Request-Id"
+CORS_EXPOSE_HEADERS = (
+    "ETag, Retry-After, X-Request-Id, Content-Disposition, X-RateLimit-Limit, X-RateLimit-Remaining"
+)
+
+
+def _route() -> str:
+    return request.url_rule.rule if request.url_rule is not None else "unmatched"
+
+
+def _apply_cors(response: Response, allowed: list[str]) -> None:
+    origin = request.headers.get("Origin")
+    if not allowed or not origin:
+        return
+    if "*" in allowed:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.vary.add("Origin")
+    else:
+        return
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = CORS_ALLOW_METHODS
+        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+
+
+def _apply_caching(response: Response) -> Response:
+    path = request.path
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code >= 400
+        or path.startswith(NO_STORE_PATHS)
+    ):
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+    if response.status_code != 200 or response.is_streamed:
+        response.headers.setdefault("Cache-Control", f"public, max-age={LIST_MAX_AGE}")
+        return response
+    if path.startswith(STATIC_PREFIXES):
+        response.headers.setdefault("Cache-Control", f"public, max-age={STATIC_MAX_AGE}")
+    else:
+        response.headers.setdefault("Cache-Control", f"public, max-age={LIST_MAX_AGE}")
+    if "ETag" not in response.headers:
+        response.add_etag(weak=True)
+    return response.make_conditional(request)
+
+
+def _compressible(response: Response) -> bool:
+    mimetype = response.mimetype or ""
+    return mimetype.startswith(COMPRESSIBLE)
+
+
+def _gzip_stream(chunks: Iterable[Any]) -> Iterator[bytes]:
+    """Compress a streamed body chunk by chunk (each flushed, so clients see progress), then close the
+    original iterable: it may hold an open file or an Elasticsearch point in time."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    try:
+        for chunk in chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            if data:
+                yield compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        yield compressor.flush()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def _apply_gzip(response: Response) -> None:
+    if (
+        request.method == "HEAD"
+        or response.status_code < 200
+        or response.status_code in (204, 304)
+        or "Content-Encoding" in response.headers
+        or not _compressible(response)
+        or request.accept_encodings.quality("gzip") <= 0
+    ):
+        return
+    response.vary.add("Accept-Encoding")
+    if response.is_streamed:
+        response.response = _gzip_stream(response.response)
+        response.headers.pop("Content-Length", None)
+        response.headers["Content-Encoding"] = "gzip"
+        return
+    data = response.get_data()
+    if len(data) < MIN_GZIP_BYTES:
+        return
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+
+
+def _apply_rate_limit_headers(response: Response, limiter: Any) -> None:
+    """Report the client's rate-limit window; on a 429, say when to retry."""
+    try:
+        current = limiter.current_limit if limiter is not None else None
+    except RuntimeError:
+        current = None
+    if current is None:
+        return
+    response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
+    response.headers["X-RateLimit-Remaining"] = str(max(0, current.remaining))
+    response.headers["X-RateLimit-Reset"] = str(current.reset_at)
+    if response.status_code == 429:
+        response.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
+
+
+def install_middleware(app: Flask, metrics: Metrics, limiter: Any = None) -> None:
+    access_log = configure_access_log(app.config["CONFLICTWIRE_LOG_LEVEL"])
+
+    @app.before_request
+    def _start_request() -> None:
+        supplied = request.headers.get("X-Request-Id", "")
+        g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish_response(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        _apply_rate_limit_headers(response, limiter)
+        _apply_cors(response, current_app.config["CONFLICTWIRE_CORS_ORIGINS"])
+        response = _apply_caching(response)
+        _apply_gzip(response)
+        started = g.get("started", time.perf_counter())
+        route, method, status = _route(), request.method, response.status_code
+        fields = {
+            "event": "request",
+            "request_id": g.get("request_id"),
+            "method": method,
+            "route": route,
+            "path": request.path,
+            "status": status,
+            "remote": request.remote_addr,
+        }
+
+        def record() -> None:
+            seconds = time.perf_counter() - started
+            metrics.observe_request(method, route, status, seconds)
+            log_request(access_log, {**fields, "duration_ms": round(seconds * 1000, 2)})
+
+        if response.is_streamed:
+            response.call_on_close(record)
+        else:
+            record()
+        return response

@@ -1,0 +1,1 @@
+"""/v1/places: place suggestions and profiles with their hierarchy."""

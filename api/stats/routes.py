@@ -1,0 +1,32 @@
+"""/v1/stats/timeline: a date histogram over articles or events, under the same filters as search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import service
+from api.stats.schemas import TimelineArgs, TimelineSchema
+from api.views import QUERY_ARGS
+
+blp = Blueprint("stats", __name__, url_prefix="/v1/stats", description="Aggregate statistics")
+
+
+@blp.route("/timeline")
+class Timeline(MethodView):
+    @blp.doc(
+        summary="Timeline of articles, events or fatalities",
+        operationId="getTimeline",
+        description=(
+            "Buckets per day, week or month. Bucket values plus `undated` add up to `total`. Empty buckets "
+            "are included between `from` and `to` when both are given."
+        ),
+    )
+    @blp.arguments(TimelineArgs, **QUERY_ARGS)
+    @blp.response(200, TimelineSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self, args: dict[str, Any]) -> Any:
+        interval, metric = args.pop("interval"), args.pop("metric")
+        return service().timeline(args, interval=interval, metric=metric)
