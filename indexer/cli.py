@@ -57,7 +57,8 @@ def _add_generate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="write a synthetic conflict-news corpus with its ground truth")
     p.add_argument("--articles", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="folder for articles.jsonl and truth.jsonl")
+    p.add_argument("--first", type=int, default=0, help="number of the first article (for shards; default 0)")
 
 
 def _add_bench(sub: argparse._SubParsersAction) -> None:
