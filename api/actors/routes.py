@@ -33,7 +33,7 @@ class Actors(MethodView):
             "and event counts. Without `q`, the most mentioned actors."
         ),
     )
-    @blp.arguments(ActorListArgs, **QUERY_ARGS)
+    @blp.arguments(ActorListArgs(), **QUERY_ARGS)
     @blp.response(200, ActorListSchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args: dict[str, Any]) -> Any:

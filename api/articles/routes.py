@@ -47,7 +47,7 @@ class Articles(MethodView):
         ),
         responses={200: {"content": export_responses()}},
     )
-    @blp.arguments(ArticleListArgs, **QUERY_ARGS)
+    @blp.arguments(ArticleListArgs(), **QUERY_ARGS)
     @blp.response(200, ArticleListSchema)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
@@ -65,7 +65,7 @@ class Articles(MethodView):
         ),
         security=WRITE_SECURITY,
     )
-    @blp.arguments(ArticleInputSchema, location="json", error_status_code=400, description="The article")
+    @blp.arguments(ArticleInputSchema(), location="json", error_status_code=400, description="The article")
     @blp.response(201, IngestResultSchema, description="Created")
     @blp.alt_response(200, schema=IngestResultSchema, description="Updated or unchanged", success=True)
     @blp.alt_response(401, response="UNAUTHORIZED")

@@ -35,7 +35,7 @@ class Events(MethodView):
         ),
         responses={200: {"content": export_responses()}},
     )
-    @blp.arguments(EventListArgs, **QUERY_ARGS)
+    @blp.arguments(EventListArgs(), **QUERY_ARGS)
     @blp.response(200, EventListSchema)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")

@@ -33,7 +33,7 @@ class Places(MethodView):
             "inside them. Without `q`, the most mentioned places."
         ),
     )
-    @blp.arguments(PlaceListArgs, **QUERY_ARGS)
+    @blp.arguments(PlaceListArgs(), **QUERY_ARGS)
     @blp.response(200, PlaceListSchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args: dict[str, Any]) -> Any:

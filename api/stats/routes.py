@@ -24,7 +24,7 @@ class Timeline(MethodView):
             "are included between `from` and `to` when both are given."
         ),
     )
-    @blp.arguments(TimelineArgs, **QUERY_ARGS)
+    @blp.arguments(TimelineArgs(), **QUERY_ARGS)
     @blp.response(200, TimelineSchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self, args: dict[str, Any]) -> Any:
