@@ -1,0 +1,467 @@
+"""`conflictwire bench ingest|query|extract|all`: speed measured against a baseline in the same run.
+
+This machine is shared and noisy, so absolute times drift; every figure is reported next to a baseline
+measured minutes apart on the same corpus, and the ratio is the number to read:
+
+- extract: the full extraction (parse, entities, events) against a plain tokenizer pass over the same text;
+- ingest: end-to-end `index` (parse → extract → documents → bulk) against bulk-loading the very same
+  documents, already extracted — the rate this Elasticsearch node can absorb;
+- query: five classes of API request through gunicorn against the same Elasticsearch requests sent
+  directly with the official client. "The same requests" is literal: the bench records every call the
+  API's service layer makes for a request (name resolution, point in time, search) and the baseline
+  replays that sequence, so the ratio measures what the HTTP layer adds, not a different query.
+
+Each command prints a table and writes JSON to `--out` (default .data/bench). The corpus is generated
+with `conflictwire generate` (seed 1) and cached under the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+CONCURRENCY = (1, 8, 32)
+SECONDS_PER_CELL = float(os.environ.get("CONFLICTWIRE_BENCH_SECONDS", "4"))
+TOKEN = re.compile(r"\w+")
+
+
+# --- corpus ---------------------------------------------------------------------------------------------
+
+
+def corpus(out: Path, articles: int, seed: int = 1) -> Path:
+    """A generated corpus of `articles` articles, reused when it already exists."""
+    from indexer.generate import write_corpus
+
+    folder = out / f"corpus-{articles}-seed{seed}"
+    path = folder / "articles.jsonl"
+    if not path.exists():
+        write_corpus(folder, articles, seed)
+    return path
+
+
+def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                records.append(json.loads(line))
+            if limit and len(records) >= limit:
+                break
+    return records
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "host": platform.node()}
+
+
+def es_facts(es) -> dict[str, Any]:
+    nodes = es.nodes.stats(metric="jvm")["nodes"]
+    heaps = [n["jvm"]["mem"]["heap_max_in_bytes"] for n in nodes.values()]
+    return {"es_version": es.info()["version"]["number"], "es_nodes": len(heaps), "es_heap_bytes": sum(heaps)}
+
+
+# --- extract --------------------------------------------------------------------------------------------
+
+
+def bench_extract(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Articles/s of extraction vs a tokenizer pass; CPU time too, since the target is per core."""
+    from indexer.extract import extract_article
+    from indexer.parse import parse_record
+
+    started = time.perf_counter()
+    extract_article(parse_record(dict(records[0])))
+    warmup = time.perf_counter() - started
+
+    wall = time.perf_counter()
+    tokens = sum(len(TOKEN.findall(r.get("text") or "")) for r in records)
+    base_wall = time.perf_counter() - wall
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    events = 0
+    for record in records:
+        events += len(extract_article(parse_record(dict(record))).get("events") or [])
+    full_wall, full_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    n = len(records)
+    return {
+        "articles": n,
+        "tokens": tokens,
+        "events": events,
+        "warmup_seconds": round(warmup, 2),
+        "baseline_tokenizer_articles_per_s": round(n / base_wall, 1),
+        "extract_articles_per_s": round(n / full_wall, 1),
+        "extract_articles_per_cpu_s": round(n / full_cpu, 1),
+        "ratio_extract_to_tokenizer": round(base_wall / full_wall, 5),
+    }
+
+
+# --- ingest ---------------------------------------------------------------------------------------------
+
+
+def _drop(es, prefix: str) -> None:
+    names = list(es.indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+    if names:
+        es.indices.delete(index=",".join(names))
+    templates = es.options(ignore_status=404).indices.get_index_template(name=f"{prefix}*")
+    for template in templates.get("index_templates", []):
+        es.indices.delete_index_template(name=template["name"])
+
+
+def bench_ingest(es, path: Path, articles: int) -> dict[str, Any]:
+    """End-to-end indexing vs raw bulk of the same pre-extracted documents, each into fresh indices."""
+    from indexer import contract, loader
+    from indexer.documents import build_documents
+    from indexer.extract import extract_article
+    from indexer.parse import parse_record
+
+    records = read_records(path, articles)
+    tag = uuid.uuid4().hex[:8]
+    e2e_prefix, raw_prefix = f"cwbench-{tag}-e2e", f"cwbench-{tag}-raw"
+    try:
+        extract_article(parse_record(dict(records[0])))  # load lexicons before the clock starts
+        contract.ensure_indices(es, e2e_prefix)
+        writer = loader.ElasticsearchWriter(
+            es, contract.articles_alias(e2e_prefix), contract.events_alias(e2e_prefix)
+        )
+        items = (loader.SourceItem(parse_record(dict(r))) for r in records)
+        started = time.perf_counter()
+        statuses: dict[str, int] = {}
+        for outcome in loader.run_pipeline(items, writer):
+            statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+        e2e_seconds = time.perf_counter() - started
+
+        actions = []
+        for record in records:
+            article = parse_record(dict(record))
+            documents = build_documents(article, extract_article(article))
+            actions += loader.document_actions(
+                documents, contract.articles_alias(raw_prefix), contract.events_alias(raw_prefix)
+            )
+        contract.ensure_indices(es, raw_prefix)
+        started = time.perf_counter()
+        failed = sum(not item.ok for item in loader.bulk_documents(es, actions))
+        raw_seconds = time.perf_counter() - started
+        es.indices.refresh(index=f"{e2e_prefix}-*")
+        counts = {
+            kind: es.count(index=contract.alias_name(kind, e2e_prefix))["count"]
+            for kind in (contract.ARTICLES, contract.EVENTS)
+        }
+        return {
+            "articles": len(records),
+            "statuses": statuses,
+            "documents": counts,
+            "raw_bulk_failures": failed,
+            "end_to_end_articles_per_s": round(len(records) / e2e_seconds, 1),
+            "raw_bulk_articles_per_s": round(len(records) / raw_seconds, 1),
+            "ratio_end_to_end_to_raw": round(raw_seconds / e2e_seconds, 3),
+        }
+    finally:
+        _drop(es, e2e_prefix)
+        _drop(es, raw_prefix)
+
+
+# --- query ----------------------------------------------------------------------------------------------
+
+QUERY_CLASSES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    # name: (kind, path, arguments as the API validates them)
+    "full_text": ("articles", "/v1/articles", {"q": '"air strike" | shelling', "limit": 20}),
+    "filtered": (
+        "events",
+        "/v1/events",
+        {
+            "event_type": ["ASSAULT"],
+            "country": ["SY"],
+            "from": "2019-01-01",
+            "to": "2023-12-31",
+            "min_fatalities": 1,
+            "sort": "-date",
+            "limit": 20,
+        },
+    ),
+    "faceted": (
+        "events",
+        "/v1/events",
+        {
+            "event_type": ["ASSAULT", "PROTEST"],
+            "facets": ["actor", "place", "country", "event_type", "source"],
+            "limit": 20,
+        },
+    ),
+    "timeline": (
+        "timeline",
+        "/v1/stats/timeline",
+        {"interval": "month", "metric": "events", "country": ["SY"]},
+    ),
+    "geo": ("events", "/v1/events", {"near": "36.20,37.16", "radius": "100km", "limit": 20}),
+}
+
+
+def _query_string(arguments: Mapping[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    pairs = []
+    for key, value in arguments.items():
+        for one in value if isinstance(value, list) else [value]:
+            pairs.append((key, str(one)))
+    return urlencode(pairs)
+
+
+class _Recorder:
+    """Stands in for the Elasticsearch client inside the API's service and notes every call it makes."""
+
+    def __init__(self, es) -> None:
+        self._es = es
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._es, name)
+        if name in ("indices", "cluster"):
+            return target
+
+        def call(**kwargs: Any) -> Any:
+            self.calls.append((name, json.loads(json.dumps(kwargs, default=str))))
+            return target(**kwargs)
+
+        return call
+
+
+def _replayer(es, calls: list[tuple[str, dict[str, Any]]]) -> Callable[[], None]:
+    """One raw request sequence: the recorded calls, with fresh point-in-time ids where they appear."""
+
+    def run() -> None:
+        pit = None
+        for name, kwargs in calls:
+            kwargs = json.loads(json.dumps(kwargs))
+            if name == "open_point_in_time":
+                pit = es.open_point_in_time(**kwargs)["id"]
+                continue
+            if name == "close_point_in_time":
+                es.close_point_in_time(id=pit)
+                continue
+            body = kwargs.get("body")
+            if isinstance(body, dict) and "pit" in body:
+                body["pit"]["id"] = pit
+            response = getattr(es, name)(**kwargs)
+            pit = (response.body if hasattr(response, "body") else response).get("pit_id", pit)
+
+    return run
+
+
+def record_calls(es, prefix: str, cls: str) -> list[tuple[str, dict[str, Any]]]:
+    """The Elasticsearch calls the API makes for one request of a class, taken from its own service."""
+    from api import create_app
+
+    kind, path, arguments = QUERY_CLASSES[cls]
+    recorder = _Recorder(es)
+    app = create_app({"ES_CLIENT": recorder, "CONFLICTWIRE_INDEX_PREFIX": prefix, "RATELIMIT_ENABLED": False})
+    with app.test_client() as client:
+        response = client.get(f"{path}?{_query_string(arguments)}")
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"{cls}: the API answered {response.status_code}: {response.get_data(as_text=True)}"
+            )
+    return recorder.calls
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _load(fn: Callable[[], None], clients: int, seconds: float) -> dict[str, Any]:
+    """Run `fn` from `clients` threads for `seconds`; latency percentiles (ms) and throughput."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop_at = time.perf_counter() + seconds
+
+    def worker(slot: int) -> None:
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                fn()
+            except Exception:  # counted and reported: a benchmark must finish to say what failed
+                errors[slot] += 1
+                continue
+            latencies[slot].append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    flat = [x * 1000 for slot in latencies for x in slot]
+    return {
+        "requests": len(flat),
+        "errors": sum(errors),
+        "p50_ms": round(percentile(flat, 50), 2),
+        "p95_ms": round(percentile(flat, 95), 2),
+        "p99_ms": round(percentile(flat, 99), 2),
+        "mean_ms": round(statistics.fmean(flat), 2) if flat else None,
+        "throughput_rps": round(len(flat) / elapsed, 1),
+    }
+
+
+def bench_query(es, path: Path, articles: int, seconds: float = SECONDS_PER_CELL) -> dict[str, Any]:
+    import urllib3
+
+    from indexer import contract, loader
+
+    tag = uuid.uuid4().hex[:8]
+    prefix = f"cwbench-{tag}-q"
+    port = _free_port()
+    server = None
+    try:
+        contract.ensure_indices(es, prefix)
+        writer = loader.ElasticsearchWriter(
+            es, contract.articles_alias(prefix), contract.events_alias(prefix)
+        )
+        from indexer.parse import parse_record
+
+        items = (loader.SourceItem(parse_record(r)) for r in read_records(path, articles))
+        for _ in loader.run_pipeline(items, writer):
+            pass
+        es.indices.refresh(index=f"{prefix}-*")
+        es.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1)
+        counts = {k: es.count(index=contract.alias_name(k, prefix))["count"] for k in ("articles", "events")}
+
+        env = {**os.environ, "CONFLICTWIRE_INDEX_PREFIX": prefix, "CONFLICTWIRE_RATE_LIMIT": "1000000/minute"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "indexer.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        http = urllib3.PoolManager(maxsize=max(CONCURRENCY), block=True)
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if http.request("GET", f"http://127.0.0.1:{port}/health", timeout=2).status == 200:
+                    break
+            except urllib3.exceptions.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the API did not come up for the query benchmark")
+            time.sleep(0.5)
+
+        from elasticsearch import Elasticsearch
+
+        raw_client = Elasticsearch(
+            es.transport.node_pool.get().base_url, connections_per_node=max(CONCURRENCY), request_timeout=30
+        )
+        results: dict[str, Any] = {}
+        for cls, (_kind, api_path, arguments) in QUERY_CLASSES.items():
+            calls = record_calls(es, prefix, cls)
+            url = f"http://127.0.0.1:{port}{api_path}?{_query_string(arguments)}"
+
+            def api_request(url: str = url) -> None:
+                response = http.request("GET", url, timeout=30)
+                if response.status != 200:
+                    raise RuntimeError(response.status)
+                json.loads(response.data)
+
+            raw_request = _replayer(raw_client, calls)
+            api_request()
+            raw_request()
+            row: dict[str, Any] = {"es_calls_per_request": [name for name, _ in calls]}
+            for clients in CONCURRENCY:
+                raw = _load(raw_request, clients, seconds)
+                api = _load(api_request, clients, seconds)
+                row[str(clients)] = {
+                    "raw": raw,
+                    "api": api,
+                    "p50_ratio": round(api["p50_ms"] / raw["p50_ms"], 3) if raw["p50_ms"] else None,
+                    "throughput_ratio": round(api["throughput_rps"] / raw["throughput_rps"], 3)
+                    if raw["throughput_rps"]
+                    else None,
+                }
+            results[cls] = row
+        raw_client.close()
+        return {"articles": articles, "documents": counts, "gunicorn_workers": 2, "classes": results}
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        _drop(es, prefix)
+
+
+# --- reporting ------------------------------------------------------------------------------------------
+
+
+def print_query_table(result: Mapping[str, Any]) -> None:
+    print(f"query benchmark: {result['articles']} articles, {result['documents']}")
+    print(
+        f"{'class':10} {'clients':>7} {'raw p50':>8} {'api p50':>8} {'raw p95':>8} {'api p95':>8} "
+        f"{'api p99':>8} {'raw rps':>8} {'api rps':>8} {'p50 x':>6} {'rps x':>6}"
+    )
+    for cls, row in result["classes"].items():
+        for clients in CONCURRENCY:
+            cell = row[str(clients)]
+            raw, api = cell["raw"], cell["api"]
+            print(
+                f"{cls:10} {clients:>7} {raw['p50_ms']:>8} {api['p50_ms']:>8} {raw['p95_ms']:>8} "
+                f"{api['p95_ms']:>8} {api['p99_ms']:>8} {raw['throughput_rps']:>8} {api['throughput_rps']:>8} "
+                f"{cell['p50_ratio']:>6} {cell['throughput_ratio']:>6}"
+            )
+
+
+def _write(out: Path, name: str, result: dict[str, Any]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=1, sort_keys=True))
+
+
+def main(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    path = corpus(out, args.articles)
+    what = ["extract", "ingest", "query"] if args.what == "all" else [args.what]
+    facts = {"machine": machine(), "corpus": str(path)}
+    es = None
+    if any(w in ("ingest", "query") for w in what):
+        from indexer.contract import es_client_from_env
+
+        es = es_client_from_env()
+        facts.update(es_facts(es))
+    for name in what:
+        if name == "extract":
+            result = {**facts, **bench_extract(read_records(path, min(args.articles, 2000)))}
+            print(json.dumps(result, indent=1))
+        elif name == "ingest":
+            result = {**facts, **bench_ingest(es, path, args.articles)}
+            print(json.dumps(result, indent=1))
+        else:
+            result = {**facts, **bench_query(es, path, args.articles)}
+            print_query_table(result)
+        _write(out, name, result)
+    return 0
+
+
+def iter_cells(result: Mapping[str, Any]) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
+    for cls, row in result["classes"].items():
+        for clients in CONCURRENCY:
+            yield cls, clients, row[str(clients)]

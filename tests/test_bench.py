@@ -1,0 +1,55 @@
+"""The benchmark's own arithmetic and its replay of the API's Elasticsearch calls."""
+
+from __future__ import annotations
+
+from indexer import bench
+
+
+def test_percentiles_pick_the_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert bench.percentile(values, 50) in (50.0, 51.0)
+    assert bench.percentile(values, 99) == 99.0
+    assert bench.percentile(values, 100) == 100.0
+
+
+def test_query_string_repeats_list_arguments():
+    assert bench._query_string({"event_type": ["ASSAULT", "PROTEST"], "limit": 20}) == (
+        "event_type=ASSAULT&event_type=PROTEST&limit=20"
+    )
+
+
+class _FakeClient:
+    """Records what the replay sends; hands out a new point-in-time id on every open."""
+
+    def __init__(self):
+        self.sent = []
+        self.opened = 0
+
+    def open_point_in_time(self, **kwargs):
+        self.opened += 1
+        self.sent.append(("open", kwargs))
+        return {"id": f"pit-{self.opened}"}
+
+    def close_point_in_time(self, **kwargs):
+        self.sent.append(("close", kwargs))
+
+    def search(self, **kwargs):
+        self.sent.append(("search", kwargs))
+        return {"hits": {"hits": []}}
+
+
+def test_replay_sends_the_recorded_calls_with_fresh_point_in_time_ids():
+    recorded = [
+        ("open_point_in_time", {"index": "a", "keep_alive": "5m"}),
+        ("search", {"body": {"query": {"match_all": {}}, "pit": {"id": "stale", "keep_alive": "5m"}}}),
+        ("close_point_in_time", {"id": "stale"}),
+    ]
+    client = _FakeClient()
+    run = bench._replayer(client, recorded)
+    run()
+    run()
+    searches = [kwargs for name, kwargs in client.sent if name == "search"]
+    closes = [kwargs for name, kwargs in client.sent if name == "close"]
+    assert [s["body"]["pit"]["id"] for s in searches] == ["pit-1", "pit-2"]
+    assert [c["id"] for c in closes] == ["pit-1", "pit-2"]
+    assert recorded[1][1]["body"]["pit"]["id"] == "stale"
