@@ -37,6 +37,7 @@ def _add_index(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="parse and extract but write nothing")
     p.add_argument("--dead-letter", help="where rejected records go (default .data/dead-letter.jsonl)")
     p.add_argument("--chunk-size", type=int, default=500, help="documents per bulk request (default 500)")
+    p.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per CPU)")
 
 
 def _add_extract(sub: argparse._SubParsersAction) -> None:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -363,11 +365,34 @@ class _BatchPlan:
     actions: list[dict[str, Any]]
 
 
-def _prepare_batch(batch: list[SourceItem], writer: Any, extractor: Extractor) -> _BatchPlan:
+ExtractionResult = tuple[Mapping[str, Any] | None, str | None]
+BatchExtractor = Callable[[list["Article"]], list[ExtractionResult]]
+
+
+def _safe_extract(extractor: Extractor, article: Article) -> ExtractionResult:
+    """The extraction, or the reason it failed: one bad article must not stop the others."""
+    try:
+        return extractor(article), None
+    except Exception as error:  # reported per article and sent to the dead letter, never swallowed
+        log.debug("extraction failed for %s", article.id, exc_info=True)
+        return None, f"extraction failed: {type(error).__name__}: {error}"
+
+
+def _extract_with_default(article: Article) -> ExtractionResult:
+    """Module-level, so worker processes can run it: the default extractor on one article."""
+    from indexer.extract import extract_article
+
+    return _safe_extract(extract_article, article)
+
+
+def _prepare_batch(
+    batch: list[SourceItem], writer: Any, extractor: Extractor, extract_many: BatchExtractor | None = None
+) -> _BatchPlan:
     outcomes: list[Outcome | None] = [None] * len(batch)
     stored = writer.existing([item.article.id for item in batch if item.article is not None])
     planned: dict[str, tuple[int, ArticleDocuments, int]] = {}
     actions: list[dict[str, Any]] = []
+    pending: list[tuple[int, str]] = []
     for position, item in enumerate(batch):
         article = item.article
         if article is None:
@@ -382,18 +407,26 @@ def _prepare_batch(batch: list[SourceItem], writer: Any, extractor: Extractor) -
                 article.id, UNCHANGED, events=_stored_int(previous.get("event_count"))
             )
             continue
-        try:
-            extraction = extractor(article)
-            documents = build_documents(article, extraction, ingested_at=item.ingested_at, digest=digest)
-        except Exception as error:  # one bad article must not stop the others; it goes to the dead letter
-            log.debug("extraction failed for %s", article.id, exc_info=True)
+        pending.append((position, digest))
+    articles = [batch[position].article for position, _ in pending]
+    if extract_many is not None:
+        extractions = extract_many(articles)
+    else:
+        extractions = [_safe_extract(extractor, article) for article in articles]
+    for (position, digest), (extraction, failure) in zip(pending, extractions, strict=True):
+        item = batch[position]
+        article = item.article
+        previous = stored.get(article.id)
+        documents = None
+        if failure is None:
+            try:
+                documents = build_documents(article, extraction, ingested_at=item.ingested_at, digest=digest)
+            except Exception as error:  # a malformed extraction rejects this article only
+                log.debug("building documents failed for %s", article.id, exc_info=True)
+                failure = f"extraction failed: {type(error).__name__}: {error}"
+        if documents is None:
             outcomes[position] = Outcome(
-                article.id,
-                REJECTED,
-                f"extraction failed: {type(error).__name__}: {error}",
-                item.path,
-                item.line,
-                item.record or _article_record(article),
+                article.id, REJECTED, failure, item.path, item.line, item.record or _article_record(article)
             )
             continue
         previous_events = _stored_int(previous.get("event_count")) if previous else 0
@@ -464,6 +497,7 @@ def run_pipeline(
     batch_text_chars: int = DEFAULT_BATCH_TEXT_CHARS,
     overlap: bool = True,
     on_batch: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> Iterator[Outcome]:
     """Yield one ``Outcome`` per input item, in input order, writing through ``writer`` batch by batch.
 
@@ -475,13 +509,68 @@ def run_pipeline(
     ``writer`` needs ``articles_index``, ``events_index``, ``existing(ids)``, ``write(actions)`` and
     ``kind_of(item)``: ``ElasticsearchWriter`` in production, an in-memory stand-in in unit tests.
     ``on_batch`` is called once the consumer has taken all of a batch's outcomes (progress reporting).
+
+    With ``workers`` > 1 (and the default extractor), extraction — the pipeline's bottleneck — runs in that
+    many processes, forked once the extractor has loaded its lexicons, so they start warm and share them.
     """
     extract = extractor or default_extractor()
     batch_done = on_batch or (lambda: None)
     batches = _batches(items, batch_articles, batch_text_chars)
+    with _extraction_pool(workers if extractor is None else 1) as extract_many:
+        yield from _run_batches(batches, writer, extract, extract_many, overlap, batch_done)
+
+
+@contextmanager
+def _extraction_pool(workers: int) -> Iterator[BatchExtractor | None]:
+    """A process pool mapping the default extractor over a batch, or None to extract in this process.
+
+    The pool is started before any other thread exists in this pipeline (forking a threaded process is
+    unsafe), after the lexicons are loaded here, so every worker inherits them instead of loading its own.
+    """
+    if workers <= 1:
+        yield None
+        return
+    _warm_up_extractor()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        list(pool.map(_noop, range(workers)))
+
+        def extract_many(articles: list[Article]) -> list[ExtractionResult]:
+            chunk = max(1, len(articles) // (workers * 4))
+            return list(pool.map(_extract_with_default, articles, chunksize=chunk))
+
+        yield extract_many
+
+
+def _noop(_: int) -> None:
+    return None
+
+
+def _warm_up_extractor() -> None:
+    """Load every lexicon and gazetteer the extractor uses, by extracting one short article."""
+    from indexer.extract import extract_article
+    from indexer.parse import parse_record
+
+    sample = {
+        "id": "warm-up",
+        "title": "Warm-up",
+        "published": "2020-02-27",
+        "text": "Shelling hit Idlib on Monday.",
+    }
+    extract_article(parse_record(sample))
+
+
+def _run_batches(
+    batches: Iterable[list[SourceItem]],
+    writer: Any,
+    extract: Extractor,
+    extract_many: BatchExtractor | None,
+    overlap: bool,
+    batch_done: Callable[[], None],
+) -> Iterator[Outcome]:
     if not overlap:
         for batch in batches:
-            yield from _commit_batch(_prepare_batch(batch, writer, extract), writer)
+            yield from _commit_batch(_prepare_batch(batch, writer, extract, extract_many), writer)
             batch_done()
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictwire-bulk") as pool:
@@ -493,7 +582,7 @@ def run_pipeline(
                 yield from in_flight.result()
                 batch_done()
                 in_flight = None
-            plan = _prepare_batch(batch, writer, extract)
+            plan = _prepare_batch(batch, writer, extract, extract_many)
             if in_flight is not None:
                 yield from in_flight.result()
                 batch_done()
@@ -989,7 +1078,8 @@ def _index_paths(
         es, contract.articles_alias(), contract.events_alias(), chunk_size=args.chunk_size
     )
     items = source_items(iter_articles(paths, default_source=args.source, default_published=args.published))
-    for outcome in run_pipeline(items, writer, on_batch=on_batch):
+    workers = args.workers if getattr(args, "workers", None) else (os.cpu_count() or 1)
+    for outcome in run_pipeline(items, writer, on_batch=on_batch, workers=workers):
         record(outcome)
 
 

@@ -405,3 +405,29 @@ def test_progress_lines_report_whole_batches_with_an_eta(
         "indexing: 10/10",
     ]
     assert all("articles/s, ETA" in line for line in lines)
+
+
+def test_extraction_in_worker_processes_matches_extraction_in_process() -> None:
+    """`conflictwire index` extracts in one process per CPU; the documents must not depend on that."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
+    records = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()[:12]]
+    records.append({"id": "no-text", "title": "Empty", "text": "   ", "published": "2020-02-27"})
+
+    def items() -> list[SourceItem]:
+        out = []
+        for record in records:
+            try:
+                out.append(SourceItem(parse_record(record)))
+            except ValueError as error:
+                out.append(SourceItem(None, error=str(error), record=record))
+        return out
+
+    alone, pooled = MemoryWriter(), MemoryWriter()
+    single = list(run_pipeline(items(), alone, workers=1))
+    double = list(run_pipeline(items(), pooled, workers=2))
+    assert [(o.id, o.status, o.events) for o in single] == [(o.id, o.status, o.events) for o in double]
+    assert sum(o.status == loader.CREATED for o in double) == 12
+    assert sum(o.events for o in double) > 12
+    strip = lambda docs: {k: {f: v for f, v in d.items() if f != "ingested_at"} for k, d in docs.items()}  # noqa: E731
+    assert strip(alone.articles()) == strip(pooled.articles())
+    assert strip(alone.events()) == strip(pooled.events())
