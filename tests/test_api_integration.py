@@ -335,3 +335,23 @@ def test_posted_article_is_searchable_within_two_seconds_and_deletable(client):
 def test_readiness_with_the_indices_in_place(client):
     ready = get(client, "/ready")
     assert ready["status"] == "ready" and ready["indices"] == {"articles": True, "events": True}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/v1/events", {"facets": "actor,place,country,event_type,source", "limit": 30}),
+        ("/v1/events", {"q": "air strike", "place": "Idlib"}),
+        ("/v1/articles", {"q": "Saraqib", "facets": "place,actor", "limit": 30}),
+        ("/v1/articles", {"country": "SY", "sort": "date", "limit": 30}),
+    ],
+)
+def test_list_pages_are_exactly_what_their_documented_schema_describes(client, path, params):
+    """List pages skip a second marshmallow pass for speed; this holds them to the schema in openapi.yaml."""
+    from api.articles.schemas import ArticleListSchema
+    from api.events.schemas import EventListSchema
+
+    page = get(client, path, **params)
+    assert page["items"]
+    schema = EventListSchema() if path == "/v1/events" else ArticleListSchema()
+    assert json.loads(json.dumps(schema.dump(page))) == page
