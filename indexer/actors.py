@@ -37,6 +37,8 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from indexer.regexscan import MultiPattern
+
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 
 ACTOR_TYPES = (
@@ -92,11 +94,18 @@ def _fold_char(char: str) -> str:
     return base[0] if base and base[0].isascii() else char
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return "".join(map(_fold_char, match.group()))
+
+
 def fold(text: str) -> str:
     """Strip accents and unify apostrophes and dashes, one character for one, so offsets survive."""
     if text.isascii():
         return text
-    return "".join(c if c < "\x80" else _fold_char(c) for c in text)
+    return _NON_ASCII_RUN.sub(_fold_run, text)
 
 
 def normalize_key(value: str) -> str:
@@ -817,11 +826,28 @@ def find_actors(
 _PRO_PREFIX = re.compile(r"(?<![\w\-])pro-(?=\w)", re.IGNORECASE)
 
 
+_SCANNED = (
+    "alias_words", "alias_acronyms", "identity", "qualified", "noun_of", "metonym", "bare", "protest_subject",
+    "numbered_unit",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> MultiPattern:
+    """The candidate patterns run together over an article (one scan instead of one per pattern)."""
+    m = _matchers()
+    return MultiPattern.build([getattr(m, name) or _NEVER for name in _SCANNED], depth=4)
+
+
+_NEVER = re.compile(r"(?!)")
+
+
 def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> list[_Candidate]:
     out: list[_Candidate] = []
     # "pro-Houthi forces" are the Houthis' side: the aliases are also matched with "pro-" blanked out,
     # and such a match keeps the prefix in its span.
     masked = _PRO_PREFIX.sub("    ", folded) if "pro-" in folded.lower() else None
+    hits = dict(zip(_SCANNED, _scanner().finditer_each(folded), strict=True))
     for regex, lookup, key_of, source in (
         (m.alias_words, m.alias_lookup, _alias_key, folded),
         (m.alias_acronyms, m.acronym_lookup, _exact_key, folded),
@@ -830,7 +856,12 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
     ):
         if regex is None or source is None:
             continue
-        for match in regex.finditer(source):
+        matches = (
+            hits["alias_words" if regex is m.alias_words else "alias_acronyms"]
+            if source is folded
+            else regex.finditer(source)
+        )
+        for match in matches:
             actor_id, weak = lookup.get(key_of(match.group(0)), (None, False))
             if actor_id is None:
                 continue
@@ -847,13 +878,13 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
                     end = ext.end()
             kind = "weak" if weak else "alias"
             out.append(_Candidate(start, end, kind, _PRIORITY[kind], {"id": actor_id}))
-    for match in m.identity.finditer(folded):
+    for match in hits["identity"]:
         out.append(
             _Candidate(
                 match.start(), match.end(), "identity", _PRIORITY["identity"], {"group": match.group("group")}
             )
         )
-    for match in m.qualified.finditer(folded):
+    for match in hits["qualified"]:
         quals = []
         span_start, span_end = match.span("quals")
         for q in m.qualifier.finditer(folded, span_start, span_end):
@@ -873,7 +904,7 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
                 {"quals": quals, "noun": noun},
             )
         )
-    for match in m.noun_of.finditer(folded):
+    for match in hits["noun_of"]:
         noun = lex.nouns[normalize_key(match.group("noun"))]
         kind, target = lex.qualifiers.get(normalize_key(match.group("country")), ("none", None))
         if kind != "country":
@@ -884,7 +915,7 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
                 match.start(), match.end(), "noun_of", _PRIORITY["noun_of"], {"quals": quals, "noun": noun}
             )
         )
-    for match in m.metonym.finditer(folded):
+    for match in hits["metonym"]:
         if not _metonym_context_ok(folded, match.start(), m.place_prepositions):
             continue
         names_start, names_end = match.span("names")
@@ -893,11 +924,11 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
             if code:
                 payload = {"country": code}
                 out.append(_Candidate(name.start(), name.end(), "metonym", _PRIORITY["metonym"], payload))
-    for match in m.bare.finditer(folded):
+    for match in hits["bare"]:
         noun = lex.nouns[normalize_key(match.group(0))]
         out.append(_Candidate(match.start(), match.end(), "bare", _PRIORITY["bare"], {"noun": noun}))
     riot_words = {normalize_key(w) for w in lex.patterns["implicit_actors"]["rioters"]}
-    for match in m.protest_subject.finditer(folded):
+    for match in hits["protest_subject"]:
         if re.search(r"\b(?:by|against|at|on|with)\s*$", match.group("between")):
             continue
         klass = "rioters" if normalize_key(match.group("action")) in riot_words else "protesters"
@@ -910,7 +941,7 @@ def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> l
             _Candidate(match.start("subject"), match.end("subject"), "subject", _PRIORITY["subject"], payload)
         )
     unit = NounInfo("state", "military", True, False)
-    for match in m.numbered_unit.finditer(folded):
+    for match in hits["numbered_unit"]:
         out.append(_Candidate(match.start(), match.end(), "bare", _PRIORITY["bare"], {"noun": unit}))
     return out
 

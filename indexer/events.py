@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 
 from indexer.numbers import Figure, find_figures, lower_ascii
+from indexer.regexscan import MultiPattern
 from indexer.sentences import Sentence, split_sentences
 
 ACLED_EVENT_TYPES = {
@@ -266,27 +267,46 @@ def _find_cues(
     lowered = lower_ascii(text) if lowered is None else lowered
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
-    for family in lexicon.families.values():
-        for match in family.pattern.finditer(lowered):
-            index = bisect.bisect_right(starts, match.start()) - 1
-            if index < 0 or match.end() > sentences[index].end:
-                continue
-            sentence = sentences[index]
-            if family.exclude_before and family.exclude_before.search(
-                text[max(0, match.start() - 30) : match.start()]
-            ):
-                continue
-            cue = Cue(family.name, match.start(), match.end(), text[match.start() : match.end()])
-            cue.weak = bool(family.weak and family.weak.match(cue.text))
-            clause = _clause_before(text, sentence, match.start())
-            cue.reference = bool(lexicon.reference_before.search(clause)) and not _is_verb(cue.text)
-            cue.definite = cue.reference and bool(DEFINITE_BEFORE.search(clause))
-            cue.complement = bool(lexicon.complement_before.search(clause))
-            cue.negated = family.name != "transfer" and bool(lexicon.negation.search(clause[-40:]))
-            by_sentence[index].append(cue)
+    for family, match in _family_matches(lowered, lexicon):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index < 0 or match.end() > sentences[index].end:
+            continue
+        sentence = sentences[index]
+        if family.exclude_before and family.exclude_before.search(
+            text[max(0, match.start() - 30) : match.start()]
+        ):
+            continue
+        cue = Cue(family.name, match.start(), match.end(), text[match.start() : match.end()])
+        cue.weak = bool(family.weak and family.weak.match(cue.text))
+        clause = _clause_before(text, sentence, match.start())
+        cue.reference = bool(lexicon.reference_before.search(clause)) and not _is_verb(cue.text)
+        cue.definite = cue.reference and bool(DEFINITE_BEFORE.search(clause))
+        cue.complement = bool(lexicon.complement_before.search(clause))
+        cue.negated = family.name != "transfer" and bool(lexicon.negation.search(clause[-40:]))
+        by_sentence[index].append(cue)
     for cues in by_sentence:
         cues.sort(key=lambda c: (c.start, -c.end))
     return by_sentence
+
+
+@lru_cache(maxsize=8)
+def _trigger_scanner(patterns: tuple[re.Pattern[str], ...]) -> MultiPattern:
+    """Lexicon patterns (lower-case, run on lowered text) run together by one scan; see `MultiPattern`."""
+    return MultiPattern.build(patterns, depth=6)
+
+
+def _family_matches(lowered: str, lexicon: Lexicon) -> list[tuple[Family, re.Match[str]]]:
+    """Every family's `finditer` hits on `lowered`, grouped by family in lexicon order.
+
+    Scanning the text once per family dominated the cost of coding an article, so the families are run
+    together by `MultiPattern` (same hits, one scan for where any of them can start).
+    """
+    families = list(lexicon.families.values())
+    scanner = _trigger_scanner(tuple(family.pattern for family in families))
+    hits: list[tuple[Family, re.Match[str]]] = []
+    for family, matches in zip(families, scanner.finditer_each(lowered), strict=True):
+        hits.extend((family, match) for match in matches)
+    return hits
 
 
 DEFINITE_BEFORE = re.compile(
@@ -730,8 +750,11 @@ def _actor_spans(
     named.sort(key=lambda item: (item[0], -item[1]))
     starts = [item[0] for item in named]
     found = list(named)
-    for name, actor_type, pattern in lexicon.generic_actors:
-        for match in pattern.finditer(text):
+    scanner = _trigger_scanner(tuple(pattern for _, _, pattern in lexicon.generic_actors))
+    for (name, actor_type, _), matches in zip(
+        lexicon.generic_actors, scanner.finditer_each(text), strict=True
+    ):
+        for match in matches:
             index = bisect.bisect_left(starts, match.end())
             if any(s < match.end() and match.start() < e for s, e, _ in named[max(0, index - 8) : index]):
                 continue

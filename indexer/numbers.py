@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indexer.regexscan import MultiPattern, required_words, scan_text
+
 UNITS = {
     "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -327,6 +329,11 @@ def _figure_patterns() -> dict[str, re.Pattern[str]]:
         "casualt",
     ]
     compiled["any"] = re.compile("|".join(f"(?:{p})" for p in everything))
+    # A cheap necessary condition for "any": words every match contains, as a plain alternation of literals
+    # the regex engine scans in C (on `scan_text` of the text), so most sentences skip "any" itself.
+    required = required_words(compiled["any"])
+    if required is not None:
+        compiled["required:any"] = required
     compiled["date_word"] = re.compile(rf"^\s*(?:{MONTHS})\b", re.IGNORECASE)
     compiled["date_before"] = re.compile(rf"\b(?:{MONTHS}|on|since|in)\s*$", re.IGNORECASE)
     return compiled
@@ -425,6 +432,19 @@ def _right_phrase(text: str, start: int, limit: int) -> str:
     return window.strip()
 
 
+_SCANNED_FIGURES = (
+    *(f"{voice}:{kind}" for voice in ("passive", "active") for kind in FIGURE_KINDS),
+    *(f"noun:{kind}" for kind in _NOUN_FIGURES),
+)
+
+
+@lru_cache(maxsize=1)
+def _figure_scanner() -> MultiPattern:
+    """The trigger patterns run together over a sentence (lower-case, case-sensitive, on lowered text)."""
+    patterns = _figure_patterns()
+    return MultiPattern.build([patterns[name] for name in _SCANNED_FIGURES], depth=5)
+
+
 def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
     """Counts of people killed, injured, displaced, arrested or kidnapped in text[start:end].
 
@@ -436,12 +456,19 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     end = len(text) if end is None else end
     text = lower_ascii(text)
     patterns = _figure_patterns()
-    if not patterns["any"].search(text, start, end):
+    scanned = scan_text(text)
+    required = patterns.get("required:any")
+    if (required is not None and not required.search(scanned, start, end)) or not patterns["any"].search(
+        text, start, end
+    ):
         return []
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    passive = {kind: list(patterns["passive:" + kind].finditer(text, start, end)) for kind in FIGURE_KINDS}
-    active = {kind: list(patterns["active:" + kind].finditer(text, start, end)) for kind in FIGURE_KINDS}
+    hits = dict(
+        zip(_SCANNED_FIGURES, _figure_scanner().finditer_each(text, scanned, start, end), strict=True)
+    )
+    passive = {kind: hits["passive:" + kind] for kind in FIGURE_KINDS}
+    active = {kind: hits["active:" + kind] for kind in FIGURE_KINDS}
 
     def overlaps(a: int, b: int) -> bool:
         return any(a < t_end and t_start < b for t_start, t_end in taken)
@@ -462,7 +489,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             taken.append((match.start(), q.end))
 
     for kind in _NOUN_FIGURES:
-        for match in patterns["noun:" + kind].finditer(text, start, end):
+        for match in hits["noun:" + kind]:
             if overlaps(match.start(), match.end()):
                 continue
             before = text[max(start, match.start() - 40) : match.start()]

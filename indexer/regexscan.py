@@ -1,0 +1,277 @@
+"""Running many large regular expressions over a text without paying for each one at every position.
+
+Python's regex engine tries a pattern at every position of the text unless the pattern starts with a
+literal; the lexicon patterns here start with a word-boundary assertion and an alternation of hundreds of
+phrases, so scanning an article once per pattern dominated extraction time. `MultiPattern` reads each
+pattern's possible first characters from its parsed form, finds the positions where any of them occur with
+one scan over the lower-cased text, and tries each pattern only there. The hits are exactly those of
+``pattern.finditer(text)``: the first characters are an over-approximation, and a pattern is never tried
+inside its own previous hit, as ``finditer`` never does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# The only non-ASCII characters that match an ASCII letter case-insensitively (checked over all of Unicode
+# for Python 3.11); mapping them keeps `scan_text` a faithful lower-cased view for ignore-case patterns.
+_CASE_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_ASCII_SPACE = str.maketrans({char: " " for char in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"})
+
+
+class UnknownSyntax(ValueError):
+    """A regex construct `regex_prefixes` does not model, or too many prefixes to list."""
+
+
+_MAX_PREFIXES = 20_000
+
+
+def _scan_char(char: str) -> str:
+    """One character as `scan_text` writes it: what `\\s`, `\\d` and case-insensitive letters match is
+    written one way (space, ASCII digit, lower-case letter); anything else stays as it is."""
+    if char.isspace():
+        return " "
+    if char.isdecimal():
+        return str(unicodedata.decimal(char))
+    if char.isascii():
+        return char.lower()
+    return _CASE_TWINS.get(char, char)
+
+
+@lru_cache(maxsize=16)
+def scan_text(text: str) -> str:
+    """The view of `text` the scan runs on (see `_scan_char`); same length, so offsets are unchanged.
+    Kept for the last few texts: one article is scanned by several extractors."""
+    lowered = (
+        text.lower()
+        if text.isascii()
+        else text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    )
+    table = {ord(char): _scan_char(char) for char in set(lowered) if char >= "\x80"}
+    return lowered.translate(_ASCII_SPACE).translate(table) if table else lowered.translate(_ASCII_SPACE)
+
+
+def regex_prefixes(pattern: str, depth: int, *, from_required: bool = False) -> set[str]:
+    """The first `depth` characters, lower-cased, of every string `pattern` can match (shorter ones whole).
+
+    An over-approximation, made for skipping text before running an expensive pattern on `scan_text` of
+    it: assertions count as empty, and a non-ASCII character or a class that is not a short list of
+    characters cuts a prefix short (an empty prefix means "could start anywhere"). With `from_required`,
+    optional parts at the start are left out ("(?:the )?bodies of" gives "bod"), so the result says what
+    every match must contain somewhere rather than how it starts. Raises `UnknownSyntax` for constructs it
+    does not model.
+    """
+    from re import _constants as sre  # the parser `re` itself uses (stable within a Python release)
+    from re import _parser
+
+    cut = "\x00"
+
+    def char(code: int) -> str:
+        character = chr(code)
+        if code < 128 or character.isspace() or character.isdecimal():
+            return _scan_char(character)
+        uncased = character.lower() == character == character.upper() and character not in _CASE_TWINS
+        return character if uncased else cut
+
+    def finished(head: str) -> bool:
+        return len(head) >= depth or head.endswith(cut)
+
+    def join(heads: set[str], tails: set[str]) -> set[str]:
+        out = set()
+        for head in heads:
+            if finished(head):
+                out.add(head)
+            else:
+                out.update((head + tail)[:depth] for tail in tails)
+        if len(out) > _MAX_PREFIXES:
+            raise UnknownSyntax(f"more than {_MAX_PREFIXES} prefixes of length {depth} in {pattern!r}")
+        return out
+
+    def sequence(items, leading: bool) -> set[str]:
+        heads = {""}
+        for op, argument in items:
+            if all(finished(h) for h in heads):
+                break
+            here = single(op, argument, leading)
+            if leading and "" in here:
+                continue
+            heads = join(heads, here)
+            leading = False
+        return heads
+
+    def single(op, argument, leading: bool) -> set[str]:
+        if op is sre.LITERAL:
+            return {char(argument)}
+        if op is sre.IN:
+            chars = set()
+            for kind, value in argument:
+                if kind is sre.LITERAL:
+                    chars.add(char(value))
+                elif kind is sre.RANGE and value[1] - value[0] < 64:
+                    chars.update(char(code) for code in range(value[0], value[1] + 1))
+                elif kind is sre.CATEGORY and value in (sre.CATEGORY_SPACE, sre.CATEGORY_UNI_SPACE):
+                    chars.add(" ")
+                else:
+                    return {cut}
+            return chars
+        if op in (sre.NOT_LITERAL, sre.ANY):
+            return {cut}
+        if op is sre.BRANCH:
+            return set().union(*(sequence(branch, leading) for branch in argument[1]))
+        if op is sre.SUBPATTERN:
+            return sequence(argument[3], leading)
+        if op is sre.ATOMIC_GROUP:
+            return sequence(argument, leading)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, item = argument
+            body = sequence(item, False)
+            out = set()
+            for count in range(min(low, depth), min(high, depth) + 1):
+                heads = {""}
+                for _ in range(count):
+                    heads = join(heads, body)
+                out |= heads
+            return out
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            return {""}
+        raise UnknownSyntax(f"{op} in {pattern!r}")
+
+    heads = sequence(_parser.parse(pattern), from_required)
+    return {head.split(cut, 1)[0] for head in heads}
+
+
+def prefix_alternation(heads: Iterable[str]) -> str:
+    """A regex alternation of literal `heads`, factored by first character so every branch starts with a
+    literal: the regex engine then skips to candidate characters in C. "" if some head is empty."""
+    by_first: dict[str, list[str]] = {}
+    for head in heads:
+        by_first.setdefault(head[:1], []).append(head[1:])
+    branches = []
+    for first, tails in sorted(by_first.items()):
+        if not first:
+            return ""
+        rest = prefix_alternation(tails)
+        branches.append(re.escape(first) + (f"(?:{rest})" if rest else ""))
+    return "|".join(branches)
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal `words` as a trie (shared prefixes written once, longest first), which
+    the regex engine tries far faster than a flat list of hundreds of words."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+def required_words(pattern: re.Pattern[str], depth: int = 6) -> re.Pattern[str] | None:
+    """A literal alternation that finds something in `scan_text(text)[start:end]` whenever `pattern`
+    matches in text[start:end]; None when no such cheap condition can be derived."""
+    try:
+        heads = regex_prefixes(pattern.pattern, depth, from_required=True)
+    except UnknownSyntax:
+        return None
+    return None if "" in heads else re.compile(prefix_alternation(heads))
+
+
+_WINDOW_CACHE_SIZE = 50_000
+_WORD_START = ("(?<![\\w\\-])", "(?<![\\w-])", "(?<![\\w\\-.])", "(?<![\\w.\\-])")
+
+
+@dataclass(frozen=True)
+class MultiPattern:
+    """Several patterns whose `finditer` hits are found together (see the module docstring). A pattern
+    that could start anywhere (its first characters are not known) is simply run with `finditer`."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    scan: re.Pattern[str]
+    by_prefix: dict[str, tuple[int, ...]]
+    everywhere: tuple[int, ...]
+    depth: int
+    windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, patterns: Sequence[re.Pattern[str]], depth: int = 3) -> MultiPattern:
+        by_prefix: dict[str, list[int]] = {}
+        everywhere = []
+        for number, pattern in enumerate(patterns):
+            heads = {""}
+            for shorter in range(depth, 0, -1):
+                try:
+                    heads = regex_prefixes(pattern.pattern, shorter)
+                    break
+                except UnknownSyntax:
+                    continue
+            if "" in heads:
+                everywhere.append(number)
+                continue
+            for head in heads:
+                by_prefix.setdefault(head, []).append(number)
+        # Patterns that all start with "not after a word character or hyphen" can only match at such
+        # positions, which the scan then requires too.
+        prefixed = [p for n, p in enumerate(patterns) if n not in everywhere]
+        boundary = r"(?<![\w-])" if all(p.pattern.startswith(_WORD_START) for p in prefixed) else ""
+        scan = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})" if by_prefix else r"(?!)")
+        return cls(
+            tuple(patterns), scan, {k: tuple(v) for k, v in by_prefix.items()}, tuple(everywhere), depth
+        )
+
+    def _numbers_for(self, window: str) -> tuple[int, ...]:
+        """The patterns that may start where the text reads `window` (remembered: windows recur)."""
+        numbers = {n for length in range(1, len(window) + 1) for n in self.by_prefix.get(window[:length], ())}
+        if len(self.windows) >= _WINDOW_CACHE_SIZE:
+            self.windows.clear()
+        self.windows[window] = found = tuple(sorted(numbers))
+        return found
+
+    def finditer_each(
+        self, text: str, scanned: str | None = None, start: int = 0, end: int | None = None
+    ) -> list[list[re.Match[str]]]:
+        """For each pattern, the list ``list(pattern.finditer(text, start, end))``.
+
+        `scanned` is `scan_text(text)` when the caller has it."""
+        scanned = scan_text(text) if scanned is None else scanned
+        candidates: list[list[int]] = [[] for _ in self.patterns]
+        depth = self.depth
+        windows = self.windows
+        end = len(text) if end is None else end
+        for found in self.scan.finditer(scanned, start, end):
+            position = found.start()
+            window = scanned[position : position + depth]
+            numbers = windows.get(window)
+            if numbers is None:
+                numbers = self._numbers_for(window)
+            for number in numbers:
+                candidates[number].append(position)
+        hits: list[list[re.Match[str]]] = []
+        for number, (pattern, positions) in enumerate(zip(self.patterns, candidates, strict=True)):
+            if number in self.everywhere:
+                hits.append(list(pattern.finditer(text, start, end)))
+                continue
+            matches = []
+            resume = 0
+            for position in positions:
+                if position < resume:
+                    continue
+                match = pattern.match(text, position, end)
+                resume = position + 1
+                if match is not None:
+                    matches.append(match)
+                    resume = max(match.end(), resume)
+            hits.append(matches)
+        return hits

@@ -1,0 +1,67 @@
+"""`MultiPattern` must give exactly the hits of running each pattern's `finditer` on its own; it is only
+a faster way to run the lexicon patterns of the extractors."""
+
+import re
+
+import pytest
+
+from indexer.regexscan import MultiPattern, regex_prefixes, required_words, scan_text
+
+TEXTS = [
+    "Gunmen killed 12 villagers near Idlib on Tuesday; the Syrian army shelled rebel positions.",
+    "PRO-GOVERNMENT militias\tattacked protesters in Khartoum.\nThe police arrested 30 people.",
+    "air strike airstrike air-strike AIR\u00a0STRIKE airstrikes, air  strikes and airs",
+    "\u0130stanbul \u212aabul \u017fhells: killed\u2003by the M23 and the m23 rebels (al-Shabaab).",
+    "",
+    "ab abc abcd abcabc xabc abc-abc",
+]
+PATTERNS = [
+    re.compile(r"(?<![\w\-])(?:air[\s\-]*strikes?|shell(?:ed|ing)?)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"(?<![\w\-])(?:killed|arrested|attacked)(?![\w\-])"),
+    re.compile(r"(?<![\w\-])(?:M23|al[\s\-]+Shabaab|Kabul|Istanbul|shells)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"(?<![\w\-])(?:(?:the\s+)?police|gunmen|protesters?|militias?)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"\b\d+\s+(?:villagers|people)\b"),
+    re.compile(r"abc|ab"),
+    re.compile(r"\w+ly"),
+]
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 6])
+def test_hits_equal_finditer_of_each_pattern(depth):
+    scanner = MultiPattern.build(PATTERNS, depth=depth)
+    for text in TEXTS:
+        expected = [[m.span() for m in p.finditer(text)] for p in PATTERNS]
+        assert [[m.span() for m in hits] for hits in scanner.finditer_each(text)] == expected
+
+
+def test_hits_within_a_range_equal_finditer_with_bounds():
+    scanner = MultiPattern.build(PATTERNS, depth=4)
+    text = TEXTS[0] + " " + TEXTS[1]
+    for start, end in [(0, 20), (10, 60), (25, len(text)), (60, 61)]:
+        expected = [[m.span() for m in p.finditer(text, start, end)] for p in PATTERNS]
+        got = scanner.finditer_each(text, scan_text(text), start, end)
+        assert [[m.span() for m in hits] for hits in got] == expected
+
+
+def test_scan_text_keeps_offsets_and_unifies_case_and_spaces():
+    text = "A\tB\u00a0C \u0130\u212a\u017f \u0663"
+    scanned = scan_text(text)
+    assert len(scanned) == len(text)
+    assert scanned == "a b c iks 3"
+
+
+def test_prefixes_skip_optional_start_only_when_asked():
+    assert regex_prefixes(r"(?:the )?bodies", 3) == {"the", "bod"}
+    assert regex_prefixes(r"(?:the )?bodies", 3, from_required=True) == {"bod"}
+    assert regex_prefixes(r"\w+ly", 3) == {""}
+
+
+def test_required_words_never_reject_a_sentence_the_pattern_matches():
+    pattern = re.compile(r"(?:the |a )?(?:\w+ )?(?:body|bodies) of|kill(?:ed|ing)")
+    required = required_words(pattern)
+    assert required is not None
+    for text in ["the bodies of six men", "KILLING", "no match here", "a body of water"]:
+        scanned = scan_text(text)
+        if pattern.search(text.lower()):
+            assert required.search(scanned)
+    assert not required.search(scan_text("nothing relevant"))
