@@ -135,6 +135,7 @@ def bench_ingest(es, path: Path, articles: int) -> dict[str, Any]:
     from indexer.parse import parse_record
 
     records = read_records(path, articles)
+    workers = os.cpu_count() or 1  # as `conflictwire index` runs by default
     tag = uuid.uuid4().hex[:8]
     e2e_prefix, raw_prefix = f"cwbench-{tag}-e2e", f"cwbench-{tag}-raw"
     try:
@@ -146,7 +147,7 @@ def bench_ingest(es, path: Path, articles: int) -> dict[str, Any]:
         items = (loader.SourceItem(parse_record(dict(r))) for r in records)
         started = time.perf_counter()
         statuses: dict[str, int] = {}
-        for outcome in loader.run_pipeline(items, writer):
+        for outcome in loader.run_pipeline(items, writer, workers=workers):
             statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
         e2e_seconds = time.perf_counter() - started
 
@@ -168,6 +169,7 @@ def bench_ingest(es, path: Path, articles: int) -> dict[str, Any]:
         }
         return {
             "articles": len(records),
+            "extraction_workers": workers,
             "statuses": statuses,
             "documents": counts,
             "raw_bulk_failures": failed,
