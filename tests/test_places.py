@@ -123,6 +123,38 @@ def test_sentence_initial_words_that_are_also_villages_are_not_places():
     assert [p["name"] for p in places] == ["Damascus"]
 
 
+def test_french_unit_name_closing_a_parenthetical_resolves_in_its_country():
+    """Notes in the "town (district, region)" style name the region last, often in its French form."""
+    places = find_places(
+        "Soldiers clashed with separatists in Kumbo town, Jakiri subdivision (Bui, Nord-Ouest)."
+    )
+    region = by_mention(places, "Nord-Ouest")
+    assert (region["kind"], region["country"]) == ("admin1", "CM")
+    assert next(p for p in places if p["name"] == "Kumbo")["admin1"] == "Nord-Ouest"
+    lone = find_places("Militants looted houses in Kolofata town (Mayo-Tsanaga, Extreme-Nord).")
+    assert [(p["kind"], p["country"]) for p in lone] == [("admin1", "CM")]
+
+
+def test_outer_unit_of_a_parenthetical_picks_the_namesake_town():
+    """ "Rafah (Rafah, North Sinai)": the region named last decides which Rafah is meant."""
+    places = find_places("Airstrikes targeted militants in Rafah (Rafah, North Sinai), with no fatalities.")
+    towns = [p for p in places if p["kind"] == "city"]
+    assert len(towns) == 1 and towns[0]["country"] == "EG"
+    assert towns[0]["admin1"] == "North Sinai"
+
+
+def test_name_of_a_neighbourhood_is_not_a_distant_namesake_town():
+    text = "In Parintins, Amazonas, a man was killed in a drive-by shooting in Palmares neighborhood."
+    assert {p["name"] for p in find_places(text)} == {"Parintins", "Amazonas"}
+    text = "In Iguatu, Ceara, a man was shot in Jardim Oasis neighborhood by three armed men."
+    assert "Jardim" not in {p["name"] for p in find_places(text)}
+
+
+def test_admin1_label_is_not_taken_from_a_differently_named_capital():
+    places = find_places("In Oaxaca de Juarez, Oaxaca, a man was killed.")
+    assert {p["admin1"] for p in places} == {"Oaxaca"}
+
+
 def test_skip_spans_are_ignored_and_offsets_point_into_the_text():
     text = "Clashes in Aleppo\n\nRelated: Strikes on Homs\n\nClashes erupted in Aleppo on Monday."
     skip = [(text.index("Related"), text.index("Homs") + 4)]
