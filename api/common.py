@@ -23,22 +23,8 @@ from api.event_types.vocabulary import (
     canonical_plover_type,
 )
 from api.query import FACETS, SORTS
+from indexer.contract import ACTOR_TYPES
 
-ACTOR_TYPES = (
-    "state_forces",
-    "rebel_group",
-    "political_militia",
-    "identity_militia",
-    "rioters",
-    "protesters",
-    "civilians",
-    "external_forces",
-    "government",
-    "international_organization",
-    "media",
-    "ngo",
-    "other",
-)
 PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "locality", "region", "water")
 EXPORT_FORMATS = ("json", "csv", "geojson", "ndjson")
 _RADIUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|km|mi)\s*$", re.IGNORECASE)

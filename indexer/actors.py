@@ -37,25 +37,11 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from indexer.contract import ACTOR_TYPES
 from indexer.regexscan import MultiPattern
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 
-ACTOR_TYPES = (
-    "state_forces",
-    "rebel_group",
-    "political_militia",
-    "identity_militia",
-    "rioters",
-    "protesters",
-    "civilians",
-    "external_forces",
-    "government",
-    "international_organization",
-    "media",
-    "ngo",
-    "other",
-)
 
 _FOLD_SPECIAL = {
     "\u2019": "'",

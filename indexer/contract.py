@@ -41,6 +41,54 @@ MAX_ARTICLE_ID_BYTES = 400
 _TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src"})
 
 
+# --- the vocabulary of document values, shared by the coder that writes them and the API that filters on them
+
+ACTOR_TYPES = (  # ACLED's eight actor categories, then the rest
+    "state_forces",
+    "rebel_group",
+    "political_militia",
+    "identity_militia",
+    "rioters",
+    "protesters",
+    "civilians",
+    "external_forces",
+    "government",
+    "international_organization",
+    "media",
+    "ngo",
+    "other",
+)
+
+# ACLED sub-event type → the PLOVER type (and mode, where one fits) the coder gives such events.
+ACLED_TO_PLOVER: dict[str, tuple[str | None, str | None]] = {
+    "Armed clash": ("ASSAULT", "firearms"),
+    "Government regains territory": ("ASSAULT", None),
+    "Non-state actor overtakes territory": ("ASSAULT", None),
+    "Chemical weapon": ("ASSAULT", "chemical"),
+    "Air/drone strike": ("ASSAULT", "aerial"),
+    "Suicide bomb": ("ASSAULT", "suicide-attack"),
+    "Shelling/artillery/missile attack": ("ASSAULT", "heavy-weapons"),
+    "Remote explosive/landmine/IED": ("ASSAULT", "explosives"),
+    "Grenade": ("ASSAULT", "explosives"),
+    "Sexual violence": ("ASSAULT", "sexual"),
+    "Attack": ("ASSAULT", None),
+    "Abduction/forced disappearance": ("ASSAULT", "abduct"),
+    "Peaceful protest": ("PROTEST", "demo"),
+    "Protest with intervention": ("PROTEST", "demo"),
+    "Excessive force against protesters": ("PROTEST", "demo"),
+    "Violent demonstration": ("PROTEST", "riot"),
+    "Mob violence": ("ASSAULT", "beat"),
+    "Agreement": ("AGREE", None),
+    "Arrests": ("COERCE", "arrest"),
+    "Change to group/activity": ("MOBILIZE", "troops"),
+    "Disrupted weapons use": ("COERCE", "confiscate"),
+    "Headquarters or base established": ("MOBILIZE", "troops"),
+    "Looting/property destruction": ("ASSAULT", "destroy"),
+    "Non-violent transfer of territory": ("RETREAT", "withdraw"),
+    "Other": ("COERCE", None),
+}
+
+
 def index_prefix(prefix: str | None = None) -> str:
     """Return the index name prefix: the argument, else ``CONFLICTWIRE_INDEX_PREFIX``, else the default."""
     value = prefix if prefix is not None else os.environ.get("CONFLICTWIRE_INDEX_PREFIX") or DEFAULT_PREFIX

@@ -44,6 +44,7 @@ from typing import Any
 
 import yaml
 
+from indexer.contract import ACLED_TO_PLOVER
 from indexer.numbers import Figure, find_figures, lower_ascii
 from indexer.regexscan import MultiPattern
 from indexer.sentences import Sentence, split_sentences
@@ -77,23 +78,26 @@ ACLED_EVENT_TYPES = {
 }
 # PLOVER type and mode for sub-event types reached by a rule rather than by a family of their own.
 SUB_EVENT_PLOVER = {
-    "Armed clash": ("ASSAULT", "firearms"),
-    "Government regains territory": ("ASSAULT", None),
-    "Non-state actor overtakes territory": ("ASSAULT", None),
-    "Attack": ("ASSAULT", None),
-    "Peaceful protest": ("PROTEST", "demo"),
-    "Protest with intervention": ("PROTEST", "demo"),
-    "Excessive force against protesters": ("PROTEST", "demo"),
-    "Violent demonstration": ("PROTEST", "riot"),
-    "Mob violence": ("ASSAULT", "beat"),
-    "Agreement": ("AGREE", None),
-    "Arrests": ("COERCE", "arrest"),
-    "Change to group/activity": ("MOBILIZE", "troops"),
-    "Disrupted weapons use": ("COERCE", "confiscate"),
-    "Headquarters or base established": ("MOBILIZE", "troops"),
-    "Looting/property destruction": ("ASSAULT", "destroy"),
-    "Non-violent transfer of territory": ("RETREAT", "withdraw"),
-    "Other": ("COERCE", None),
+    name: ACLED_TO_PLOVER[name]
+    for name in (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+        "Attack",
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+        "Violent demonstration",
+        "Mob violence",
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    )
 }
 ARMED_TYPES = frozenset(
     {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_forces"}

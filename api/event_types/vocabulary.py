@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.contract import ACLED_TO_PLOVER
+
 PLOVER_TYPES: dict[str, dict[str, Any]] = {
     "AGREE": {
         "description": "Say one will cooperate, settle or meet; a promise, not yet the act",
@@ -143,35 +145,6 @@ ACLED_TYPES: dict[str, dict[str, Any]] = {
             "Other",
         ],
     },
-}
-
-# ACLED sub-event type → the PLOVER type (and mode, where one fits) the coder gives such events.
-ACLED_TO_PLOVER: dict[str, tuple[str | None, str | None]] = {
-    "Armed clash": ("ASSAULT", "firearms"),
-    "Government regains territory": ("ASSAULT", None),
-    "Non-state actor overtakes territory": ("ASSAULT", None),
-    "Chemical weapon": ("ASSAULT", "chemical"),
-    "Air/drone strike": ("ASSAULT", "aerial"),
-    "Suicide bomb": ("ASSAULT", "suicide-attack"),
-    "Shelling/artillery/missile attack": ("ASSAULT", "heavy-weapons"),
-    "Remote explosive/landmine/IED": ("ASSAULT", "explosives"),
-    "Grenade": ("ASSAULT", "explosives"),
-    "Sexual violence": ("ASSAULT", "sexual"),
-    "Attack": ("ASSAULT", None),
-    "Abduction/forced disappearance": ("ASSAULT", "abduct"),
-    "Peaceful protest": ("PROTEST", "demo"),
-    "Protest with intervention": ("PROTEST", "demo"),
-    "Excessive force against protesters": ("PROTEST", "demo"),
-    "Violent demonstration": ("PROTEST", "riot"),
-    "Mob violence": ("ASSAULT", "beat"),
-    "Agreement": ("AGREE", None),
-    "Arrests": ("COERCE", "arrest"),
-    "Change to group/activity": ("MOBILIZE", "troops"),
-    "Disrupted weapons use": ("COERCE", "confiscate"),
-    "Headquarters or base established": ("MOBILIZE", "troops"),
-    "Looting/property destruction": ("ASSAULT", "destroy"),
-    "Non-violent transfer of territory": ("RETREAT", "withdraw"),
-    "Other": ("COERCE", None),
 }
 
 
