@@ -326,27 +326,30 @@ def _load(fn: Callable[[], None], clients: int, seconds: float) -> dict[str, Any
     }
 
 
-def bench_query(es, path: Path, articles: int, seconds: float = SECONDS_PER_CELL) -> dict[str, Any]:
+def bench_query(
+    es, path: Path | None, articles: int, seconds: float = SECONDS_PER_CELL, reuse_prefix: str | None = None
+) -> dict[str, Any]:
+    """With `reuse_prefix`, query indices already loaded (e.g. by `conflictwire index` at 100k articles)."""
     import urllib3
 
     from indexer import contract, loader
 
-    tag = uuid.uuid4().hex[:8]
-    prefix = f"cwbench-{tag}-q"
+    prefix = reuse_prefix or f"cwbench-{uuid.uuid4().hex[:8]}-q"
     port = _free_port()
     server = None
     try:
-        contract.ensure_indices(es, prefix)
-        writer = loader.ElasticsearchWriter(
-            es, contract.articles_alias(prefix), contract.events_alias(prefix)
-        )
-        from indexer.parse import parse_record
+        if reuse_prefix is None:
+            from indexer.parse import parse_record
 
-        items = (loader.SourceItem(parse_record(r)) for r in read_records(path, articles))
-        for _ in loader.run_pipeline(items, writer):
-            pass
-        es.indices.refresh(index=f"{prefix}-*")
-        es.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1)
+            contract.ensure_indices(es, prefix)
+            writer = loader.ElasticsearchWriter(
+                es, contract.articles_alias(prefix), contract.events_alias(prefix)
+            )
+            items = (loader.SourceItem(parse_record(r)) for r in read_records(path, articles))
+            for _ in loader.run_pipeline(items, writer, workers=os.cpu_count() or 1):
+                pass
+            es.indices.refresh(index=f"{prefix}-*")
+            es.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1)
         counts = {k: es.count(index=contract.alias_name(k, prefix))["count"] for k in ("articles", "events")}
 
         env = {**os.environ, "CONFLICTWIRE_INDEX_PREFIX": prefix, "CONFLICTWIRE_RATE_LIMIT": "1000000/minute"}
@@ -401,7 +404,13 @@ def bench_query(es, path: Path, articles: int, seconds: float = SECONDS_PER_CELL
                 }
             results[cls] = row
         raw_client.close()
-        return {"articles": articles, "documents": counts, "gunicorn_workers": 2, "classes": results}
+        return {
+            "articles": counts["articles"],
+            "documents": counts,
+            "store_bytes": _store_bytes(es, prefix),
+            "gunicorn_workers": 2,
+            "classes": results,
+        }
     finally:
         if server is not None:
             server.terminate()
@@ -410,7 +419,18 @@ def bench_query(es, path: Path, articles: int, seconds: float = SECONDS_PER_CELL
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        _drop(es, prefix)
+        if reuse_prefix is None:
+            _drop(es, prefix)
+
+
+def _store_bytes(es, prefix: str) -> dict[str, int]:
+    """Primary store size on disk of each index family, for bytes per article and per event."""
+    stats = es.indices.stats(index=f"{prefix}-*", metric="store")["indices"]
+    sizes: dict[str, int] = {}
+    for name, entry in stats.items():
+        kind = "articles" if "-articles-" in name else "events"
+        sizes[kind] = sizes.get(kind, 0) + entry["primaries"]["store"]["size_in_bytes"]
+    return sizes
 
 
 # --- reporting ------------------------------------------------------------------------------------------
@@ -440,7 +460,8 @@ def _write(out: Path, name: str, result: dict[str, Any]) -> None:
 
 def main(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    path = corpus(out, args.articles)
+    reuse = getattr(args, "prefix", None)
+    path = None if (reuse and args.what == "query") else corpus(out, args.articles)
     what = ["extract", "ingest", "query"] if args.what == "all" else [args.what]
     facts = {"machine": machine(), "corpus": str(path)}
     es = None
@@ -457,7 +478,7 @@ def main(args: argparse.Namespace) -> int:
             result = {**facts, **bench_ingest(es, path, args.articles)}
             print(json.dumps(result, indent=1))
         else:
-            result = {**facts, **bench_query(es, path, args.articles)}
+            result = {**facts, **bench_query(es, path, args.articles, reuse_prefix=reuse)}
             print_query_table(result)
         _write(out, name, result)
     return 0

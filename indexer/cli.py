@@ -67,6 +67,9 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     p.add_argument("what", choices=["ingest", "query", "extract", "all"])
     p.add_argument("--articles", type=int, default=2000)
     p.add_argument("--out", default=".data/bench")
+    p.add_argument(
+        "--prefix", help="query: use indices already loaded under this prefix instead of indexing a corpus"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
