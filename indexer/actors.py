@@ -35,9 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
-import yaml
 
 from indexer.contract import ACTOR_TYPES
+from indexer.datafiles import load_yaml
 from indexer.regexscan import MultiPattern
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
@@ -289,7 +289,7 @@ def _dedupe(values: Iterable[str], exclude: str | None = None) -> list[str]:
 def _load_yaml(name: str) -> dict:
     path = DATA_DIR / name
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = load_yaml(handle)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

@@ -42,9 +42,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from indexer.contract import ACLED_TO_PLOVER
+from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii
 from indexer.regexscan import MultiPattern
 from indexer.sentences import Sentence, split_sentences
@@ -173,7 +172,7 @@ def _words(patterns: Iterable[str]) -> re.Pattern[str]:
 
 def _load_yaml(name: str) -> dict[str, Any]:
     with resources.files("indexer").joinpath("data", "events", name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 @lru_cache(maxsize=1)

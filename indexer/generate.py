@@ -62,7 +62,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from indexer.datafiles import load_yaml
 
 FIRST_PUBLISHED = dt.date(2016, 1, 1)
 LAST_PUBLISHED = dt.date(2024, 12, 31)
@@ -205,7 +205,7 @@ class Vocabulary:
 
 def _load_yaml(name: str) -> dict:
     text = resources.files("indexer").joinpath("data", "generate", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _cumulative(weights: list[float]) -> list[float]:

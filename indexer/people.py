@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.actors import DATA_DIR, find_actors, fold, load_lexicon, normalize_key
+from indexer.datafiles import load_yaml
 from indexer.numbers import lower_ascii
 from indexer.regexscan import MultiPattern, scan_text
 
@@ -127,10 +128,9 @@ class _Vocabulary:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
-    import yaml
 
     with (DATA_DIR / "people.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = load_yaml(handle)
     famous = list(data.get("people") or [])
     famous_by_key: dict[str, dict] = {}
     surnames: list[str] = []
