@@ -959,6 +959,10 @@ def _apply_actor_conventions(
 # --- places and dates --------------------------------------------------------------------------------------
 
 
+# Named sites without coordinates ("Rose Garden"): an event is placed in the town around them instead.
+UNPLACED_KINDS = frozenset({"facility"})
+
+
 def _place_rank(place: Mapping[str, Any]) -> int:
     return PLACE_KIND_RANK.get(str(place.get("kind") or "").lower(), 4)
 
@@ -1002,6 +1006,7 @@ class _Context:
         self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = sorted(
             (m["start"], m["end"], p)
             for p in places
+            if p.get("kind") not in UNPLACED_KINDS
             for m in (p.get("mentions") or [])
             if isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and m["end"] > m["start"]
         )
@@ -1027,6 +1032,21 @@ LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|into|across|within|outside|around|of|from|to|towards|toward|on|over)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# A place named as where people or things came from or went to ("migrants returned from Ecuador", "the road
+# towards X"), or as a bearing ("west of Marib city"), is not where the event happened.
+AWAY_FROM_PLACE = re.compile(
+    r"(?:\b(?:from|towards?|linking)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?\s+of)\s+(?:the\s+)?(?:(?!(?:in|at|near|inside)\b)[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# A place name that starts the name of a street or building ("Murree road", "Sanaa Street", "Belen de
+# Trujillo hospital") names that feature, which lies in the town the sentence also names.
+FEATURE_AFTER_PLACE = re.compile(
+    r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+(?i:street|road|avenue|boulevard|highway|"
+    r"motorway|bridge|roundabout|square|hospital|clinic|camp|prison|jail|airport|airbase|base|university|"
+    r"school|college|mosque|church|market|mall|hotel|stadium|office|offices|building|station|checkpoint|"
+    r"factory|complex|palace|park|neighbou?rhood)\b"
+)
 
 
 def _choose_place(
@@ -1040,14 +1060,17 @@ def _choose_place(
 
     A place name that the actor extractor read as an actor ("Turkey retaliated ...") is a side, not a
     location, unless a locative preposition introduces it ("in Turkey"); a place that qualifies the trigger
-    noun ("Idlib talks", "the Gaza deal") is the topic, not the venue.
+    noun ("Idlib talks", "the Gaza deal") is the topic, not the venue. A place named only as an origin, a
+    destination or a bearing ("returned from Ecuador", "west of Marib"), or whose name starts the name of a
+    street or building ("Murree road in Rawalpindi"), gives way to another place of the sentence.
     """
     conflict = mention.sub_event is not None
     candidates = []
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
+            before = context.text[max(sentence.start, start - 30) : start]
             as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
-            if as_actor and not LOCATIVE.search(context.text[max(sentence.start, start - 30) : start]):
+            if as_actor and not LOCATIVE.search(before):
                 continue
             trigger_end = mention.trigger.end
             if start > trigger_end and RELATIVE_CLAUSE.search(context.text[trigger_end:start]):
@@ -1060,6 +1083,13 @@ def _choose_place(
     if candidates and not conflict:
         return min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))[2]
     if candidates:
+        here = [c for c in candidates if not AWAY_FROM_PLACE.search(context.text[max(0, c[0] - 40) : c[0]])]
+        if any(_place_rank(c[2]) > 0 for c in here):
+            candidates = here
+        top_rank = max(_place_rank(p) for _, _, p in candidates)
+        unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+        if any(_place_rank(c[2]) >= top_rank for c in unnamed):
+            candidates = unnamed
         best_rank = max(_place_rank(p) for _, _, p in candidates)
         best = [c for c in candidates if _place_rank(c[2]) == best_rank]
         after_trigger = [c for c in best if c[0] >= mention.trigger.start]

@@ -55,7 +55,7 @@ from itertools import accumulate, compress, pairwise
 from pathlib import Path
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _MATCHING_MARKER = "# " + "-" * 81 + " matching"
 
 KINDS = ("country", "admin1", "admin2", "city", "locality", "region", "water")
@@ -430,7 +430,11 @@ def _build_gazetteer() -> _Gazetteer:
     for sub in pycountry.subdivisions:
         if sub.parent_code is None:
             subdivisions[sub.country_code].append(sub.name)
-    for country_code, code, raw_name in _data_lines("admin1.tsv"):
+    admin1_rows = list(_data_lines("admin1.tsv"))
+    unit_keys: dict[str, list[str]] = defaultdict(list)
+    for country_code, _code, raw_name in admin1_rows:
+        unit_keys[country_code].append(fold(ascii_name(bare_unit_name(raw_name))))
+    for country_code, code, raw_name in admin1_rows:
         full_code = sys.intern(f"{country_code}.{code}")
         label = ascii_name(bare_unit_name(raw_name))
         members = admin1_cities.get(full_code, [])
@@ -440,6 +444,10 @@ def _build_gazetteer() -> _Gazetteer:
             key=lambda c: c["population"],
             default=None,
         )
+        seat_city = _seat_named_for(label_key, members)
+        if namesake is None and seat_city is not None:
+            namesake = seat_city
+            label = ascii_name(seat_city["name"])
         seat = namesake or max(members, key=lambda c: c["population"], default=None)
         lat, lon = (seat["latitude"], seat["longitude"]) if seat else (None, None)
         names = [raw_name, bare_unit_name(raw_name), label]
@@ -447,7 +455,10 @@ def _build_gazetteer() -> _Gazetteer:
             names += [n for n in [namesake["name"], *namesake["alternatenames"]] if _usable_alias(n)]
         label_loose = loose(fold(label))
         names += [
-            n for n in subdivisions.get(country_code, ()) if loose(fold(bare_unit_name(n))) == label_loose
+            n
+            for n in subdivisions.get(country_code, ())
+            if loose(fold(bare_unit_name(n))) == label_loose
+            or _part_of_name(fold(bare_unit_name(n)), label_key, unit_keys[country_code])
         ]
         population = sum(c["population"] for c in members)
         place = _Place(f"admin1:{full_code}", label, "admin1", country_code, full_code, lat, lon, population)
@@ -524,6 +535,38 @@ def _build_gazetteer() -> _Gazetteer:
     return builder.freeze(countries, admin1, demonyms, stoplist)
 
 
+SEAT_SHARE = 0.1
+# Endings that turn a city's name into the adjective GeoNames names some units by ("Kharkivska" oblast).
+_ADJECTIVAL_ENDINGS = ("a", "ka", "ska", "skaya", "aya", "iya", "skyi", "skiy")
+
+
+def _seat_named_for(label_key: str, members: Sequence[dict]) -> dict | None:
+    """The city a unit is named after when GeoNames names the unit by the city's adjective ("Kharkivska" for
+    Kharkiv oblast). Only the unit's largest city, holding a tenth of its people, counts."""
+    total = sum(c["population"] for c in members)
+    largest = max(members, key=lambda c: c["population"], default=None)
+    if largest is None or largest["population"] < SEAT_SHARE * total:
+        return None
+    name_key = fold(largest["name"])
+    if name_key == label_key:
+        return None
+    ending = label_key[len(name_key) :] if label_key.startswith(name_key) else None
+    return largest if ending in _ADJECTIVAL_ENDINGS else None
+
+
+def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[str]) -> bool:
+    """Whether an ISO 3166-2 name is the core of exactly one of the country's GeoNames unit names or the
+    other way round ("Wardak" and "Maidan Wardak"), so that it can serve as that unit's alias."""
+    if len(subdivision_key) < 4 or subdivision_key == label_key:
+        return False
+
+    def related(key: str) -> bool:
+        a, b = set(subdivision_key.split()), set(key.split())
+        return a < b or b < a
+
+    return related(label_key) and sum(related(k) for k in country_keys) == 1
+
+
 # --------------------------------------------------------------------------------- matching
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
@@ -555,6 +598,8 @@ MAX_LOOSE_CANDIDATES = 24
 FIRST_PASS_CANDIDATES = 6
 ALIAS_POPULATION = 1_000_000
 SAME_PLACE_KM = 50
+# "X, Y" with Y a town: X is within a district or two of Y, never hundreds of kilometres away.
+FAR_FROM_CONTAINER_KM = 150
 # A bare name shared by a unit and a town of the same country is the town when the town is the unit's
 # namesake capital (Aleppo, Idlib, Kaduna): one holding at least this share of the unit's people.
 NAMESAKE_SHARE = 0.1
@@ -606,6 +651,15 @@ TITLES = frozenset(
 FEATURE_HEADS = frozenset(
     "neighborhood neighbourhood neighborhoods neighbourhoods quarter park cemetery street avenue boulevard "
     "square roundabout intersection market mall nightclub hotel stadium".split()
+)
+# Words that open the name of a neighbourhood ("Colonia Los Pinos", "Barrio San Jose", "Barangay Dolos"): what
+# follows is a part of a town, seldom the namesake town or province GeoNames lists elsewhere.
+NEIGHBOURHOOD_PREFIXES = frozenset("colonia barrio bairro barangay fraccionamiento".split())
+# Particles inside a longer Arabic, Romance or Dutch name ("Hammam al Turkman", "Belen de Trujillo"): a name
+# followed by one of them and a capitalised word is only the first part of a longer name.
+INNER_PARTICLES = frozenset(
+    "al el ad ar as ash at az an ed er es ez en de del della di da do dos das du des la le les los las "
+    "bin ibn abu wa van von ul ol".split()
 )
 SPEECH_VERBS = frozenset("said says told added stated explained warned claimed asked urged".split())
 
@@ -728,6 +782,7 @@ class _Mention:
     titled: bool = False
     speaker: bool = False
     feature: bool = False
+    neighbourhood: bool = False
     listed: bool = False
     common_word: bool = False
     sentence_start: bool = False
@@ -920,6 +975,8 @@ def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazettee
         return ()
     if surface.isupper() and letters <= 5:
         return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
+    if letters <= 4 and surface.isalpha() and not surface[1:].islower():
+        return ()
     return candidates
 
 
@@ -933,6 +990,9 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     after = j + 1 if j + 1 < len(keys) else None
     after_gap = text[ends[j] : starts[after]] if after is not None else ""
     mention.feature = _names_feature(text, tokens, j)
+    mention.neighbourhood = keys[i] in NEIGHBOURHOOD_PREFIXES and (
+        i < j or after is not None and capitalised[after] and _joined(text, tokens, j, after)
+    )
     if after is not None and keys[after] in UNIT_CUES and _joined(text, tokens, j, after):
         mention.cue = _cue_class(keys[after])
         mention.unit_end = ends[after]
@@ -963,6 +1023,16 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
                 mention.name_before = True
         elif before_key in CONNECTORS and first >= 2 and capitalised[first - 2]:
             mention.name_before = _joined(text, tokens, first - 2, before)
+    if (
+        after is not None
+        and mention.cue is None
+        and keys[after] in INNER_PARTICLES
+        and after + 1 < len(keys)
+        and capitalised[after + 1]
+        and after_gap in (" ", "-")
+        and _joined(text, tokens, after, after + 1)
+    ):
+        mention.name_after = True
     if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
         after_key = keys[after]
         if after_key in SPEECH_VERBS and after_gap == " ":
@@ -1011,7 +1081,10 @@ def _cue_class(word: str) -> str:
     return "locality"
 
 
-_APPOSITION_GAP = re.compile(r",\s?|\s?\(|\s?\([^()\n]{0,40}?,\s?|,?\s(?=\S+\s(?:province|state|region))")
+_APPOSITION_GAP = re.compile(
+    r",\s?|\s?\(|\s?\([^()\n]{0,40}?,\s?|,?\s(?=\S+\s(?:province|state|region))"
+    r"|\s(?:(?:area|village|town|neighbou?rhood|quarter|district|sub-district)\s)?of\s(?:the\s)?"
+)
 
 
 def _link_appositions(text: str, mentions: list[_Mention]) -> None:
@@ -1169,6 +1242,7 @@ class _Reading:
     alias: bool
     country_support: float
     near: bool = False
+    foreign: bool = False
 
 
 def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> bool:
@@ -1204,7 +1278,7 @@ def _read(
     if place.admin1_code and place.kind != "admin1":
         unit_votes = evidence.admin1.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
         support += ADMIN1_WEIGHT * min(1.5, max(0.0, unit_votes))
-    contained = contradicted = False
+    contained = contradicted = foreign = False
     if mention.container is not None:
         container = mentions[mention.container]
         contained = any(_contains(places[c], place) for c in container.exact)
@@ -1213,7 +1287,12 @@ def _read(
             support += CONTAINER_WEIGHT
         elif units and place.kind not in ("country", "region", "water"):
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
+            foreign = contradicted and all(u.kind != "country" and u.country != place.country for u in units)
             score -= 3.0 if contradicted else 0.0
+        elif place.kind in ("city", "locality", "admin2"):
+            foreign = _beside_foreign_towns(place, [places[c] for c in container.exact])
+            contradicted = foreign
+            score -= 3.0 if foreign else 0.0
     if place.kind == "admin1" and any(
         n != number and code == place.admin1_code for n, code in evidence.members
     ):
@@ -1224,7 +1303,7 @@ def _read(
         if any(_contains(u, place) for u in units):
             support += CONTAINER_WEIGHT * 0.5
             if contradicted:
-                contradicted = False
+                contradicted = foreign = False
                 score += 3.0
         elif units:
             contradicted = True
@@ -1245,8 +1324,26 @@ def _read(
             rival_votes = max(rival_votes, votes - own_countries.get(code, 0.0))
     conflict = bool(place.country) and country_votes <= 0.0 and rival_votes >= CONFLICTING and not contained
     return _Reading(
-        index, score + support, support, contained, conflict, contradicted, alias, country_support, near
+        index,
+        score + support,
+        support,
+        contained,
+        conflict,
+        contradicted,
+        alias,
+        country_support,
+        near,
+        foreign,
     )
+
+
+def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
+    """Whether "X (Y)" or "X, Y" with Y a town puts X elsewhere: every reading of Y is a town of another
+    country or far away ("Mandoli (Bandiagara, Mopti)" is not the Mandoli near Delhi)."""
+    towns = [c for c in container if c.kind in ("city", "locality")]
+    if not towns or len(towns) < len(container):
+        return False
+    return all(t.country != place.country or _distance_km(t, place) > FAR_FROM_CONTAINER_KM for t in towns)
 
 
 def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, bool]:
@@ -1351,12 +1448,22 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     strong = mention.cue in ("admin1", "admin2") or reading.contained
     local = reading.support - reading.country_support
     supported = strong or reading.support >= SUPPORTED
-    minor = place.kind in ("city", "locality", "admin2") and place.population < BIG_CITY_POPULATION
+    minor = (
+        place.kind == "admin2"
+        or place.kind in ("city", "locality")
+        and place.population < BIG_CITY_POPULATION
+    )
     if place.kind == "country":
         return not mention.titled and (reading.index not in mention.loose_only or not mention.name_before)
     if place.kind in ("region", "water"):
         return not (mention.titled or mention.name_before or mention.common_word)
     if mention.titled or (mention.speaker and minor):
+        return False
+    if mention.neighbourhood and not reading.contained:
+        return False
+    if reading.conflict and not reading.contained and (mention.name_after or mention.compound):
+        return False
+    if reading.foreign and place.population < ALIAS_POPULATION:
         return False
     if mention.common_word and not strong:
         return False
@@ -1416,17 +1523,7 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     group_choice = _resolve(groups, demonyms, gazetteer)
     chosen = [group_choice[group_of[n]] for n in range(len(mentions))]
 
-    admin1_labels: dict[str, str] = {}
-    for mention, index in zip(mentions, chosen, strict=True):
-        if index is None or gazetteer.places[index].admin1_code is None:
-            continue
-        code = gazetteer.places[index].admin1_code
-        unit = gazetteer.admin1.get(code)
-        if code in admin1_labels or unit is None:
-            continue
-        spelled_as_unit = loose(mention.key) == loose(fold(gazetteer.places[unit].name))
-        if index == unit or unit in mention.exact and spelled_as_unit:
-            admin1_labels[code] = _label(mention.surface)
+    admin1_labels = _admin1_labels(mentions, chosen, gazetteer)
 
     results: dict[str, dict] = {}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -1446,7 +1543,82 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     for place_id, entry in results.items():
         if entry["kind"] in SPELLED_AS_WRITTEN:
             entry["name"] = spellings[place_id].most_common(1)[0][0]
-    return list(results.values())
+    taken = [(m["start"], m["end"]) for entry in results.values() for m in entry["mentions"]]
+    return list(results.values()) + find_facilities(text, skip_spans=[*skip_spans, *taken])
+
+
+_FACILITY_HEADS = (
+    "Garden|Gardens|Hall|Palace|Square|Airport|Airbase|Base|Hospital|Camp|Bridge|Mosque|Church|Cathedral|"
+    "Stadium|Prison|Museum|Embassy|Hotel|Market|Park|Tower|Towers|Dam|Refinery|University|Compound"
+)
+_NAME = r"[A-Z][\w'’-]*"
+FACILITY_RE = re.compile(
+    rf"\b(?:{_NAME}\s){{1,3}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
+    rf"|\b{_NAME}(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
+    rf"airbase|bridge|square|market|hotel|cathedral)\b"
+)
+_NOT_A_NAME = frozenset(
+    "the a an this that these those his her its their our my your in at on of to from by for and or but "
+    "mr mrs ms dr president minister king queen".split()
+)
+
+
+def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> list[dict]:
+    """Named buildings and sites ("the Rose Garden", "Great Hall of the People", "the Reina nightclub").
+
+    GeoNames holds towns, not buildings, yet news often places an event at a named site. A capitalised name
+    ending in a facility word, or followed by one in lower case, is kept as a place of kind "facility" with
+    no coordinates: the site is known by name only, and the town around it is found separately.
+    """
+    found: dict[str, dict] = {}
+    for match in FACILITY_RE.finditer(text):
+        words = match.group().split()
+        while words and words[0].lower() in _NOT_A_NAME:
+            words.pop(0)
+        if len(words) < 2 or _inside(match.start(), skip_spans) or _inside(match.end() - 1, skip_spans):
+            continue
+        start = match.end() - len(" ".join(words))
+        name = " ".join(words)
+        entry = found.get(fold(name))
+        if entry is None:
+            entry = found[fold(name)] = {
+                "id": f"facility:{_slug(name)}",
+                "name": name,
+                "canonical_name": name,
+                "kind": "facility",
+                "country": None,
+                "admin1": None,
+                "lat": None,
+                "lon": None,
+                "population": 0,
+                "admin1_id": None,
+                "country_id": None,
+                "mentions": [],
+            }
+        entry["mentions"].append({"start": start, "end": match.end(), "text": text[start : match.end()]})
+    return list(found.values())
+
+
+def _admin1_labels(
+    mentions: list[_Mention], chosen: list[int | None], gazetteer: _Gazetteer
+) -> dict[str, str]:
+    """Each first-level unit's label as the article spells it: from a mention read as the unit itself, else
+    from one read as its namesake town but spelled like the unit ("Hudaydah city" labels Hudaydah only
+    when the text never names the governorate on its own, as in "(Al Mina, Al Hudaydah)")."""
+    labels: dict[str, str] = {}
+    namesake_spellings: dict[str, str] = {}
+    for mention, index in zip(mentions, chosen, strict=True):
+        if index is None or gazetteer.places[index].admin1_code is None:
+            continue
+        code = gazetteer.places[index].admin1_code
+        unit = gazetteer.admin1.get(code)
+        if code in labels or unit is None:
+            continue
+        if index == unit:
+            labels[code] = _label(mention.surface)
+        elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
+            namesake_spellings.setdefault(code, _label(mention.surface))
+    return namesake_spellings | labels
 
 
 @lru_cache(maxsize=65_536)
@@ -1494,7 +1666,7 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         group = groups[found]
         group.locative |= mention.locative
         group.qualified |= mention.qualified
-        for flag in ("name_before", "name_after", "compound", "sentence_start", "feature"):
+        for flag in ("name_before", "name_after", "compound", "sentence_start", "feature", "neighbourhood"):
             setattr(group, flag, getattr(group, flag) and getattr(mention, flag))
         for flag in ("name_before_any", "titled", "speaker", "listed"):
             setattr(group, flag, getattr(group, flag) or getattr(mention, flag))

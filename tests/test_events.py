@@ -354,3 +354,33 @@ def test_sentences_split_lower_cased_copy():
         "police held talks on wednesday.",
         "the imams led by m. ilyasi said no. 5 was ready.",
     ]
+
+
+def test_a_place_named_as_an_origin_is_not_the_event_place():
+    text = "On 3 May 2020, workers protested outside the hospital after a bus from Lima arrived in Iquitos."
+    places = [
+        place(text, "Iquitos", "Iquitos", "city", "PE", "Loreto", -3.75, -73.25),
+        place(text, "Lima", "Lima", "city", "PE", "Lima", -12.04, -77.03),
+    ]
+    (event,) = code(text, places=places)
+    assert event["place"]["name"] == "Iquitos"
+
+
+def test_a_town_that_names_a_street_gives_way_to_the_town_the_street_is_in():
+    text = "On 4 May 2020, gunmen attacked a shop on Quetta Road in Sukkur city."
+    places = [
+        place(text, "Quetta", "Quetta", "city", "PK", "Balochistan", 30.19, 67.01),
+        place(text, "Sukkur", "Sukkur", "city", "PK", "Sindh", 27.71, 68.85),
+    ]
+    (event,) = code(text, places=places)
+    assert event["place"]["name"] == "Sukkur"
+
+
+def test_a_named_site_without_coordinates_is_never_the_event_place():
+    text = "Militants attacked the Grand Palace hotel in Gao on Sunday."
+    places = [
+        place(text, "Gao", "Gao", "city", "ML", "Gao", 16.27, -0.04),
+        place(text, "Grand Palace", "Grand Palace", "facility", None, None, None, None),
+    ]
+    (event,) = code(text, places=places)
+    assert event["place"]["name"] == "Gao"

@@ -221,3 +221,60 @@ def test_seed_article_places_are_found_and_geocoded():
     syria = [p for p in places if p["kind"] == "country" and p["country"] == "SY"]
     assert syria and syria[0]["name"] == "Syria"
     assert not any(p["name"] in ("Turkish", "Syrian", "Russian") for p in places)
+
+
+def test_a_neighbourhood_prefix_keeps_namesake_towns_elsewhere_out():
+    places = find_places("In Culiacan, Sinaloa, a trader was shot dead in Colonia Benito Juarez on Friday.")
+    assert {p["admin1"] for p in places if p["kind"] != "country"} == {"Sinaloa"}
+    assert not any(m["text"].startswith("Colonia") for p in places for m in p["mentions"])
+
+
+def test_a_second_level_unit_abroad_needs_the_text_to_point_there():
+    hays = by_mention(
+        find_places("Fighting was reported in Hays district in western Yemen."), "Hays district"
+    )
+    assert hays["country"] == "YE"
+
+
+def test_a_short_word_with_an_inner_capital_is_an_acronym_not_a_place():
+    assert find_places("JaS fighters withdrew overnight.") == []
+
+
+def test_a_town_in_parentheses_vetoes_namesakes_in_other_countries():
+    from indexer.places import _beside_foreign_towns, _Place
+
+    mali_town = _Place("t:1", "Bandiagara", "city", "ML", "ML.06", 14.35, -3.61, 17000)
+    indian_town = _Place("t:2", "Mandoli", "city", "IN", "IN.07", 28.7, 77.3, 120000)
+    malian_village = _Place("t:3", "Mandoli", "locality", "ML", "ML.06", 14.4, -3.5, 600)
+    assert _beside_foreign_towns(indian_town, [mali_town])
+    assert not _beside_foreign_towns(malian_village, [mali_town])
+
+
+def test_an_adjectival_unit_name_is_labelled_by_its_city():
+    kharkiv = by_mention(find_places("Hundreds protested in Kharkiv on Monday."), "Kharkiv")
+    assert kharkiv["admin1"] == "Kharkiv"
+
+
+def test_an_iso_subdivision_name_that_is_part_of_the_geonames_name_is_an_alias():
+    wardak = by_mention(
+        find_places("Taliban fighters attacked a convoy in Wardak province."), "Wardak province"
+    )
+    assert (wardak["kind"], wardak["country"]) == ("admin1", "AF")
+
+
+def test_the_units_own_mention_sets_its_label_before_a_namesake_towns_spelling():
+    text = "Troops entered Idlib city on Monday and later shelled villages across Idleb province."
+    idlib_city = by_mention(find_places(text), "Idlib city")
+    assert idlib_city["admin1"] == "Idleb"
+
+
+def test_named_sites_are_places_without_coordinates():
+    places = find_places("The two leaders spoke at a Rose Garden news conference in Washington.")
+    garden = by_mention(places, "Rose Garden")
+    assert (garden["kind"], garden["lat"], garden["lon"]) == ("facility", None, None)
+    hall = by_mention(
+        find_places("A ceremony was held outside the Great Hall of the People."), "Great Hall of the People"
+    )
+    assert hall["name"] == "Great Hall of the People"
+    club = by_mention(find_places("Police guarded the road to the Reina nightclub."), "Reina nightclub")
+    assert club["kind"] == "facility"
