@@ -1049,6 +1049,43 @@ FEATURE_AFTER_PLACE = re.compile(
 )
 
 
+# Towns smaller than this that lie outside every unit their sentence names are taken for a namesake village.
+NAMESAKE_TOWN_POPULATION = 100_000
+
+
+def _outside_named_units_dropped(
+    candidates: list[tuple[int, int, Mapping[str, Any]]],
+) -> list[tuple[int, int, Mapping[str, Any]]]:
+    """Candidates without the small towns that lie outside every first- or second-level unit the sentence
+    names in the same country ("Alaudia village under Manpur police station in Nalanda district (Bihar)" read
+    as an Alaudia of another state), and that share their unit with no other place of the sentence. Writers
+    name the unit to locate the village, so a same-named village elsewhere is a misreading, and the unit
+    itself places the event better."""
+    named_units = {
+        (p.get("country"), p.get("id") if p.get("kind") == "admin1" else p.get("admin1_id"))
+        for _, _, p in candidates
+        if p.get("kind") in ("admin1", "admin2")
+    }
+    if not named_units:
+        return candidates
+
+    def small_town(place: Mapping[str, Any]) -> bool:
+        return (
+            place.get("kind") in ("city", "locality")
+            and (place.get("population") or 0) < NAMESAKE_TOWN_POPULATION
+        )
+
+    def stray(place: Mapping[str, Any]) -> bool:
+        country, unit = place.get("country"), place.get("admin1_id")
+        if not small_town(place) or (country, unit) in named_units:
+            return False
+        same_unit = any(p is not place and p.get("admin1_id") == unit for _, _, p in candidates)
+        return not same_unit and any(named_country == country for named_country, _ in named_units)
+
+    kept = [c for c in candidates if not stray(c[2])]
+    return kept if kept else candidates
+
+
 def _choose_place(
     mention: Mention,
     context: _Context,
@@ -1056,7 +1093,8 @@ def _choose_place(
     actor_spans: Sequence[tuple[int, int, dict]] = (),
 ) -> Mapping[str, Any] | None:
     """The most specific place the sentence names; else the place of the last event of the same type, or of
-    the paragraph's previous event; else, for conflict events, the article's focus.
+    the paragraph's previous event; else the article's focus, since a report that names one place and then
+    describes what happened there ("Perpetrators threatened the drivers") seldom repeats the name.
 
     A place name that the actor extractor read as an actor ("Turkey retaliated ...") is a side, not a
     location, unless a locative preposition introduces it ("in Turkey"); a place that qualifies the trigger
@@ -1078,6 +1116,7 @@ def _choose_place(
             if not conflict and 0 <= mention.trigger.start - end <= 1:
                 continue
             candidates.append((start, end, place))
+    candidates = _outside_named_units_dropped(candidates)
     previous = earlier[-1] if earlier else None
     same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
@@ -1106,7 +1145,7 @@ def _choose_place(
         return previous.place
     if same_type is not None:
         return same_type.place
-    return context.focus if conflict else None
+    return context.focus
 
 
 def _choose_date(mention: Mention, context: _Context, previous: Mention | None) -> None:

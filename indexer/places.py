@@ -667,8 +667,11 @@ SPEECH_VERBS = frozenset("said says told added stated explained warned claimed a
 # --------------------------------------------------------------------------------- output shape
 
 
-def _as_dict(gazetteer: _Gazetteer, place: _Place, admin1_label: str | None = None) -> dict:
-    admin1_place = gazetteer.places[gazetteer.admin1[place.admin1_code]] if place.admin1_code else None
+def _as_dict(
+    gazetteer: _Gazetteer, place: _Place, admin1_label: str | None = None, admin1_code: str | None = None
+) -> dict:
+    unit_code = admin1_code or place.admin1_code
+    admin1_place = gazetteer.places[gazetteer.admin1[unit_code]] if unit_code in gazetteer.admin1 else None
     country_index = gazetteer.countries.get(place.country) if place.country else None
     country_place = gazetteer.places[country_index] if country_index is not None else None
     if place.kind == "country":
@@ -1524,6 +1527,7 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     chosen = [group_choice[group_of[n]] for n in range(len(mentions))]
 
     admin1_labels = _admin1_labels(mentions, chosen, gazetteer)
+    stated_units = _stated_units(text, mentions, chosen, gazetteer.places)
 
     results: dict[str, dict] = {}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -1533,8 +1537,9 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
         place = gazetteer.places[index]
         entry = results.get(place.id)
         if entry is None:
-            label = admin1_labels.get(place.admin1_code) if place.admin1_code else None
-            entry = _as_dict(gazetteer, place, label)
+            unit_code = stated_units.get(index, place.admin1_code)
+            label = admin1_labels.get(unit_code) if unit_code else None
+            entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
         spellings[place.id][_label(mention.surface)] += 1
@@ -1599,12 +1604,67 @@ def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) ->
     return list(found.values())
 
 
+# A first-level unit the text names right after a town ("X (Y, Unit)") is where the town lies, unless the two are
+# this far apart: GeoNames carries some towns under a unit's former code or a neighbouring one.
+STATED_UNIT_KM = 250
+
+
+def _stated_units(
+    text: str, mentions: list[_Mention], chosen: list[int | None], places: list[_Place]
+) -> dict[int, str]:
+    """Towns whose first-level unit the text states in an apposition ("Hammanskraal (City of Tshwane,
+    Gauteng)", "Mbuji Mayi (Mbuji-Mayi, Kasai-Oriental)") and whose gazetteer entry files them under another
+    unit of the same country: the text is newer than the gazetteer's codes, which lag behind boundary
+    changes, so the stated unit wins unless it lies far from the town. Maps place index to admin1 code."""
+    stated: dict[int, str] = {}
+    for number, index in enumerate(chosen):
+        if index is None or places[index].kind not in ("city", "locality", "admin2"):
+            continue
+        town = places[index]
+        for link in _enclosing_mentions(text, mentions, number):
+            unit_index = chosen[link]
+            unit = places[unit_index] if unit_index is not None else None
+            if unit is None or unit.kind != "admin1":
+                continue
+            if unit.country == town.country and unit.admin1_code != town.admin1_code:
+                distance = _distance_km(unit, town)
+                if distance <= STATED_UNIT_KM or math.isinf(distance):
+                    stated.setdefault(index, unit.admin1_code)
+            break
+    return stated
+
+
+def _enclosing_mentions(text: str, mentions: list[_Mention], number: int) -> list[int]:
+    """The mentions an apposition puts around mention `number`, innermost first: its chain of containers,
+    and the name that closes a parenthesis opened right after it ("X (City of Y, Z)" gives Z)."""
+    found: list[int] = []
+    link = mentions[number].container
+    while link is not None and link not in found and len(found) < 3:
+        found.append(link)
+        link = mentions[link].container
+    mention = mentions[number]
+    end = mention.unit_end or mention.end
+    opening = text.find("(", end, end + 2)
+    closing = text.find(")", opening, opening + 80) if opening >= 0 else -1
+    if closing > opening >= 0:
+        inside = [
+            n
+            for n in range(number + 1, len(mentions))
+            if mentions[n].start > opening and (mentions[n].unit_end or mentions[n].end) <= closing
+        ]
+        if inside and not text[mentions[inside[-1]].unit_end or mentions[inside[-1]].end : closing].strip():
+            found.append(inside[-1])
+    return found
+
+
 def _admin1_labels(
     mentions: list[_Mention], chosen: list[int | None], gazetteer: _Gazetteer
 ) -> dict[str, str]:
     """Each first-level unit's label as the article spells it: from a mention read as the unit itself, else
     from one read as its namesake town but spelled like the unit ("Hudaydah city" labels Hudaydah only
-    when the text never names the governorate on its own, as in "(Al Mina, Al Hudaydah)")."""
+    when the text never names the governorate on its own, as in "(Al Mina, Al Hudaydah)"). A generic word the
+    article writes as part of the name ("Tanintharyi Region") is dropped, as it is from GeoNames' names,
+    unless it tells two units apart ("Lima Province" and the Lima region)."""
     labels: dict[str, str] = {}
     namesake_spellings: dict[str, str] = {}
     for mention, index in zip(mentions, chosen, strict=True):
@@ -1615,10 +1675,26 @@ def _admin1_labels(
         if code in labels or unit is None:
             continue
         if index == unit:
-            labels[code] = _label(mention.surface)
+            labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
         elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
             namesake_spellings.setdefault(code, _label(mention.surface))
     return namesake_spellings | labels
+
+
+def _unit_label(spelling: str, unit: int, gazetteer: _Gazetteer) -> str:
+    bare = bare_unit_name(spelling)
+    if bare == spelling:
+        return spelling
+    place = gazetteer.places[unit]
+    bare_key = fold(bare)
+    namesakes = (
+        other
+        for code, other in gazetteer.admin1.items()
+        if other != unit
+        and code.startswith(f"{place.country}.")
+        and fold(gazetteer.places[other].name) == bare_key
+    )
+    return spelling if fold(place.name) == bare_key and next(namesakes, None) is not None else bare
 
 
 @lru_cache(maxsize=65_536)

@@ -384,3 +384,33 @@ def test_a_named_site_without_coordinates_is_never_the_event_place():
     ]
     (event,) = code(text, places=places)
     assert event["place"]["name"] == "Gao"
+
+
+def test_a_village_outside_the_unit_its_sentence_names_gives_way_to_the_unit():
+    text = "On 6 May 2020, police fired on villagers at Kesari village in Gaya district (Bihar), killing one."
+    village = place(text, "Kesari", "Kesari", "locality", "IN", "Jharkhand", 23.9, 85.1)
+    village.update(admin1_id="admin1:IN.38", population=900)
+    district = place(text, "Gaya", "Gaya", "admin2", "IN", "Bihar", 24.8, 85.0)
+    district.update(admin1_id="admin1:IN.34", population=400_000)
+    state = place(text, "Bihar", "Bihar", "admin1", "IN", "Bihar", 25.6, 85.1)
+    state.update(id="admin1:IN.34", population=100_000_000)
+    event = top(code(text, places=[village, district, state]))
+    assert event["place"]["name"] == "Gaya"
+
+
+def test_a_village_inside_the_named_unit_stays_the_event_place():
+    text = "On 6 May 2020, police fired on villagers at Kesari village in Gaya district (Bihar), killing one."
+    village = place(text, "Kesari", "Kesari", "locality", "IN", "Bihar", 24.7, 85.0)
+    village.update(admin1_id="admin1:IN.34", population=900)
+    state = place(text, "Bihar", "Bihar", "admin1", "IN", "Bihar", 25.6, 85.1)
+    state.update(id="admin1:IN.34", population=100_000_000)
+    event = top(code(text, places=[village, state]))
+    assert event["place"]["name"] == "Kesari"
+
+
+def test_an_event_whose_sentence_names_no_place_is_placed_at_the_article_focus():
+    text = "On 8 May 2020, a truck was set on fire in Temuco. Masked men threatened the driver with guns."
+    places = [place(text, "Temuco", "Temuco", "city", "CL", "Araucania", -38.74, -72.6)]
+    events = code(text, places=places)
+    threat = next(e for e in events if e["type"] == "THREATEN")
+    assert threat["place"]["name"] == "Temuco"

@@ -278,3 +278,23 @@ def test_named_sites_are_places_without_coordinates():
     assert hall["name"] == "Great Hall of the People"
     club = by_mention(find_places("Police guarded the road to the Reina nightclub."), "Reina nightclub")
     assert club["kind"] == "facility"
+
+
+def test_unit_closing_a_parenthetical_overrides_the_gazetteers_older_unit():
+    # GeoNames still files Hammanskraal under North West, the province it left in 2006.
+    found = {
+        p["name"]: p
+        for p in find_places("Residents marched through Hammanskraal (City of Tshwane, Gauteng).")
+    }
+    assert found["Hammanskraal"]["admin1"] == "Gauteng"
+    assert found["Hammanskraal"]["admin1_id"] == found["Gauteng"]["id"]
+
+
+def test_unit_label_drops_the_generic_word_the_article_writes():
+    found = {p["name"]: p for p in find_places("Troops were sent to Myeik in Tanintharyi Region.")}
+    assert found["Myeik"]["admin1"] == "Tanintharyi"
+
+
+def test_unit_label_keeps_the_generic_word_that_tells_two_units_apart():
+    (lima,) = find_places("Police in Lima Province detained two men.")
+    assert lima["admin1"] == "Lima Province"
