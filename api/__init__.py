@@ -28,13 +28,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from api.config import settings_from_env
     from api.errors import register_error_handlers
+    from api.jsonio import OrjsonProvider, es_serializer
     from api.middleware import install_middleware
     from api.observability import Metrics
+    from api.ratelimit import STORAGE_URI
     from api.registry import build_api
-    from api.search import SearchService
+    from api.search import LOOKUP_CACHE_SECONDS, SearchService
     from indexer import contract
 
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config.update(settings_from_env())
     app.config.update(
@@ -56,13 +59,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # One attempt per call, bounded by the timeout: a stalled cluster costs a request at most ~10 s
     # before the client sees a 503, instead of the indexer's patient retries.
     es = app.config.get("ES_CLIENT") or contract.es_client_from_env(
-        request_timeout=app.config["CONFLICTWIRE_ES_TIMEOUT"], retry_on_timeout=False, max_retries=1
+        request_timeout=app.config["CONFLICTWIRE_ES_TIMEOUT"],
+        retry_on_timeout=False,
+        max_retries=1,
+        serializer=es_serializer(),
     )
     service = SearchService(
         es,
         prefix=app.config.get("CONFLICTWIRE_INDEX_PREFIX"),
         observe=metrics.observe_es,
         use_lexicons=app.config.get("CONFLICTWIRE_USE_LEXICONS", True),
+        cache_seconds=app.config.get("CONFLICTWIRE_LOOKUP_CACHE_SECONDS", LOOKUP_CACHE_SECONDS),
     )
     app.extensions["conflictwire"] = {"service": service, "metrics": metrics}
 
@@ -73,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         default_limits_exempt_when=lambda: (
             request.method == "OPTIONS" or request.path in ("/health", "/ready", "/metrics")
         ),
-        storage_uri="memory://",
+        storage_uri=STORAGE_URI,
         headers_enabled=False,
         enabled=app.config.get("RATELIMIT_ENABLED", True),
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from api import presenters
 
@@ -51,7 +52,7 @@ def iter_csv(
 
 def iter_ndjson(items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     for item in items:
-        yield json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
+        yield orjson.dumps(item, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 def iter_geojson(
@@ -61,7 +62,7 @@ def iter_geojson(
     yield '{"type":"FeatureCollection","features":['
     separator = ""
     for item in items:
-        yield separator + json.dumps(to_feature(item), ensure_ascii=False, separators=(",", ":"))
+        yield separator + orjson.dumps(to_feature(item)).decode("utf-8")
         separator = ","
     yield "]}\n"
 

@@ -35,6 +35,15 @@ CACHEABLE_PREFIXES = ("/v1/",)
 STATIC_PREFIXES = ("/openapi.", "/docs")
 NO_STORE_PATHS = ("/health", "/ready", "/metrics")
 LIST_MAX_AGE = 30
+CONDITIONAL_HEADERS = frozenset(
+    (
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_UNMODIFIED_SINCE",
+        "HTTP_RANGE",
+    )
+)
 STATIC_MAX_AGE = 3600
 CORS_ALLOW_METHODS = "GET, HEAD, POST, DELETE, OPTIONS"
 CORS_ALLOW_HEADERS = "Authorization, X-API-Key, Content-Type, If-None-Match, X-Request-Id"
@@ -48,8 +57,10 @@ def _route() -> str:
 
 
 def _apply_cors(response: Response, allowed: list[str]) -> None:
-    origin = request.headers.get("Origin")
-    if not allowed or not origin:
+    if not allowed:
+        return
+    origin = request.environ.get("HTTP_ORIGIN")
+    if not origin:
         return
     if "*" in allowed:
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -83,6 +94,8 @@ def _apply_caching(response: Response) -> Response:
         response.headers.setdefault("Cache-Control", f"public, max-age={LIST_MAX_AGE}")
     if "ETag" not in response.headers:
         response.add_etag(weak=True)
+    if not CONDITIONAL_HEADERS.intersection(request.environ):
+        return response  # nothing to compare against: skip werkzeug's conditional and range parsing
     return response.make_conditional(request)
 
 
@@ -109,7 +122,8 @@ def _gzip_stream(chunks: Iterable[Any]) -> Iterator[bytes]:
 
 def _apply_gzip(response: Response) -> None:
     if (
-        request.method == "HEAD"
+        "HTTP_ACCEPT_ENCODING" not in request.environ
+        or request.method == "HEAD"
         or response.status_code < 200
         or response.status_code in (204, 304)
         or "Content-Encoding" in response.headers

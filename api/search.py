@@ -23,6 +23,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
 from api import presenters
+from api.cache import ExpiringCache
 from api.config import CURSOR_KEEP_ALIVE
 from api.errors import ProblemError
 from api.query import (
@@ -54,6 +55,14 @@ EXPORT_BATCH = 500
 RESOLVE_SAMPLE = 10
 DEFAULT_RADIUS = "50km"
 MAX_SUGGEST_BUCKETS = 300
+# How long a worker trusts what it learnt from the index about names: facet labels (id → name) and filter
+# resolutions (name → ids). A label the index does not know yet is retried sooner, a name that resolves to
+# nothing is not kept at all (so a just-ingested actor filters at once), and a worker's own ingest or delete
+# forgets everything; other workers see an alias that gained ids after at most this long.
+LOOKUP_CACHE_SECONDS = 60.0
+UNKNOWN_LABEL_SECONDS = 30.0
+LOOKUP_CACHE_ENTRIES = 20_000
+_UNCACHED = object()
 
 Observer = Callable[[str, float], None]
 
@@ -113,6 +122,7 @@ class SearchService:
         observe: Observer | None = None,
         keep_alive: str = CURSOR_KEEP_ALIVE,
         use_lexicons: bool = True,
+        cache_seconds: float = LOOKUP_CACHE_SECONDS,
     ) -> None:
         self.es = es
         self.prefix = contract.index_prefix(prefix)
@@ -120,6 +130,8 @@ class SearchService:
         self.use_lexicons = use_lexicons
         self._observe = observe or (lambda operation, seconds: None)
         self._indices_ready = False
+        self._labels = ExpiringCache(cache_seconds, LOOKUP_CACHE_ENTRIES)
+        self._resolved = ExpiringCache(cache_seconds, LOOKUP_CACHE_ENTRIES)
 
     # --- plumbing -----------------------------------------------------------------------------------
 
@@ -177,6 +189,15 @@ class SearchService:
         ]
 
     def resolve_actor(self, value: str) -> ResolvedEntity:
+        """The ids and names an `actor=` value stands for (kept a few minutes per worker)."""
+        resolved = self._resolved.get(("actor", value))
+        if resolved is None:
+            resolved = self._resolve_actor(value)
+            if resolved.ids:
+                self._resolved.put(("actor", value), resolved)
+        return resolved
+
+    def _resolve_actor(self, value: str) -> ResolvedEntity:
         ids: list[str] = []
         names: list[str] = []
         if self.use_lexicons:
@@ -184,6 +205,9 @@ class SearchService:
             if known and known.get("id"):
                 ids.append(str(known["id"]))
                 names.append(str(known.get("name") or ""))
+                if known["id"] == value:
+                    # An id names exactly one actor: sampling the index could only find the same one.
+                    return ResolvedEntity(value=value, ids=tuple(ids), names=tuple(n for n in names if n))
         wanted = fold(value)
         for entity in self._sample_entities(("actor_aliases.norm", "actor_ids"), value, "actors"):
             if entity.get("id") and wanted in _entity_names(entity):
@@ -195,8 +219,17 @@ class SearchService:
         )
 
     def resolve_place(self, value: str) -> ResolvedEntity:
+        """The ids a `place=` value stands for; an id is used as it is (names are kept a few minutes)."""
         if looks_like_place_id(value):
             return ResolvedEntity(value=value, ids=(value,))
+        resolved = self._resolved.get(("place", value))
+        if resolved is None:
+            resolved = self._resolve_place(value)
+            if resolved.ids:
+                self._resolved.put(("place", value), resolved)
+        return resolved
+
+    def _resolve_place(self, value: str) -> ResolvedEntity:
         ids: list[str] = []
         if self.use_lexicons:
             known = _lexicon_place(value)
@@ -387,13 +420,33 @@ class SearchService:
             if name not in facets:
                 continue
             ids = [bucket["value"] for bucket in facets[name]["buckets"]]
-            known = self._describe_ids(entity_key, id_field, ids) if ids else {}
+            labels = self._labels_for(entity_key, id_field, ids)
             for bucket in facets[name]["buckets"]:
-                bucket["label"] = (known.get(bucket["value"]) or {}).get("name")
+                bucket["label"] = labels.get(bucket["value"])
         if "country" in facets:
             for bucket in facets["country"]["buckets"]:
                 bucket["label"] = _country_name(bucket["value"])
         return facets
+
+    def _labels_for(self, entity_key: str, id_field: str, ids: Sequence[str]) -> dict[str, str | None]:
+        """Display names of facet values: from this worker's cache, else one lookup for the ones missing."""
+        labels: dict[str, str | None] = {}
+        missing = []
+        for key in ids:
+            label = self._labels.get((entity_key, key), _UNCACHED)
+            if label is _UNCACHED:
+                missing.append(key)
+            else:
+                labels[key] = label
+        if missing:
+            described = self._describe_ids(entity_key, id_field, missing)
+            for key in missing:
+                label = (described.get(key) or {}).get("name")
+                labels[key] = label
+                self._labels.put(
+                    (entity_key, key), label, ttl_seconds=None if label else UNKNOWN_LABEL_SECONDS
+                )
+        return labels
 
     def _describe_ids(
         self, entity_key: str, id_field: str, ids: Sequence[str], *, need_coordinates: bool = False
@@ -723,6 +776,7 @@ class SearchService:
             results = ingest_records(self.es, [dict(record)], prefix=self.prefix)
         finally:
             self._observe("ingest", time.perf_counter() - started)
+            self.forget_names()
         return results[0]
 
     def delete_article(self, article_id: str) -> bool:
@@ -734,3 +788,9 @@ class SearchService:
             return delete_article(self.es, article_id, self.prefix)
         finally:
             self._observe("delete", time.perf_counter() - started)
+            self.forget_names()
+
+    def forget_names(self) -> None:
+        """Drop the remembered labels and name resolutions (after this worker changed the index)."""
+        self._labels.clear()
+        self._resolved.clear()

@@ -344,14 +344,21 @@ def test_readiness_with_the_indices_in_place(client):
         ("/v1/events", {"q": "air strike", "place": "Idlib"}),
         ("/v1/articles", {"q": "Saraqib", "facets": "place,actor", "limit": 30}),
         ("/v1/articles", {"country": "SY", "sort": "date", "limit": 30}),
+        ("/v1/stats/timeline", {"interval": "month", "metric": "fatalities", "country": "SY"}),
     ],
 )
 def test_list_pages_are_exactly_what_their_documented_schema_describes(client, path, params):
-    """List pages skip a second marshmallow pass for speed; this holds them to the schema in openapi.yaml."""
+    """List pages and timelines skip a second marshmallow pass for speed; this holds them to the schema in
+    openapi.yaml."""
     from api.articles.schemas import ArticleListSchema
     from api.events.schemas import EventListSchema
+    from api.stats.schemas import TimelineSchema
 
     page = get(client, path, **params)
-    assert page["items"]
-    schema = EventListSchema() if path == "/v1/events" else ArticleListSchema()
+    assert page.get("items") or page.get("buckets")
+    schema = {
+        "/v1/events": EventListSchema(),
+        "/v1/articles": ArticleListSchema(),
+        "/v1/stats/timeline": TimelineSchema(),
+    }[path]
     assert json.loads(json.dumps(schema.dump(page))) == page

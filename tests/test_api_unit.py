@@ -386,6 +386,147 @@ def test_rate_limit_answers_429_problem_with_retry_after():
     assert client.get("/health").status_code == 200, "health checks are not rate limited"
 
 
+def test_rate_limited_requests_start_no_thread(monkeypatch):
+    """The `limits` memory storage re-armed a timer thread on nearly every hit; ours sweeps inline."""
+    import threading
+
+    client = make_app(RATELIMIT_ENABLED=True, CONFLICTWIRE_RATE_LIMIT="1000/minute").test_client()
+    client.get("/v1/event-types")
+    started: list[threading.Thread] = []
+    original_start = threading.Thread.start
+
+    def counting_start(thread: threading.Thread) -> None:
+        started.append(thread)
+        original_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    for _ in range(5):
+        assert client.get("/v1/event-types").headers["X-RateLimit-Remaining"]
+    assert started == []
+
+
+def test_expiring_cache_forgets_by_age_and_keeps_at_most_max_entries():
+    from api.cache import ExpiringCache
+
+    now = [100.0]
+    cache = ExpiringCache(ttl_seconds=10, max_entries=2, clock=lambda: now[0])
+    cache.put("a", 1)
+    cache.put("b", None, ttl_seconds=2)
+    assert cache.get("a") == 1 and "b" in cache and cache.get("b", "gone") is None
+    now[0] += 3
+    assert "b" not in cache and cache.get("a") == 1
+    cache.put("c", 3)
+    cache.put("d", 4)
+    assert "a" not in cache and cache.get("c") == 3 and cache.get("d") == 4
+    now[0] += 10
+    assert cache.get("c") is None and cache.get("d") is None
+    assert len(ExpiringCache(ttl_seconds=0, max_entries=5)) == 0
+
+
+def _facet_page(actor_ids: list[str]) -> dict[str, Any]:
+    return {
+        "hits": {"total": {"value": 3, "relation": "eq"}, "hits": []},
+        "aggregations": {
+            "facet_actor": {
+                "buckets": [{"key": key, "doc_count": 1} for key in actor_ids],
+                "sum_other_doc_count": 0,
+            },
+            "missing_actor": {"doc_count": 0},
+        },
+    }
+
+
+def _described(actors: dict[str, str]) -> dict[str, Any]:
+    hits = {
+        key: {"hits": {"hits": [{"_source": {"entities": {"actors": [{"id": key, "name": name}]}}}]}}
+        for key, name in actors.items()
+    }
+    return {
+        "hits": {"total": {"value": 1, "relation": "eq"}, "hits": []},
+        "aggregations": {
+            "ids": {"buckets": [{"key": key, "doc_count": 1, "sample": hits[key]} for key in actors]}
+        },
+    }
+
+
+def test_facet_labels_are_looked_up_once_per_worker_then_served_from_memory():
+    es = FakeElasticsearch(
+        searches=[
+            _facet_page(["a1", "a2"]),
+            _described({"a1": "First army", "a2": "Second army"}),
+            _facet_page(["a1", "a2"]),
+            _facet_page(["a2", "a3"]),
+            _described({"a3": "Third army"}),
+        ]
+    )
+    client = make_app(es).test_client()
+    labels = []
+    for _ in range(3):
+        page = client.get("/v1/events?facets=actor").get_json()
+        labels.append({b["value"]: b["label"] for b in page["facets"]["actor"]["buckets"]})
+    assert labels == [
+        {"a1": "First army", "a2": "Second army"},
+        {"a1": "First army", "a2": "Second army"},
+        {"a2": "Second army", "a3": "Third army"},
+    ]
+    lookups = [body for body in es.search_bodies() if body.get("size") == 0]
+    assert [body["query"]["terms"]["actor_ids"] for body in lookups] == [["a1", "a2"], ["a3"]]
+    assert len(es.search_bodies()) == 5
+
+
+def test_facet_labels_are_not_cached_when_caching_is_off():
+    es = FakeElasticsearch(searches=[_facet_page(["a1"]), _described({"a1": "A"})] * 2)
+    client = make_app(es, CONFLICTWIRE_LOOKUP_CACHE_SECONDS=0).test_client()
+    for _ in range(2):
+        assert (
+            client.get("/v1/events?facets=actor").get_json()["facets"]["actor"]["buckets"][0]["label"] == "A"
+        )
+    assert len(es.search_bodies()) == 4
+
+
+def test_actor_names_are_resolved_once_and_lexicon_ids_without_a_lookup():
+    pytest.importorskip("indexer.actors")
+    from indexer.actors import lookup_actor
+
+    known = lookup_actor("regime forces")
+    assert known and known["id"]
+    es = FakeElasticsearch()
+    client = make_app(es, CONFLICTWIRE_USE_LEXICONS=True).test_client()
+    for _ in range(2):
+        assert client.get("/v1/events", query_string={"actor": "regime forces"}).status_code == 200
+    resolve_calls = [body for body in es.search_bodies() if "size" in body and body["size"] == 10]
+    assert len(resolve_calls) == 1, "the name is sampled in the index once, then remembered"
+    before = len(es.search_bodies())
+    assert client.get("/v1/events", query_string={"actor": known["id"]}).status_code == 200
+    assert len(es.search_bodies()) == before + 1, "an id needs no sampling: only the search itself"
+    filters = json.dumps(es.search_bodies()[-1]["query"])
+    assert known["id"] in filters
+
+
+def test_a_name_that_resolves_to_nothing_is_asked_again_so_new_actors_filter_at_once():
+    es = FakeElasticsearch()
+    client = make_app(es, CONFLICTWIRE_USE_LEXICONS=False).test_client()
+    for _ in range(2):
+        assert client.get("/v1/events", query_string={"actor": "Brigade Nobody Knows"}).status_code == 200
+    resolve_calls = [body for body in es.search_bodies() if "size" in body and body["size"] == 10]
+    assert len(resolve_calls) == 2, "an unresolved name must not be remembered"
+
+
+def test_json_responses_keep_order_and_text_and_flask_formats_for_dates():
+    import datetime as dt
+
+    app = make_app()
+    with app.test_request_context():
+        body = app.json.response({"z": "Erdoğan", "a": dt.date(2020, 2, 1), 3: [1.5, None]}).get_data()
+    assert body.endswith(b"\n")
+    decoded = json.loads(body)
+    assert list(decoded) == ["z", "a", "3"]
+    assert decoded["z"] == "Erdoğan"
+    assert decoded["a"] == "Sat, 01 Feb 2020 00:00:00 GMT", "dates are written as Flask always wrote them"
+    assert decoded["3"] == [1.5, None]
+    assert app.json.loads(app.json.dumps({"b": 1, "a": 2})) == {"b": 1, "a": 2}
+
+
 def test_one_json_log_line_per_request_and_metrics_by_route_and_status():
     records: list[logging.LogRecord] = []
 
