@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from api.config import settings_from_env
+    from api.config import FACET_EXACT_LIMIT, settings_from_env
     from api.errors import register_error_handlers
     from api.jsonio import OrjsonProvider, es_serializer
     from api.middleware import install_middleware
@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         observe=metrics.observe_es,
         use_lexicons=app.config.get("CONFLICTWIRE_USE_LEXICONS", True),
         cache_seconds=app.config.get("CONFLICTWIRE_LOOKUP_CACHE_SECONDS", LOOKUP_CACHE_SECONDS),
+        facet_exact_limit=int(app.config.get("CONFLICTWIRE_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)),
     )
     app.extensions["conflictwire"] = {"service": service, "metrics": metrics}
 

@@ -317,6 +317,17 @@ class FacetSchema(ma.Schema):
         required=True, metadata={"description": "Documents counted in values not shown"}
     )
     missing = ma.fields.Integer(required=True, metadata={"description": "Documents without any value"})
+    approximate = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the result set was too large to count exactly: the counts come from a "
+            "seeded random sample of the matching documents, scaled to the whole (see sample_probability)"
+        },
+    )
+    sample_probability = ma.fields.Float(
+        required=True,
+        metadata={"description": "Share of matching documents counted: 1.0 for exact counts"},
+    )
 
 
 class ListEnvelopeSchema(ma.Schema):

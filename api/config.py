@@ -20,6 +20,8 @@ DEFAULT_PAGE_SIZE = 20
 MAX_QUERY_CHARS = 500
 MAX_FILTER_VALUES = 20
 CURSOR_KEEP_ALIVE = "5m"
+# Facets count every matching document up to this many; above it, a random sample of about this size.
+FACET_EXACT_LIMIT = 200_000
 
 
 def _split_csv(value: str | None) -> list[str]:
@@ -36,5 +38,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "CONFLICTWIRE_RATE_LIMIT": env.get("CONFLICTWIRE_RATE_LIMIT") or DEFAULT_RATE_LIMIT,
         "CONFLICTWIRE_LOG_LEVEL": (env.get("CONFLICTWIRE_LOG_LEVEL") or "INFO").upper(),
         "CONFLICTWIRE_ES_TIMEOUT": min(max(timeout, 0.1), MAX_ES_TIMEOUT_SECONDS),
+        "CONFLICTWIRE_FACET_EXACT_LIMIT": max(
+            1, int(env.get("CONFLICTWIRE_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT))
+        ),
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
     }

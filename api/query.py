@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.config import FACET_EXACT_LIMIT
+
 ARTICLES = "articles"
 EVENTS = "events"
 
@@ -288,14 +290,54 @@ def build_sort(params: SearchParams, fields: IndexFields) -> list[dict[str, Any]
     return [by_date_desc, {"id": {"order": "asc"}}]
 
 
-def build_facet_aggs(facets: Sequence[str], fields: IndexFields, size: int = FACET_SIZE) -> dict[str, Any]:
-    """One `terms` aggregation per requested facet plus a `missing` count, so counts can be reconciled."""
+FACET_SAMPLE_SEED = 20200226
+
+
+def facet_sample_probability(total: int, exact_limit: int = FACET_EXACT_LIMIT) -> float:
+    """The share of matching documents the facets count: 1.0 (every one) up to `exact_limit` matches.
+
+    Counting five multi-valued terms over millions of events costs seconds; a random sample of about
+    `exact_limit` documents ranks the same leading values, with counts scaled back and marked approximate.
+    Elasticsearch samples only below 0.5, so between `exact_limit` and twice that the count stays exact."""
+    if total <= exact_limit:
+        return 1.0
+    probability = exact_limit / total
+    return probability if probability < 0.5 else 1.0
+
+
+def build_facet_aggs(
+    facets: Sequence[str], fields: IndexFields, size: int = FACET_SIZE, probability: float = 1.0
+) -> dict[str, Any]:
+    """One `terms` aggregation per requested facet plus a count of documents without a value, so counts
+    can be reconciled; below `probability` 1 they run inside a seeded `random_sampler` (the `missing`
+    aggregation cannot be sampled, so the count of documents without a value is a filter there)."""
     aggs: dict[str, Any] = {}
     for name in facets:
         field_name = fields.facets[name]
         aggs[f"facet_{name}"] = {"terms": {"field": field_name, "size": size}}
-        aggs[f"missing_{name}"] = {"missing": {"field": field_name}}
-    return aggs
+        if probability >= 1.0:
+            aggs[f"missing_{name}"] = {"missing": {"field": field_name}}
+        else:
+            aggs[f"missing_{name}"] = {"filter": {"bool": {"must_not": {"exists": {"field": field_name}}}}}
+    if probability >= 1.0:
+        return aggs
+    return {
+        "facet_sample": {
+            "random_sampler": {"probability": probability, "seed": FACET_SAMPLE_SEED},
+            "meta": {"probability": probability},
+            "aggs": aggs,
+        }
+    }
+
+
+def build_facet_search(params: SearchParams, fields: IndexFields, probability: float) -> dict[str, Any]:
+    """Facets alone, for a result set too large to count in the page's own request."""
+    return {
+        "query": build_query(params, fields),
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": build_facet_aggs(params.facets, fields, probability=probability),
+    }
 
 
 def build_search(
@@ -339,9 +381,15 @@ def build_search(
 
 
 def parse_facets(aggregations: Mapping[str, Any] | None, facets: Sequence[str]) -> dict[str, Any]:
-    """Turn the facet aggregations of a response into `{name: {buckets, other, missing}}`."""
+    """Turn the facet aggregations of a response into `{name: {buckets, other, missing, approximate,
+    sample_probability}}`; sampled counts arrive already scaled to the whole result set."""
     result: dict[str, Any] = {}
     aggregations = aggregations or {}
+    probability = 1.0
+    if "facet_sample" in aggregations:
+        sample = aggregations["facet_sample"]
+        probability = float((sample.get("meta") or {}).get("probability", 0.0))
+        aggregations = sample
     for name in facets:
         terms = aggregations.get(f"facet_{name}") or {}
         missing = aggregations.get(f"missing_{name}") or {}
@@ -352,6 +400,8 @@ def parse_facets(aggregations: Mapping[str, Any] | None, facets: Sequence[str]) 
             ],
             "other": int(terms.get("sum_other_doc_count", 0)),
             "missing": int(missing.get("doc_count", 0)),
+            "approximate": probability < 1.0,
+            "sample_probability": probability,
         }
     return result
 

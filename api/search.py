@@ -24,7 +24,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
 from api import presenters
 from api.cache import ExpiringCache
-from api.config import CURSOR_KEEP_ALIVE
+from api.config import CURSOR_KEEP_ALIVE, FACET_EXACT_LIMIT
 from api.errors import ProblemError
 from api.query import (
     ARTICLES,
@@ -37,10 +37,12 @@ from api.query import (
     InvalidCursor,
     ResolvedEntity,
     SearchParams,
+    build_facet_search,
     build_search,
     build_timeline,
     decode_cursor,
     encode_cursor,
+    facet_sample_probability,
     fold,
     parse_facets,
     parse_timeline,
@@ -123,6 +125,7 @@ class SearchService:
         keep_alive: str = CURSOR_KEEP_ALIVE,
         use_lexicons: bool = True,
         cache_seconds: float = LOOKUP_CACHE_SECONDS,
+        facet_exact_limit: int = FACET_EXACT_LIMIT,
     ) -> None:
         self.es = es
         self.prefix = contract.index_prefix(prefix)
@@ -132,6 +135,8 @@ class SearchService:
         self._indices_ready = False
         self._labels = ExpiringCache(cache_seconds, LOOKUP_CACHE_ENTRIES)
         self._resolved = ExpiringCache(cache_seconds, LOOKUP_CACHE_ENTRIES)
+        self._index_sizes = ExpiringCache(cache_seconds, 8)
+        self.facet_exact_limit = facet_exact_limit
 
     # --- plumbing -----------------------------------------------------------------------------------
 
@@ -338,8 +343,14 @@ class SearchService:
         pit_id = cursor.pit_id if cursor and cursor.pit_id else None
         if pit_id is None and (cursor is not None or params.effective_sort() == SORT_RELEVANCE):
             pit_id = self._open_pit(kind)
+        # On a large index the facets are counted in a request of their own, sized to the page's total.
+        facets_apart = bool(params.facets) and self._document_count(kind) > self.facet_exact_limit
         body = build_search(
-            params, fields, size=limit + 1, search_after=cursor.search_after if cursor else None
+            params,
+            fields,
+            size=limit + 1,
+            search_after=cursor.search_after if cursor else None,
+            facets=not facets_apart,
         )
         try:
             response, pit_id = self._search_page(kind, body, pit_id, resuming=cursor is not None)
@@ -367,8 +378,21 @@ class SearchService:
             "next_cursor": next_cursor,
         }
         if params.facets:
-            result["facets"] = self._label_facets(parse_facets(response.get("aggregations"), params.facets))
+            aggregations = response.get("aggregations")
+            if facets_apart:
+                probability = facet_sample_probability(result["total"], self.facet_exact_limit)
+                facet_body = build_facet_search(params, fields, probability)
+                aggregations = self._search(f"facets.{kind}", facet_body, kind).get("aggregations")
+            result["facets"] = self._label_facets(parse_facets(aggregations, params.facets))
         return result
+
+    def _document_count(self, kind: str) -> int:
+        """Documents in the kind's index, remembered as long as names are (it only decides a query plan)."""
+        count = self._index_sizes.get(kind)
+        if count is None:
+            count = int(self._call(f"count.{kind}", self.es.count, index=self.alias(kind))["count"])
+            self._index_sizes.put(kind, count)
+        return count
 
     def iter_export(self, kind: str, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every matching document as a public item, page by page inside one point in time."""

@@ -202,6 +202,39 @@ def test_facet_counts_equal_filtered_totals(client):
     assert any(bucket.get("label") for bucket in page["facets"]["actor"]["buckets"])
 
 
+def test_facets_of_a_large_result_set_are_a_scaled_sample_and_say_so(client, corpus):
+    exact = get(client, "/v1/events", facets="country,source")
+    smallest = min(exact["facets"]["country"]["buckets"], key=lambda bucket: bucket["count"])
+    limit = max(smallest["count"], 1)
+    assert exact["total"] > 2 * limit, "the sample corpus must be large enough to sample"
+    sampled_client = create_app(
+        {
+            "CONFLICTWIRE_INDEX_PREFIX": corpus.prefix,
+            "RATELIMIT_ENABLED": False,
+            "CONFLICTWIRE_FACET_EXACT_LIMIT": limit,
+        }
+    ).test_client()
+    sampled = get(sampled_client, "/v1/events", facets="country,source")
+    assert sampled["total"] == exact["total"]
+    assert [item["id"] for item in sampled["items"]] == [item["id"] for item in exact["items"]]
+    for name in ("country", "source"):
+        assert exact["facets"][name]["approximate"] is False
+        assert exact["facets"][name]["sample_probability"] == 1.0
+        facet = sampled["facets"][name]
+        assert facet["approximate"] is True
+        assert facet["sample_probability"] == pytest.approx(limit / exact["total"])
+        for bucket in facet["buckets"]:
+            assert bucket["count"] > 0
+            assert get(client, "/v1/events", **{name: bucket["value"]})["total"] > 0
+    narrow = {"country": smallest["value"]}
+    narrow_exact = get(client, "/v1/events", **narrow, facets="source")
+    narrow_apart = get(sampled_client, "/v1/events", **narrow, facets="source")
+    assert narrow_apart["facets"] == narrow_exact["facets"], (
+        "a result set within the limit is counted exactly"
+    )
+    assert narrow_apart["facets"]["source"]["approximate"] is False
+
+
 def test_timeline_buckets_add_up_to_the_filtered_total(client):
     events_total = get(client, "/v1/events", country="SY")["total"]
     weekly = get(client, "/v1/stats/timeline", country="SY", interval="week", metric="events")

@@ -59,6 +59,10 @@ class FakeElasticsearch:
             raise answer
         return answer
 
+    def count(self, **kwargs: Any) -> Any:
+        self._record("count", kwargs)
+        return {"count": 0}
+
     def open_point_in_time(self, **kwargs: Any) -> Any:
         self._record("open_point_in_time", kwargs)
         self.pits += 1

@@ -24,6 +24,7 @@ from api.query import (
     build_timeline,
     decode_cursor,
     encode_cursor,
+    facet_sample_probability,
     parse_facets,
     parse_timeline,
     prefix_include_pattern,
@@ -195,7 +196,40 @@ def test_parse_facets_reports_buckets_other_and_missing():
         },
         ("source",),
     )
-    assert parsed == {"source": {"buckets": [{"value": "A", "count": 3}], "other": 2, "missing": 1}}
+    assert parsed == {
+        "source": {
+            "buckets": [{"value": "A", "count": 3}],
+            "other": 2,
+            "missing": 1,
+            "approximate": False,
+            "sample_probability": 1.0,
+        }
+    }
+
+
+def test_facets_are_exact_up_to_the_limit_and_sampled_beyond_twice_it():
+    assert facet_sample_probability(1_000, exact_limit=1_000) == 1.0
+    assert facet_sample_probability(1_999, exact_limit=1_000) == 1.0
+    assert facet_sample_probability(10_000, exact_limit=1_000) == pytest.approx(0.1)
+
+
+def test_sampled_facets_run_in_a_seeded_random_sampler_and_parse_as_approximate():
+    aggs = build_facet_aggs(("source",), EVENT_FIELDS, probability=0.1)
+    sampler = aggs["facet_sample"]
+    assert sampler["random_sampler"]["probability"] == 0.1 and "seed" in sampler["random_sampler"]
+    assert sampler["aggs"]["facet_source"] == {"terms": {"field": "source", "size": 10}}
+    assert "missing" not in sampler["aggs"]["missing_source"], "Elasticsearch cannot sample a missing agg"
+    response = {
+        "facet_sample": {
+            "doc_count": 40,
+            "meta": {"probability": 0.1},
+            "facet_source": {"buckets": [{"key": "A", "doc_count": 310}], "sum_other_doc_count": 90},
+            "missing_source": {"doc_count": 0},
+        }
+    }
+    parsed = parse_facets(response, ("source",))["source"]
+    assert parsed["approximate"] is True and parsed["sample_probability"] == 0.1
+    assert parsed["buckets"] == [{"value": "A", "count": 310}] and parsed["other"] == 90
 
 
 def test_timeline_fills_empty_buckets_only_between_explicit_bounds():
