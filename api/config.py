@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_VALUES = 20
 CURSOR_KEEP_ALIVE = "5m"
 # Facets count every matching document up to this many; above it, a random sample of about this size.
-FACET_EXACT_LIMIT = 200_000
+FACET_EXACT_LIMIT = 50_000
 
 
 def _split_csv(value: str | None) -> list[str]:
