@@ -803,9 +803,12 @@ def find_actors(
     m = _matchers()
     folded = fold(text)
     context = _context_country(country_hint, places)
-    candidates = _collect_candidates(text, folded, lex, m)
+    scanned = _scanner().finditer_each(folded)
+    hits = dict(zip(_SCANNED, scanned, strict=False))
+    implicit_hits = dict(zip(m.implicit, scanned[len(_SCANNED) :], strict=True))
+    candidates = _collect_candidates(text, folded, lex, m, hits)
     chosen = _select(candidates, skip_spans)
-    found = _resolve(text, folded, chosen, lex, m, context, places, skip_spans)
+    found = _resolve(text, folded, chosen, lex, m, context, places, skip_spans, implicit_hits)
     return _render(text, found, context)
 
 
@@ -820,20 +823,24 @@ _SCANNED = (
 
 @lru_cache(maxsize=1)
 def _scanner() -> MultiPattern:
-    """The candidate patterns run together over an article (one scan instead of one per pattern)."""
+    """The candidate patterns, then the implicit-actor patterns, run together over an article (one scan
+    instead of one per pattern)."""
     m = _matchers()
-    return MultiPattern.build([getattr(m, name) or _NEVER for name in _SCANNED], depth=4)
+    return MultiPattern.build(
+        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4
+    )
 
 
 _NEVER = re.compile(r"(?!)")
 
 
-def _collect_candidates(text: str, folded: str, lex: Lexicon, m: _Matchers) -> list[_Candidate]:
+def _collect_candidates(
+    text: str, folded: str, lex: Lexicon, m: _Matchers, hits: dict[str, list[re.Match[str]]]
+) -> list[_Candidate]:
     out: list[_Candidate] = []
     # "pro-Houthi forces" are the Houthis' side: the aliases are also matched with "pro-" blanked out,
     # and such a match keeps the prefix in its span.
     masked = _PRO_PREFIX.sub("    ", folded) if "pro-" in folded.lower() else None
-    hits = dict(zip(_SCANNED, _scanner().finditer_each(folded), strict=True))
     for regex, lookup, key_of, source in (
         (m.alias_words, m.alias_lookup, _alias_key, folded),
         (m.alias_acronyms, m.acronym_lookup, _exact_key, folded),
@@ -968,6 +975,7 @@ def _resolve(
     context: str | None,
     places: Sequence[dict] | None,
     skip_spans: Sequence[tuple[int, int]],
+    implicit_hits: dict[str, list[re.Match[str]]],
 ) -> dict[str, _Found]:
     found: dict[str, _Found] = {}
 
@@ -1044,7 +1052,7 @@ def _resolve(
         else:
             add(_class_entry(lex, noun.klass, None), cand.start, cand.end, "class")
 
-    for klass, regex in m.implicit.items():
+    for klass, matches in implicit_hits.items():
         if klass == "armed_group":
             blocking = _ARMED_TYPES | {"protesters", "rioters"}
             present = any(f.entry.type in blocking for f in found.values())
@@ -1054,9 +1062,7 @@ def _resolve(
             present = any(f.entry.class_of and f.entry.class_of[0] == klass for f in found.values())
         if present:
             continue
-        match = next(
-            (x for x in regex.finditer(folded) if not _overlaps(x.start(), x.end(), skip_spans)), None
-        )
+        match = next((x for x in matches if not _overlaps(x.start(), x.end(), skip_spans)), None)
         if match:
             states = established_states()
             country = context or (next(iter(states)) if len(states) == 1 else None)

@@ -21,6 +21,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from indexer.regexscan import UnknownSyntax, regex_prefixes, scan_view
+
 PRECISIONS = ("day", "week", "month", "year")
 
 _MONTH_NAMES = {
@@ -110,6 +112,57 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})", re.IGNORECASE)
 
 
+_WINDOW = 4
+
+
+@lru_cache(maxsize=1)
+def _forms_by_head() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """The first few characters (as `scan_view` writes them) a match of each form can start with, as a
+    map from those characters to forms, and the forms for which that is not known (tried everywhere).
+    `\\d` is spelled out as ASCII digits for this reading only: the view writes every digit that way."""
+    by_head: dict[str, set[str]] = {}
+    anywhere: set[str] = set()
+    for name, body in _FORMS:
+        try:
+            heads = regex_prefixes(body.replace(r"\d", "[0-9]"), _WINDOW)
+        except (UnknownSyntax, re.error):
+            heads = {""}
+        if "" in heads:
+            anywhere.add(name)
+            continue
+        for head in heads:
+            by_head.setdefault(head, set()).add(name)
+    return {head: frozenset(names) for head, names in by_head.items()}, frozenset(anywhere)
+
+
+@lru_cache(maxsize=8192)
+def _forms_at(window: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """The forms that can match where the text reads `window`, and their alternation in `_FORMS` order.
+    (Cached by the window as written: the same few words open most windows.)
+
+    At any position the full alternation's match is that of its first matching form; forms that cannot
+    start there never match, so trying only the others, in the same order, gives the same match — with a
+    fraction of the work, since most positions tried ("the", "of", "in") leave one or two candidates.
+    A window cut short by the end of the text rules nothing out.
+    """
+    by_head, anywhere = _forms_by_head()
+    window = scan_view(window)
+    if len(window) < _WINDOW:
+        names = tuple(name for name, _ in _FORMS)
+    else:
+        possible = set(anywhere)
+        for length in range(1, _WINDOW + 1):
+            possible |= by_head.get(window[:length], frozenset())
+        names = tuple(name for name, _ in _FORMS if name in possible)
+    return names, _subset_pattern(names) if names else None
+
+
+@lru_cache(maxsize=256)
+def _subset_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    bodies = dict(_FORMS)
+    return re.compile("(?:" + "|".join(bodies[name] for name in names) + ")", re.IGNORECASE)
+
+
 _WORD = re.compile(r"[^\W_]+")
 _TRIGGERS = frozenset(
     [*_MONTH_NAMES, *(d.lower() for d in _WEEKDAYS), *_NUMBER_WORDS]
@@ -117,6 +170,33 @@ _TRIGGERS = frozenset(
     throughout of for over within last this past previous next earlier later the yesterday today tonight
     """.split()
 )
+
+
+@lru_cache(maxsize=1)
+def _starts() -> re.Pattern[str]:
+    """Where `find_dates` tries its pattern: the start of a word (a run of letters and digits, not right
+    after a hyphen) that begins with a digit or, lower-cased, is a trigger — found in one scan in C rather
+    than a Python loop over every word. Letters are spelled case by case, not with IGNORECASE, which would
+    also accept "ſince"; the Kelvin sign is the one non-ASCII letter whose lower case is ASCII. A word
+    starting with any other non-ASCII character is checked in Python."""
+    trie: dict[str, dict] = {}
+    for word in _TRIGGERS:
+        if word.isalpha():
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = {}
+
+    def spelled(char: str) -> str:
+        return f"[{char}{char.upper()}{chr(0x212A) if char == 'k' else ''}]"
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [spelled(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(r"(?![^\W_])")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(rf"(?<![^\W_])(?<!-)(?=[0-9]|[^\W_\x00-\x7f]|{emit(trie)})")
 
 
 def _number(word: str) -> int:
@@ -331,20 +411,23 @@ def find_dates(text: str, published: str | None) -> list[dict]:
     """
     base = _publication_day(published)
     results = []
-    pattern = _pattern()
     covered = 0
-    for word in _WORD.finditer(text):
-        position = word.start()
-        if position < covered or position and (text[position - 1].isalnum() or text[position - 1] == "-"):
+    for start_here in _starts().finditer(text):
+        position = start_here.start()
+        if position < covered:
             continue
-        token = word.group()
-        if not token[0].isdigit() and token.lower() not in _TRIGGERS:
+        if not text[position].isascii():
+            token = _WORD.match(text, position).group()
+            if not token[0].isdigit() and token.lower() not in _TRIGGERS:
+                continue
+        names, pattern = _forms_at(text[position : position + _WINDOW])
+        if pattern is None:
             continue
         match = pattern.match(text, position)
         if match is None:
             continue
         covered = match.end()
-        form = next(name for name, _ in _FORMS if match.group(name) is not None)
+        form = next(name for name in names if match.group(name) is not None)
         if form in ("weekday", "deictic", "month", "dm", "md", "part") and not _capitalised_month(
             form, match
         ):

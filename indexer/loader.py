@@ -23,17 +23,19 @@ import os
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from elasticsearch import ApiError, Elasticsearch, helpers
 from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch import ConnectionTimeout as EsConnectionTimeout
+from elasticsearch.serializer import JSONSerializer
 
 from indexer import contract
 from indexer.documents import (
@@ -83,6 +85,40 @@ class BulkItem:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class EncodedDocuments:
+    """An article's documents with each body already the JSON bytes a bulk request carries.
+
+    Bulk helpers send bytes as they are, so encoding once — in the extraction worker — replaces both the
+    size estimate and the client's own serialisation that a dict body costs the main process.
+    """
+
+    article_id: str
+    article: bytes
+    events: list[bytes]
+
+
+@lru_cache(maxsize=1)
+def _serializer() -> JSONSerializer:
+    return JSONSerializer()
+
+
+def encode_documents(documents: ArticleDocuments) -> EncodedDocuments:
+    """The documents as the Elasticsearch client would serialise them (same encoder, same bytes)."""
+    dumps = _serializer().dumps
+    return EncodedDocuments(
+        documents.article_id, dumps(documents.article), [dumps(event) for event in documents.events]
+    )
+
+
+def _body_bytes(body: Any) -> int:
+    if body is None:
+        return 0
+    if isinstance(body, bytes):
+        return len(body)
+    return len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
 def _chunks(
     actions: Iterable[dict[str, Any]], chunk_size: int, max_chunk_bytes: int
 ) -> Iterator[list[dict[str, Any]]]:
@@ -90,10 +126,7 @@ def _chunks(
     chunk: list[dict[str, Any]] = []
     size = 0
     for action in actions:
-        body = action.get("_source")
-        action_bytes = 64 + (
-            len(json.dumps(body, ensure_ascii=False).encode("utf-8")) if body is not None else 0
-        )
+        action_bytes = 64 + _body_bytes(action.get("_source"))
         if chunk and (len(chunk) >= chunk_size or size + action_bytes > max_chunk_bytes):
             yield chunk
             chunk, size = [], 0
@@ -175,15 +208,25 @@ def bulk_documents(
 
 
 def document_actions(
-    documents: ArticleDocuments, articles_index: str, events_index: str, *, previous_event_count: int = 0
+    documents: ArticleDocuments | EncodedDocuments,
+    articles_index: str,
+    events_index: str,
+    *,
+    previous_event_count: int = 0,
 ) -> list[dict[str, Any]]:
     """Bulk actions for one article: its events, deletions of events it no longer has, then the article.
 
     The order matters: the article document comes last so that it only exists once its events do.
     """
+    article_id = documents.article_id
     actions: list[dict[str, Any]] = [
-        {"_op_type": "index", "_index": events_index, "_id": doc["id"], "_source": doc}
-        for doc in documents.events
+        {
+            "_op_type": "index",
+            "_index": events_index,
+            "_id": doc["id"] if isinstance(doc, dict) else contract.event_doc_id(article_id, n),
+            "_source": doc,
+        }
+        for n, doc in enumerate(documents.events)
     ]
     actions += [
         {"_op_type": "delete", "_index": events_index, "_id": contract.event_doc_id(documents.article_id, n)}
@@ -206,6 +249,8 @@ def _index_family(name: str) -> str:
 
 class ElasticsearchWriter:
     """Where a pipeline writes: articles and events indices (aliases, or concrete indices in a rebuild)."""
+
+    json_sources = True  # document bodies may arrive as JSON bytes (see `EncodedDocuments`)
 
     def __init__(
         self,
@@ -361,12 +406,19 @@ class _BatchPlan:
 
     batch: list[SourceItem]
     outcomes: list[Outcome | None]
-    planned: dict[str, tuple[int, ArticleDocuments, int]]
+    planned: dict[str, tuple[int, Documents, int]]
     actions: list[dict[str, Any]]
 
 
 ExtractionResult = tuple[Mapping[str, Any] | None, str | None]
-BatchExtractor = Callable[[list["Article"]], list[ExtractionResult]]
+Documents = ArticleDocuments | EncodedDocuments
+BuildResult = tuple[Documents | None, str | None]
+# (article, ingested_at, content digest, encode the bodies as JSON): a tuple, cheap to send to a worker.
+BuildJob = tuple["Article", str | None, str, bool]
+# Starts building a batch's documents and returns how to collect them, in order, once they are ready.
+Builder = Callable[[list[BuildJob]], Callable[[], list[BuildResult]]]
+
+_ARTICLES_PER_TASK = 8
 
 
 def _safe_extract(extractor: Extractor, article: Article) -> ExtractionResult:
@@ -378,21 +430,56 @@ def _safe_extract(extractor: Extractor, article: Article) -> ExtractionResult:
         return None, f"extraction failed: {type(error).__name__}: {error}"
 
 
-def _extract_with_default(article: Article) -> ExtractionResult:
-    """Module-level, so worker processes can run it: the default extractor on one article."""
+def _build(extractor: Extractor, job: BuildJob) -> BuildResult:
+    """One article's documents, or why there are none. Extraction and the documents (and, when asked,
+    their JSON) are made together so that all of this per-article work runs where extraction runs: in a
+    worker process when there are workers, leaving the main process free to feed Elasticsearch."""
+    article, ingested_at, digest, encode = job
+    extraction, failure = _safe_extract(extractor, article)
+    if failure is not None:
+        return None, failure
+    try:
+        documents = build_documents(article, extraction, ingested_at=ingested_at, digest=digest)
+        return (encode_documents(documents) if encode else documents), None
+    except Exception as error:  # a malformed extraction rejects this article only
+        log.debug("building documents failed for %s", article.id, exc_info=True)
+        return None, f"extraction failed: {type(error).__name__}: {error}"
+
+
+def _build_with_default(jobs: list[BuildJob]) -> list[BuildResult]:
+    """Module-level, so worker processes can run it: the default extractor on a few articles."""
     from indexer.extract import extract_article
 
-    return _safe_extract(extract_article, article)
+    return [_build(extract_article, job) for job in jobs]
 
 
-def _prepare_batch(
-    batch: list[SourceItem], writer: Any, extractor: Extractor, extract_many: BatchExtractor | None = None
-) -> _BatchPlan:
+def _in_process_builder(extractor: Extractor) -> Builder:
+    """Build in this process, lazily: the work happens when the results are collected."""
+
+    def start(jobs: list[BuildJob]) -> Callable[[], list[BuildResult]]:
+        return lambda: [_build(extractor, job) for job in jobs]
+
+    return start
+
+
+@dataclass
+class _StartedBatch:
+    """A batch whose stored state has been looked up and whose documents are being built."""
+
+    batch: list[SourceItem]
+    ids: set[str]
+    outcomes: list[Outcome | None]
+    pending: list[tuple[int, int]]  # (position in the batch, stored event count) of each job
+    results: Callable[[], list[BuildResult]]
+
+
+def _start_batch(batch: list[SourceItem], writer: Any, start_build: Builder) -> _StartedBatch:
     outcomes: list[Outcome | None] = [None] * len(batch)
+    ids = {item.article.id for item in batch if item.article is not None}
     stored = writer.existing([item.article.id for item in batch if item.article is not None])
-    planned: dict[str, tuple[int, ArticleDocuments, int]] = {}
-    actions: list[dict[str, Any]] = []
-    pending: list[tuple[int, str]] = []
+    encode = bool(getattr(writer, "json_sources", False))
+    pending: list[tuple[int, int]] = []
+    jobs: list[BuildJob] = []
     for position, item in enumerate(batch):
         article = item.article
         if article is None:
@@ -407,34 +494,29 @@ def _prepare_batch(
                 article.id, UNCHANGED, events=_stored_int(previous.get("event_count"))
             )
             continue
-        pending.append((position, digest))
-    articles = [batch[position].article for position, _ in pending]
-    if extract_many is not None:
-        extractions = extract_many(articles)
-    else:
-        extractions = [_safe_extract(extractor, article) for article in articles]
-    for (position, digest), (extraction, failure) in zip(pending, extractions, strict=True):
+        pending.append((position, _stored_int(previous.get("event_count")) if previous else 0))
+        jobs.append((article, item.ingested_at, digest, encode))
+    return _StartedBatch(batch, ids, outcomes, pending, start_build(jobs))
+
+
+def _finish_batch(started: _StartedBatch, writer: Any) -> _BatchPlan:
+    batch, outcomes = started.batch, started.outcomes
+    planned: dict[str, tuple[int, Documents, int]] = {}
+    actions: list[dict[str, Any]] = []
+    for (position, previous_events), (documents, failure) in zip(
+        started.pending, started.results(), strict=True
+    ):
         item = batch[position]
         article = item.article
-        previous = stored.get(article.id)
-        documents = None
-        if failure is None:
-            try:
-                documents = build_documents(article, extraction, ingested_at=item.ingested_at, digest=digest)
-            except Exception as error:  # a malformed extraction rejects this article only
-                log.debug("building documents failed for %s", article.id, exc_info=True)
-                failure = f"extraction failed: {type(error).__name__}: {error}"
         if documents is None:
             outcomes[position] = Outcome(
                 article.id, REJECTED, failure, item.path, item.line, item.record or _article_record(article)
             )
             continue
-        previous_events = _stored_int(previous.get("event_count")) if previous else 0
         planned[article.id] = (position, documents, previous_events)
         actions += document_actions(
             documents, writer.articles_index, writer.events_index, previous_event_count=previous_events
         )
-
     return _BatchPlan(batch, outcomes, planned, actions)
 
 
@@ -503,43 +585,56 @@ def run_pipeline(
 
     With ``overlap``, one batch's bulk requests run in a background thread while the next batch is
     extracted, so the CPU-bound extraction does not sit idle waiting on Elasticsearch. Writes still happen
-    one batch at a time and in order; a batch sharing an article id with the batch in flight waits for it,
-    so its lookup of stored hashes sees that write.
+    one batch at a time and in order; a batch sharing an article id with a batch not yet written waits for
+    it, so its lookup of stored hashes sees that write.
 
     ``writer`` needs ``articles_index``, ``events_index``, ``existing(ids)``, ``write(actions)`` and
-    ``kind_of(item)``: ``ElasticsearchWriter`` in production, an in-memory stand-in in unit tests.
+    ``kind_of(item)``: ``ElasticsearchWriter`` in production, an in-memory stand-in in unit tests. A writer
+    with a true ``json_sources`` receives document bodies already encoded as JSON bytes.
     ``on_batch`` is called once the consumer has taken all of a batch's outcomes (progress reporting).
 
     With ``workers`` > 1 (and the default extractor), extraction — the pipeline's bottleneck — runs in that
     many processes, forked once the extractor has loaded its lexicons, so they start warm and share them.
+    The workers also build and encode the documents, and the next batch is queued to them before the
+    current one is collected, so they never wait for the main process between batches.
     """
-    extract = extractor or default_extractor()
     batch_done = on_batch or (lambda: None)
     batches = _batches(items, batch_articles, batch_text_chars)
-    with _extraction_pool(workers if extractor is None else 1) as extract_many:
-        yield from _run_batches(batches, writer, extract, extract_many, overlap, batch_done)
+    with _extraction_pool(workers if extractor is None else 1) as pooled:
+        start_build = pooled or _in_process_builder(extractor or default_extractor())
+        lookahead = 1 if pooled is not None else 0
+        yield from _run_batches(batches, writer, start_build, lookahead, overlap, batch_done)
 
 
 @contextmanager
-def _extraction_pool(workers: int) -> Iterator[BatchExtractor | None]:
-    """A process pool mapping the default extractor over a batch, or None to extract in this process.
+def _extraction_pool(workers: int) -> Iterator[Builder | None]:
+    """A process pool building documents with the default extractor, or None to build in this process.
 
     The pool is started before any other thread exists in this pipeline (forking a threaded process is
     unsafe), after the lexicons are loaded here, so every worker inherits them instead of loading its own.
+    Work is sent in small tasks so that both workers stay busy to the end of a batch.
     """
     if workers <= 1:
         yield None
         return
     _warm_up_extractor()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         list(pool.map(_noop, range(workers)))
 
-        def extract_many(articles: list[Article]) -> list[ExtractionResult]:
-            chunk = max(1, len(articles) // (workers * 4))
-            return list(pool.map(_extract_with_default, articles, chunksize=chunk))
+        def start(jobs: list[BuildJob]) -> Callable[[], list[BuildResult]]:
+            size = max(1, min(_ARTICLES_PER_TASK, len(jobs) // workers))
+            futures = [
+                pool.submit(_build_with_default, jobs[first : first + size])
+                for first in range(0, len(jobs), size)
+            ]
+            return lambda: [result for future in futures for result in future.result()]
 
-        yield extract_many
+        yield start
+    finally:
+        # A consumer that stops early must not wait for batches queued ahead of it.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _noop(_: int) -> None:
@@ -563,33 +658,49 @@ def _warm_up_extractor() -> None:
 def _run_batches(
     batches: Iterable[list[SourceItem]],
     writer: Any,
-    extract: Extractor,
-    extract_many: BatchExtractor | None,
+    start_build: Builder,
+    lookahead: int,
     overlap: bool,
     batch_done: Callable[[], None],
 ) -> Iterator[Outcome]:
+    """Start each batch (lookup, then building), keep up to ``lookahead`` more started behind the oldest,
+    and commit batches in order, the bulk requests of one overlapping the building of the next."""
     if not overlap:
         for batch in batches:
-            yield from _commit_batch(_prepare_batch(batch, writer, extract, extract_many), writer)
+            yield from _commit_batch(_finish_batch(_start_batch(batch, writer, start_build), writer), writer)
             batch_done()
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictwire-bulk") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictwire-bulk") as committer:
+        started: deque[_StartedBatch] = deque()
         in_flight: Future[list[Outcome]] | None = None
         in_flight_ids: set[str] = set()
-        for batch in batches:
-            ids = {item.article.id for item in batch if item.article is not None}
-            if in_flight is not None and ids & in_flight_ids:
-                yield from in_flight.result()
-                batch_done()
-                in_flight = None
-            plan = _prepare_batch(batch, writer, extract, extract_many)
+
+        def wait_in_flight() -> Iterator[Outcome]:
+            nonlocal in_flight, in_flight_ids
             if in_flight is not None:
                 yield from in_flight.result()
                 batch_done()
-            in_flight, in_flight_ids = pool.submit(_commit_batch, plan, writer), ids
-        if in_flight is not None:
-            yield from in_flight.result()
-            batch_done()
+            in_flight, in_flight_ids = None, set()
+
+        def commit_oldest() -> Iterator[Outcome]:
+            nonlocal in_flight, in_flight_ids
+            oldest = started.popleft()
+            plan = _finish_batch(oldest, writer)
+            yield from wait_in_flight()
+            in_flight, in_flight_ids = committer.submit(_commit_batch, plan, writer), oldest.ids
+
+        for batch in batches:
+            ids = {item.article.id for item in batch if item.article is not None}
+            if ids & in_flight_ids or any(ids & other.ids for other in started):
+                while started:
+                    yield from commit_oldest()
+                yield from wait_in_flight()
+            started.append(_start_batch(batch, writer, start_build))
+            if len(started) > lookahead:
+                yield from commit_oldest()
+        while started:
+            yield from commit_oldest()
+        yield from wait_in_flight()
 
 
 # --- API entry points ------------------------------------------------------------------------------------

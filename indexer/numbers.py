@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.regexscan import MultiPattern, required_words, scan_text
+from indexer.regexscan import AnyOf, MultiPattern, required_words, scan_text
 
 UNITS = {
     "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -438,6 +438,21 @@ _SCANNED_FIGURES = (
 )
 
 
+@lru_cache(maxsize=4)
+def _views(text: str) -> tuple[str, str]:
+    """`lower_ascii` of the text and `scan_text` of that: `find_figures` runs once per sentence on the
+    whole article text, so both are made once per article rather than once per sentence."""
+    lowered = lower_ascii(text)
+    return lowered, scan_text(lowered)
+
+
+@lru_cache(maxsize=1)
+def _any_figure() -> AnyOf:
+    """The "any trigger at all" test of `_figure_patterns`, tried only where a trigger can be (the pattern
+    alone is a long alternation the regex engine would try at every position of every sentence)."""
+    return AnyOf.build([_figure_patterns()["any"].pattern], depth=3)
+
+
 @lru_cache(maxsize=1)
 def _figure_scanner() -> MultiPattern:
     """The trigger patterns run together over a sentence (lower-case, case-sensitive, on lowered text)."""
@@ -454,12 +469,11 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     explicit zero.
     """
     end = len(text) if end is None else end
-    text = lower_ascii(text)
+    text, scanned = _views(text)
     patterns = _figure_patterns()
-    scanned = scan_text(text)
     required = patterns.get("required:any")
-    if (required is not None and not required.search(scanned, start, end)) or not patterns["any"].search(
-        text, start, end
+    if (required is not None and not required.search(scanned, start, end)) or not _any_figure().found(
+        text, scanned, start, end
     ):
         return []
     figures: list[Figure] = []

@@ -643,13 +643,35 @@ def _attach_surnames(
         if len(persons) != 1:
             continue
         person = persons[0]
-        for match in re.finditer(r"(?<![\w\-])" + re.escape(form) + r"(?![\w\-])", folded):
-            start, end = match.span()
+        for start, end in _whole_word_spans(folded, form):
             if any(start < b and a < end for a, b in skip_spans):
                 continue
             if any(start < e and s < end for p in people.values() for s, e in p.mentions):
                 continue
             person.mentions.append((start, end))
+
+
+def _whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
+    """Where `word` stands alone in `text` — no word character or hyphen touching it — left to right and
+    not overlapping: the hits of ``(?<![\\w-])word(?![\\w-])``, without compiling a pattern per name."""
+    if not word:
+        return [(p, p) for p in range(len(text) + 1) if _stands_alone(text, p, p)]
+    spans = []
+    position = 0
+    while (start := text.find(word, position)) >= 0:
+        end = start + len(word)
+        if _stands_alone(text, start, end):
+            spans.append((start, end))
+            position = end
+        else:
+            position = start + 1
+    return spans
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before.isalnum() or before in ("_", "-")) and not (after.isalnum() or after in ("_", "-"))
 
 
 def _unique(values: list[str], exclude: str) -> list[str]:

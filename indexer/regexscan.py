@@ -46,13 +46,24 @@ def _scan_char(char: str) -> str:
 def scan_text(text: str) -> str:
     """The view of `text` the scan runs on (see `_scan_char`); same length, so offsets are unchanged.
     Kept for the last few texts: one article is scanned by several extractors."""
-    lowered = (
-        text.lower()
-        if text.isascii()
-        else text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-    )
-    table = {ord(char): _scan_char(char) for char in set(lowered) if char >= "\x80"}
-    return lowered.translate(_ASCII_SPACE).translate(table) if table else lowered.translate(_ASCII_SPACE)
+    return scan_view(text)
+
+
+def scan_view(text: str) -> str:
+    """`scan_text` without the cache, for short pieces: character by character the same view, so
+    ``scan_view(text[a:b]) == scan_text(text)[a:b]``.
+
+    A text with any non-ASCII character is rewritten only where it needs to be (ASCII white space and
+    non-ASCII characters), since ``str.translate`` on such a text looks up every character in Python."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_SPACE)
+    lowered = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    mapping = {**_ASCII_SPACE_CHARS, **{char: _scan_char(char) for char in set(lowered) if char >= "\x80"}}
+    return _NEEDS_MAPPING.sub(lambda found: mapping[found.group()], lowered)
+
+
+_ASCII_SPACE_CHARS = {chr(code): space for code, space in _ASCII_SPACE.items()}
+_NEEDS_MAPPING = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x80-\U0010ffff]")
 
 
 def regex_prefixes(pattern: str, depth: int, *, from_required: bool = False) -> set[str]:
@@ -187,6 +198,133 @@ def required_words(pattern: re.Pattern[str], depth: int = 6) -> re.Pattern[str] 
     except UnknownSyntax:
         return None
     return None if "" in heads else re.compile(prefix_alternation(heads))
+
+
+@dataclass(frozen=True)
+class PrefixSearch:
+    """``pattern.search`` for a pattern with no literal start, such as a long alternation, which the regex
+    engine would try at every position. Where a match can begin is found first with a literal alternation
+    of its possible first characters (skipped to in C, on `scan_text`), and the pattern is tried only
+    there, left to right, so the first success is the match ``pattern.search`` returns."""
+
+    pattern: re.Pattern[str]
+    starts: re.Pattern[str] | None  # None when a match could begin anywhere
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str], depth: int = 3) -> PrefixSearch:
+        try:
+            heads = regex_prefixes(pattern.pattern, depth)
+        except UnknownSyntax:
+            heads = {""}
+        return cls(pattern, None if "" in heads else re.compile(prefix_alternation(heads)))
+
+    def search(
+        self, text: str, scanned: str | None = None, start: int = 0, end: int | None = None
+    ) -> re.Match[str] | None:
+        """``pattern.search(text, start, end)``; `scanned` is `scan_text(text)` when the caller has it."""
+        end = len(text) if end is None else end
+        if self.starts is None:
+            return self.pattern.search(text, start, end)
+        scanned = scan_text(text) if scanned is None else scanned
+        position = start
+        while True:
+            found = self.starts.search(scanned, position, end)
+            if found is None:
+                return None
+            match = self.pattern.match(text, found.start(), end)
+            if match is not None:
+                return match
+            position = found.start() + 1
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at each ``|`` outside every group and character class; an alternative that is one
+    whole non-capturing group ``(?:...)`` is opened and split in turn."""
+    parts, _ = _split_alternatives(pattern)
+    if len(parts) > 1:
+        return [piece for part in parts for piece in top_level_alternatives(part)]
+    if pattern.startswith("(?:") and pattern.endswith(")"):
+        inner_parts, lowest_depth = _split_alternatives(pattern[3:-1])
+        if lowest_depth >= 0:
+            return [piece for part in inner_parts for piece in top_level_alternatives(part)]
+    return [pattern]
+
+
+def _split_alternatives(pattern: str) -> tuple[list[str], int]:
+    """The top-level alternatives of `pattern`, and the lowest group depth reached (below 0 when a ``)``
+    closes a group opened before `pattern`)."""
+    parts: list[str] = []
+    depth = lowest = 0
+    begin = index = 0
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1
+            if pattern[index : index + 1] == "^":
+                index += 1
+            if pattern[index : index + 1] == "]":  # a "]" first in a class is a literal
+                index += 1
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            lowest = min(lowest, depth)
+        elif char == "|" and depth == 0:
+            parts.append(pattern[begin:index])
+            begin = index + 1
+        index += 1
+    parts.append(pattern[begin:])
+    return parts, lowest
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Whether any of several patterns matches somewhere in text[start:end], without running their whole
+    alternation at every position: the alternatives whose first characters are known go through one
+    `PrefixSearch`; each other one is tried only when `scan_text` contains a word all its matches contain
+    (`required_words`). The answer is exactly ``bool(re.compile("|".join(patterns)).search(...))``."""
+
+    prefixed: PrefixSearch | None
+    others: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...]
+
+    @classmethod
+    def build(cls, patterns: Sequence[str], depth: int = 3) -> AnyOf:
+        known: list[str] = []
+        others: list[tuple[re.Pattern[str] | None, re.Pattern[str]]] = []
+        for alternative in (part for pattern in patterns for part in top_level_alternatives(pattern)):
+            try:
+                heads = regex_prefixes(alternative, depth)
+            except UnknownSyntax:
+                heads = {""}
+            if "" not in heads:
+                known.append(alternative)
+                continue
+            compiled = re.compile(alternative)
+            others.append((required_words(compiled), compiled))
+        prefixed = (
+            PrefixSearch.build(re.compile("|".join(f"(?:{p})" for p in known)), depth) if known else None
+        )
+        return cls(prefixed, tuple(others))
+
+    def found(self, text: str, scanned: str | None = None, start: int = 0, end: int | None = None) -> bool:
+        """`scanned` is `scan_text(text)` when the caller has it."""
+        end = len(text) if end is None else end
+        scanned = scan_text(text) if scanned is None else scanned
+        if self.prefixed is not None and self.prefixed.search(text, scanned, start, end) is not None:
+            return True
+        return any(
+            (required is None or required.search(scanned, start, end) is not None)
+            and pattern.search(text, start, end) is not None
+            for required, pattern in self.others
+        )
 
 
 _WINDOW_CACHE_SIZE = 50_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer import dates
 from indexer.dates import find_dates
 
 PUBLISHED = "2020-02-27"
@@ -119,3 +120,37 @@ def test_several_dates_in_order_with_offsets():
     found = find_dates(text, PUBLISHED)
     assert [d["date"] for d in found] == ["2020-02-26", "2020-02-27", "2020-02-03"]
     assert [text[d["start"] : d["end"]] for d in found] == [d["text"] for d in found]
+
+
+TRICKY = [
+    "On Monday, early on Friday and since 3 March 2020; the day before yesterday, mid-March, In 2019.",
+    "\u017fince March 2020 and \u212aabul on 12 Feb. 2021, 2019-03-04 or 09/05/2020 \u2014 three weeks ago.",
+    "in the last two days, throughout the past month, late May 2019, by June, anti-March_12 x1 1x \u00b2 \u0663",
+]
+
+
+def _tried_positions(text: str) -> list[int]:
+    """Where the design says the pattern is tried: a word (letters and digits) not right after a hyphen
+    that starts with a digit or is, lower-cased, a trigger."""
+    return [
+        word.start()
+        for word in dates._WORD.finditer(text)
+        if not (word.start() and text[word.start() - 1] == "-")
+        and (word.group()[0].isdigit() or word.group().lower() in dates._TRIGGERS)
+    ]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_fast_paths_try_the_same_positions_and_find_the_same_matches(text):
+    starts = [m.start() for m in dates._starts().finditer(text)]
+    confirmed = [p for p in starts if text[p].isascii() or p in _tried_positions(text)]
+    assert confirmed == _tried_positions(text)
+    for position in _tried_positions(text):
+        full = dates._pattern().match(text, position)
+        names, subset = dates._forms_at(text[position : position + 4])
+        fast = subset.match(text, position) if subset is not None else None
+        assert (full and full.span()) == (fast and fast.span())
+        if full:
+            assert next(n for n, _ in dates._FORMS if full.group(n)) == next(
+                n for n in names if fast.group(n)
+            )

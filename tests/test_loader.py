@@ -431,3 +431,41 @@ def test_extraction_in_worker_processes_matches_extraction_in_process() -> None:
     strip = lambda docs: {k: {f: v for f, v in d.items() if f != "ingested_at"} for k, d in docs.items()}  # noqa: E731
     assert strip(alone.articles()) == strip(pooled.articles())
     assert strip(alone.events()) == strip(pooled.events())
+
+
+class JsonMemoryWriter(MemoryWriter):
+    """A writer that takes bodies already encoded as JSON, as `ElasticsearchWriter` does."""
+
+    json_sources = True
+
+    def write(self, actions: Iterable[dict[str, Any]]) -> Iterator[BulkItem]:
+        decoded = []
+        for action in actions:
+            if "_source" in action:
+                assert isinstance(action["_source"], bytes)
+                action = {**action, "_source": json.loads(action["_source"])}
+            decoded.append(action)
+        return super().write(decoded)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_documents_encoded_where_they_are_built_are_the_documents(workers: int) -> None:
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
+    records = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()[:6]]
+    plain, encoded = MemoryWriter(), JsonMemoryWriter()
+    first = list(run_pipeline([SourceItem(parse_record(r)) for r in records], plain))
+    second = list(run_pipeline([SourceItem(parse_record(r)) for r in records], encoded, workers=workers))
+    assert [(o.id, o.status, o.events) for o in first] == [(o.id, o.status, o.events) for o in second]
+    strip = lambda docs: {k: {f: v for f, v in d.items() if f != "ingested_at"} for k, d in docs.items()}  # noqa: E731
+    assert strip(plain.articles()) == strip(encoded.articles())
+    assert strip(plain.events()) == strip(encoded.events()) and plain.events()
+    again = list(run_pipeline([SourceItem(parse_record(r)) for r in records], encoded, workers=workers))
+    assert {o.status for o in again} == {loader.UNCHANGED}
+
+
+def test_encoded_bodies_are_sent_as_they_are(scripted: Elasticsearch) -> None:
+    body = json.dumps({"t": "x" * 1000}).encode()
+    actions = [{"_op_type": "index", "_index": "i", "_id": str(i), "_source": body} for i in range(5)]
+    results = list(bulk_documents(scripted, actions, chunk_size=100, max_chunk_bytes=2500))
+    assert [len(r) for r in ScriptedNode.requests] == [2, 2, 1]
+    assert all(item.ok for item in results)

@@ -5,7 +5,16 @@ import re
 
 import pytest
 
-from indexer.regexscan import MultiPattern, regex_prefixes, required_words, scan_text
+from indexer.regexscan import (
+    AnyOf,
+    MultiPattern,
+    PrefixSearch,
+    regex_prefixes,
+    required_words,
+    scan_text,
+    scan_view,
+    top_level_alternatives,
+)
 
 TEXTS = [
     "Gunmen killed 12 villagers near Idlib on Tuesday; the Syrian army shelled rebel positions.",
@@ -65,3 +74,40 @@ def test_required_words_never_reject_a_sentence_the_pattern_matches():
         if pattern.search(text.lower()):
             assert required.search(scanned)
     assert not required.search(scan_text("nothing relevant"))
+
+
+def test_prefix_search_finds_what_search_finds():
+    for pattern in PATTERNS:
+        searcher = PrefixSearch.build(pattern, depth=3)
+        for text in TEXTS:
+            for start, end in [(0, len(text)), (3, len(text)), (0, max(0, len(text) - 5))]:
+                expected = pattern.search(text, start, end)
+                found = searcher.search(text, scan_text(text), start, end)
+                assert (found and found.span()) == (expected and expected.span())
+
+
+def test_alternatives_are_split_only_at_the_top_level():
+    assert top_level_alternatives("(?:a|b)|c[|]d|(?:e)(?:f|g)|\\|h") == [
+        "a",
+        "b",
+        "c[|]d",
+        "(?:e)(?:f|g)",
+        "\\|h",
+    ]
+    assert top_level_alternatives("(?:(?:a|b)|[]|]x)") == ["a", "b", "[]|]x"]
+
+
+def test_any_of_answers_whether_the_whole_alternation_matches():
+    alternatives = [p.pattern for p in PATTERNS if not p.flags & re.IGNORECASE]
+    whole = re.compile("|".join(f"(?:{p})" for p in alternatives))
+    checker = AnyOf.build(alternatives)
+    assert checker.others, "an alternative that can start anywhere is kept apart"
+    for text in [*TEXTS, "quickly", "7 people", "no match here"]:
+        for start in (0, 2):
+            assert checker.found(text, scan_text(text), start) == bool(whole.search(text, start))
+
+
+def test_scan_view_of_a_slice_is_the_slice_of_scan_text():
+    for text in TEXTS:
+        for start in range(0, len(text), 7):
+            assert scan_view(text[start : start + 4]) == scan_text(text)[start : start + 4]
