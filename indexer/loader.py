@@ -619,7 +619,9 @@ def _extraction_pool(workers: int) -> Iterator[Builder | None]:
         return
     _warm_up_extractor()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    )
     try:
         list(pool.map(_noop, range(workers)))
 
@@ -635,6 +637,21 @@ def _extraction_pool(workers: int) -> Iterator[Builder | None]:
     finally:
         # A consumer that stops early must not wait for batches queued ahead of it.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Make this worker leave when its indexer is gone.
+
+    A killed indexer (SIGKILL, the OOM killer) cannot shut its pool down, and its workers would wait on
+    their queue for ever; a daemon thread notices the new parent and ends the worker."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-indexer", daemon=True).start()
 
 
 def _noop(_: int) -> None:

@@ -120,6 +120,18 @@ def test_malformed_records_are_reported_and_the_rest_indexed(
     assert entry["reason"] and "broken" in json.dumps(entry["record"])
 
 
+def _processes_reading(path: Path) -> list[int]:
+    """Pids whose command line names `path` (Linux /proc; empty elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_a_killed_run_is_completed_exactly_by_the_next(
     es: Elasticsearch, prefix: str, tmp_path: Path
 ) -> None:
@@ -166,6 +178,10 @@ def test_a_killed_run_is_completed_exactly_by_the_next(
             process.wait()
     partial = counts(es, prefix)
     assert partial[0] < total
+    deadline = time.monotonic() + 10
+    while _processes_reading(corpus) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_reading(corpus), "extraction workers outlived the killed indexer"
 
     result = run_index(prefix, str(corpus), tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
