@@ -84,8 +84,11 @@ def es_facts(es) -> dict[str, Any]:
 # --- extract --------------------------------------------------------------------------------------------
 
 
-def bench_extract(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Articles/s of extraction vs a tokenizer pass; CPU time too, since the target is per core."""
+def bench_extract(records: list[dict[str, Any]], truth: Path | None = None) -> dict[str, Any]:
+    """Articles/s of extraction vs a tokenizer pass; CPU time too, since the target is per core.
+
+    With the corpus' `truth` file, the same extraction output is also scored against what the generator
+    wrote into each article, so speed and quality are measured on the same text in the same run."""
     from indexer.extract import extract_article
     from indexer.parse import parse_record
 
@@ -99,10 +102,14 @@ def bench_extract(records: list[dict[str, Any]]) -> dict[str, Any]:
 
     wall, cpu = time.perf_counter(), time.process_time()
     events = 0
+    outputs = []
     for record in records:
-        events += len(extract_article(parse_record(dict(record))).get("events") or [])
+        output = extract_article(parse_record(dict(record)))
+        events += len(output.get("events") or [])
+        outputs.append(output)
     full_wall, full_cpu = time.perf_counter() - wall, time.process_time() - cpu
     n = len(records)
+    quality = _quality_against_truth(outputs, truth) if truth is not None and truth.exists() else None
     return {
         "articles": n,
         "tokens": tokens,
@@ -112,7 +119,30 @@ def bench_extract(records: list[dict[str, Any]]) -> dict[str, Any]:
         "extract_articles_per_s": round(n / full_wall, 1),
         "extract_articles_per_cpu_s": round(n / full_cpu, 1),
         "ratio_extract_to_tokenizer": round(base_wall / full_wall, 5),
+        **({"quality_against_truth": quality} if quality is not None else {}),
     }
+
+
+def _quality_against_truth(outputs: list[dict[str, Any]], truth: Path) -> dict[str, Any]:
+    """`generate.score_against_truth` over the articles extracted (the truth file's first len(outputs))."""
+    import tempfile
+
+    from indexer.generate import score_against_truth
+
+    with tempfile.TemporaryDirectory() as folder:
+        extracted, wanted = Path(folder) / "extracted.jsonl", Path(folder) / "truth.jsonl"
+        with extracted.open("w", encoding="utf-8") as handle:
+            for output in outputs:
+                handle.write(json.dumps(output, ensure_ascii=False) + "\n")
+        ids = {str(output.get("id")) for output in outputs}
+        with truth.open(encoding="utf-8") as source, wanted.open("w", encoding="utf-8") as target:
+            for line in source:
+                if not ids:
+                    break
+                if line.strip() and (key := str(json.loads(line).get("id"))) in ids:
+                    ids.discard(key)
+                    target.write(line)
+        return score_against_truth(wanted, extracted)
 
 
 # --- ingest ---------------------------------------------------------------------------------------------
@@ -518,7 +548,8 @@ def main(args: argparse.Namespace) -> int:
         facts.update(es_facts(es))
     for name in what:
         if name == "extract":
-            result = {**facts, **bench_extract(read_records(path, min(args.articles, 2000)))}
+            records = read_records(path, min(args.articles, 2000))
+            result = {**facts, **bench_extract(records, truth=path.parent / "truth.jsonl")}
             print(json.dumps(result, indent=1))
         elif name == "ingest":
             result = {**facts, **bench_ingest(es, path, args.articles)}

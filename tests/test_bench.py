@@ -53,3 +53,16 @@ def test_replay_sends_the_recorded_calls_with_fresh_point_in_time_ids():
     assert [s["body"]["pit"]["id"] for s in searches] == ["pit-1", "pit-2"]
     assert [c["id"] for c in closes] == ["pit-1", "pit-2"]
     assert recorded[1][1]["body"]["pit"]["id"] == "stale"
+
+
+def test_bench_extract_scores_the_same_extraction_against_the_generated_truth(tmp_path):
+    from indexer.generate import write_corpus
+
+    write_corpus(tmp_path, 12, 3)
+    records = bench.read_records(tmp_path / "articles.jsonl", limit=8)
+    result = bench.bench_extract(records, truth=tmp_path / "truth.jsonl")
+    quality = result["quality_against_truth"]
+    assert quality["articles"] == 8, "only the articles extracted are scored"
+    assert quality["missing"] == 0
+    assert 0.5 < quality["place_recall"] <= 1.0
+    assert "quality_against_truth" not in bench.bench_extract(records[:2])
