@@ -516,6 +516,19 @@ def test_a_name_that_resolves_to_nothing_is_asked_again_so_new_actors_filter_at_
     assert len(resolve_calls) == 2, "an unresolved name must not be remembered"
 
 
+def test_a_workers_own_delete_forgets_the_names_it_remembered(monkeypatch):
+    import indexer.loader
+
+    monkeypatch.setattr(indexer.loader, "delete_article", lambda es, article_id, prefix: True)
+    es = FakeElasticsearch()
+    app = make_app(es)
+    service = app.extensions["conflictwire"]["service"]
+    service._resolved.put(("actor", "Some Brigade"), "remembered")
+    service._labels.put(("actors", "some-brigade"), "Some Brigade")
+    assert service.delete_article("any-id") is True
+    assert len(service._resolved) == 0 and len(service._labels) == 0
+
+
 def test_json_responses_keep_order_and_text_and_flask_formats_for_dates():
     import datetime as dt
 
