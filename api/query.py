@@ -340,6 +340,15 @@ def build_facet_search(params: SearchParams, fields: IndexFields, probability: f
     }
 
 
+def build_count_search(params: SearchParams, fields: IndexFields) -> dict[str, Any]:
+    """The exact number of matches and nothing else.
+
+    Sorted by date, a page that need not count every match lets Lucene skip the documents that cannot
+    reach it; on millions of events that page plus this count cost a quarter of one request doing both.
+    Having no hits, the count is also what Elasticsearch's request cache keeps between refreshes."""
+    return {"query": build_query(params, fields), "size": 0, "track_total_hits": True}
+
+
 def build_search(
     params: SearchParams,
     fields: IndexFields,
@@ -350,16 +359,18 @@ def build_search(
     highlight: bool = True,
     source_excludes: Sequence[str] | None = None,
     facets: bool = True,
+    count: bool = True,
 ) -> dict[str, Any]:
     """A complete search body for one page (`size` documents after `search_after`).
 
     With a point in time (`pit`) the body carries no index: Elasticsearch takes it from the PIT.
+    Without `count` the page does not total its matches (see `build_count_search`).
     """
     body: dict[str, Any] = {
         "query": build_query(params, fields),
         "sort": build_sort(params, fields),
         "size": size,
-        "track_total_hits": True,
+        "track_total_hits": count,
         "_source": {
             "excludes": list(fields.list_source_excludes if source_excludes is None else source_excludes)
         },

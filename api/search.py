@@ -37,6 +37,7 @@ from api.query import (
     InvalidCursor,
     ResolvedEntity,
     SearchParams,
+    build_count_search,
     build_facet_search,
     build_search,
     build_timeline,
@@ -343,14 +344,18 @@ class SearchService:
         pit_id = cursor.pit_id if cursor and cursor.pit_id else None
         if pit_id is None and (cursor is not None or params.effective_sort() == SORT_RELEVANCE):
             pit_id = self._open_pit(kind)
-        # On a large index the facets are counted in a request of their own, sized to the page's total.
-        facets_apart = bool(params.facets) and self._document_count(kind) > self.facet_exact_limit
+        # On a large index the facets are counted in a request of their own, sized to the page's total,
+        # and a page sorted by date leaves its total to a count of its own (see build_count_search).
+        large = self._document_count(kind) > self.facet_exact_limit
+        facets_apart = bool(params.facets) and large
+        count_apart = large and params.effective_sort() != SORT_RELEVANCE
         body = build_search(
             params,
             fields,
             size=limit + 1,
             search_after=cursor.search_after if cursor else None,
             facets=not facets_apart,
+            count=not count_apart,
         )
         try:
             response, pit_id = self._search_page(kind, body, pit_id, resuming=cursor is not None)
@@ -358,6 +363,13 @@ class SearchService:
             raise ProblemError(
                 400, str(error), title="Invalid cursor", errors={"cursor": [str(error)]}
             ) from error
+        if count_apart:
+            counted, pit_id = self._search_page(
+                kind, build_count_search(params, fields), pit_id, resuming=False
+            )
+            total = counted["hits"]["total"]
+        else:
+            total = response["hits"]["total"]
         hits = response["hits"]["hits"]
         has_more = len(hits) > limit
         hits = hits[:limit]
@@ -370,7 +382,6 @@ class SearchService:
             )
         elif pit_id:
             self._close_pit(pit_id)
-        total = response["hits"]["total"]
         result: dict[str, Any] = {
             "total": int(total["value"]),
             "total_relation": total.get("relation", "eq"),

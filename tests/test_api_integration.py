@@ -216,7 +216,16 @@ def test_facets_of_a_large_result_set_are_a_scaled_sample_and_say_so(client, cor
     ).test_client()
     sampled = get(sampled_client, "/v1/events", facets="country,source")
     assert sampled["total"] == exact["total"]
+    assert sampled["total_relation"] == "eq"
     assert [item["id"] for item in sampled["items"]] == [item["id"] for item in exact["items"]]
+    second_exact = get(client, "/v1/events", cursor=exact["next_cursor"], facets="country,source")
+    second = get(sampled_client, "/v1/events", cursor=sampled["next_cursor"], facets="country,source")
+    assert second["total"] == second_exact["total"] == exact["total"]
+    assert [item["id"] for item in second["items"]] == [item["id"] for item in second_exact["items"]]
+    for query in ({"q": "killed"}, {"sort": "date", "country": smallest["value"]}):
+        assert (
+            get(sampled_client, "/v1/events", **query)["total"] == get(client, "/v1/events", **query)["total"]
+        )
     for name in ("country", "source"):
         assert exact["facets"][name]["approximate"] is False
         assert exact["facets"][name]["sample_probability"] == 1.0
