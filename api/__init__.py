@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 
 API_TITLE = "conflictwire"
 API_VERSION = "1.0.0"
@@ -23,15 +23,12 @@ API_DESCRIPTION = (
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (see api.config)."""
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
-
     from api.config import FACET_EXACT_LIMIT, settings_from_env
     from api.errors import register_error_handlers
     from api.jsonio import OrjsonProvider, es_serializer
     from api.middleware import install_middleware
     from api.observability import Metrics
-    from api.ratelimit import STORAGE_URI
+    from api.ratelimit import STORAGE_URI, ClientRateLimit
     from api.registry import build_api
     from api.search import LOOKUP_CACHE_SECONDS, SearchService
     from indexer import contract
@@ -74,20 +71,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["conflictwire"] = {"service": service, "metrics": metrics}
 
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[app.config["CONFLICTWIRE_RATE_LIMIT"]],
-        default_limits_exempt_when=lambda: (
-            request.method == "OPTIONS" or request.path in ("/health", "/ready", "/metrics")
-        ),
-        storage_uri=STORAGE_URI,
-        headers_enabled=False,
-        enabled=app.config.get("RATELIMIT_ENABLED", True),
+    rate_limit = ClientRateLimit(
+        app.config["CONFLICTWIRE_RATE_LIMIT"],
+        enabled=bool(app.config.get("RATELIMIT_ENABLED", True)),
+        strategy=app.config.get("RATELIMIT_STRATEGY") or "fixed-window",
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or STORAGE_URI,
     )
-    app.extensions["conflictwire"]["limiter"] = limiter
+    app.extensions["conflictwire"]["rate_limit"] = rate_limit
 
-    install_middleware(app, metrics, limiter)
+    install_middleware(app, metrics, rate_limit)
     app.extensions["conflictwire"]["api"] = build_api(app)
     register_error_handlers(app)
     return app

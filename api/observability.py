@@ -7,12 +7,12 @@ writes its samples to that folder and `/metrics` adds them all up, whichever wor
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
 from typing import Any
 
+import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 ACCESS_LOGGER = "conflictwire.api.access"
@@ -44,13 +44,25 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._es_children: dict[str, Any] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route, str(status)).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            # prometheus_client validates and locks on every labels() call; the pairs are few and fixed.
+            labels = (method, route, str(status))
+            children = (self.requests.labels(*labels), self.latency.labels(*labels))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_es(self, operation: str, seconds: float) -> None:
-        self.es_latency.labels(operation).observe(seconds)
+        child = self._es_children.get(operation)
+        if child is None:
+            child = self._es_children[operation] = self.es_latency.labels(operation)
+        child.observe(seconds)
 
     def render(self) -> tuple[bytes, str]:
         """The exposition text; aggregated over worker processes in gunicorn's multiprocess mode."""
@@ -78,4 +90,4 @@ def configure_access_log(level: str) -> logging.Logger:
 def log_request(logger: logging.Logger, fields: dict[str, Any]) -> None:
     level = logging.ERROR if fields.get("status", 0) >= 500 else logging.INFO
     if logger.isEnabledFor(level):
-        logger.log(level, json.dumps(fields, separators=(",", ":"), default=str))
+        logger.log(level, orjson.dumps(fields, default=str).decode("utf-8"))

@@ -390,6 +390,30 @@ def test_rate_limit_answers_429_problem_with_retry_after():
     assert client.get("/health").status_code == 200, "health checks are not rate limited"
 
 
+def test_rate_limit_counts_each_route_apart():
+    client = make_app(RATELIMIT_ENABLED=True, CONFLICTWIRE_RATE_LIMIT="2/minute").test_client()
+    for _ in range(2):
+        assert client.get("/v1/event-types").status_code == 200
+    assert client.get("/v1/event-types").status_code == 429
+    other = client.get("/v1/events")
+    assert other.status_code == 200
+    assert other.headers["X-RateLimit-Remaining"] == "1"
+
+
+def test_repeated_filters_are_lists_and_a_repeated_single_value_takes_the_first():
+    es = FakeElasticsearch()
+    client = make_app(es).test_client()
+    response = client.get("/v1/events?event_type=ASSAULT&event_type=PROTEST&limit=5&limit=7&country=SY")
+    assert response.status_code == 200
+    body = es.search_bodies()[-1]
+    assert body["size"] == 6
+    assert {"terms": {"type": ["ASSAULT", "PROTEST"]}} in body["query"]["bool"]["filter"]
+    assert {"term": {"countries": "SY"}} in body["query"]["bool"]["filter"]
+    unknown = client.get("/v1/events?event_typ=ASSAULT")
+    assert unknown.status_code == 400
+    assert "event_typ" in unknown.get_json()["errors"]
+
+
 def test_rate_limited_requests_start_no_thread(monkeypatch):
     """The `limits` memory storage re-armed a timer thread on nearly every hit; ours sweeps inline."""
     import threading

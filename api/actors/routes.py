@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import service
 from api.actors.schemas import ActorDetailSchema, ActorListArgs, ActorListSchema
+from api.parsing import Blueprint
 from api.views import QUERY_ARGS
 
 blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="Actors found in the articles")

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import service
 from api.articles.schemas import (
@@ -18,6 +17,7 @@ from api.articles.schemas import (
 )
 from api.auth import require_api_key
 from api.errors import ProblemError
+from api.parsing import Blueprint
 from api.views import QUERY_ARGS, export_responses, list_or_export
 
 blp = Blueprint(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.event_types.schemas import EventTypesSchema
 from api.event_types.vocabulary import vocabulary
+from api.parsing import Blueprint
 
 blp = Blueprint("event_types", __name__, url_prefix="/v1/event-types", description="Event vocabularies")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import service
 from api.events.schemas import EventListArgs, EventListSchema, EventSchema
+from api.parsing import Blueprint
 from api.views import QUERY_ARGS, export_responses, list_or_export
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="Coded events, one row per event")

@@ -14,10 +14,10 @@ from typing import Any
 import flask
 from flask import Response, current_app, send_from_directory, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import API_VERSION, service
 from api.meta.schemas import HealthSchema, ReadySchema
+from api.parsing import Blueprint
 
 blp = Blueprint("meta", __name__, url_prefix="", description="Health, metrics and the API description")
 docs_assets = flask.Blueprint("docs_assets", __name__, url_prefix="/docs/assets")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import service
+from api.parsing import Blueprint
 from api.places.schemas import PlaceDetailSchema, PlaceListArgs, PlaceListSchema
 from api.views import QUERY_ARGS
 

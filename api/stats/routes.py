@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import service
+from api.parsing import Blueprint
 from api.stats.schemas import TimelineArgs, TimelineSchema
 from api.views import QUERY_ARGS
 
