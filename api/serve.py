@@ -133,9 +133,14 @@ def stop(pid_file: Path = PID_FILE) -> int:
     return 1
 
 
+def _memory_folder() -> str | None:
+    """/dev/shm where the system has one: gunicorn's workers touch a heartbeat file after every event and
+    the metrics are memory-mapped files, so both belong in memory, not on a disk-backed /tmp."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 def _metrics_folder() -> str:
-    folder = tempfile.mkdtemp(prefix="conflictwire-metrics-")
-    return folder
+    return tempfile.mkdtemp(prefix="conflictwire-metrics-", dir=_memory_folder())
 
 
 def main(args: Namespace) -> int:
@@ -160,6 +165,7 @@ def main(args: Namespace) -> int:
         "errorlog": "-",
         "proc_name": "conflictwire-api",
         "control_socket_disable": True,
+        "worker_tmp_dir": _memory_folder(),
     }
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         options["child_exit"] = _child_exit
