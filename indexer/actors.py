@@ -94,8 +94,11 @@ def fold(text: str) -> str:
     return _NON_ASCII_RUN.sub(_fold_run, text)
 
 
+@lru_cache(maxsize=65536)
 def normalize_key(value: str) -> str:
-    """Lookup key: accent- and case-insensitive, hyphens and spacing unified ("Al-Shabaab" = "al shabaab")."""
+    """Lookup key: accent- and case-insensitive, hyphens and spacing unified ("Al-Shabaab" = "al shabaab").
+
+    Cached: every article looks up the same aliases, nouns and qualifiers again."""
     folded = fold(value).lower().replace("-", " ")
     return " ".join(folded.split())
 
@@ -952,16 +955,28 @@ def _metonym_context_ok(folded: str, start: int, blockers: frozenset[str]) -> bo
 
 
 def _select(candidates: list[_Candidate], skip_spans: Sequence[tuple[int, int]]) -> list[_Candidate]:
-    """Non-overlapping candidates, longest first, then by reliability of the pattern that found them."""
+    """Non-overlapping candidates, longest first, then by reliability of the pattern that found them.
+
+    The characters of chosen candidates are marked, so a candidate costs one lookup rather than a pass
+    over all those chosen before it (an empty span, which marks nothing, is kept apart and compared)."""
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
+    marks = bytearray(max((c.end for c in candidates), default=0))
+    empty: list[tuple[int, int]] = []
     for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
-        if skip_spans and _overlaps(cand.start, cand.end, skip_spans):
+        start, end = cand.start, cand.end
+        if skip_spans and _overlaps(start, end, skip_spans):
             continue
-        if _overlaps(cand.start, cand.end, taken):
+        if start < end:
+            if marks.find(1, start, end) >= 0 or _overlaps(start, end, empty):
+                continue
+            marks[start:end] = b"\x01" * (end - start)
+        elif _overlaps(start, end, taken):
             continue
+        else:
+            empty.append((start, end))
         chosen.append(cand)
-        taken.append((cand.start, cand.end))
+        taken.append((start, end))
     chosen.sort(key=lambda c: c.start)
     return chosen
 

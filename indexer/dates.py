@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from indexer.regexscan import UnknownSyntax, regex_prefixes, scan_view
+from indexer.regexscan import UnknownSyntax, regex_prefixes, scan_text, scan_view
 
 PRECISIONS = ("day", "week", "month", "year")
 
@@ -164,12 +165,33 @@ def _subset_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _WORD = re.compile(r"[^\W_]+")
+# The non-ASCII letters that match an ASCII letter case-insensitively, which `scan_view` writes as that letter.
+_CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 _TRIGGERS = frozenset(
     [*_MONTH_NAMES, *(d.lower() for d in _WEEKDAYS), *_NUMBER_WORDS]
     + """on around about from until till by since as before after early late mid end in during through
     throughout of for over within last this past previous next earlier later the yesterday today tonight
     """.split()
 )
+
+
+def _trigger_alternation(spell: Callable[[str], str]) -> str:
+    """The trigger words as a regex trie, each letter written by `spell`, each word ending at a word end."""
+    trie: dict[str, dict] = {}
+    for word in _TRIGGERS:
+        if word.isalpha():
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [spell(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(r"(?![^\W_])")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
 
 
 @lru_cache(maxsize=1)
@@ -179,24 +201,38 @@ def _starts() -> re.Pattern[str]:
     than a Python loop over every word. Letters are spelled case by case, not with IGNORECASE, which would
     also accept "ſince"; the Kelvin sign is the one non-ASCII letter whose lower case is ASCII. A word
     starting with any other non-ASCII character is checked in Python."""
-    trie: dict[str, dict] = {}
-    for word in _TRIGGERS:
-        if word.isalpha():
-            node = trie
-            for char in word:
-                node = node.setdefault(char, {})
-            node[""] = {}
 
     def spelled(char: str) -> str:
         return f"[{char}{char.upper()}{chr(0x212A) if char == 'k' else ''}]"
 
-    def emit(node: dict[str, dict]) -> str:
-        branches = [spelled(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if "" in node:
-            branches.append(r"(?![^\W_])")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return re.compile(rf"(?<![^\W_])(?<!-)(?=[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(spelled)})")
 
-    return re.compile(rf"(?<![^\W_])(?<!-)(?=[0-9]|[^\W_\x00-\x7f]|{emit(trie)})")
+
+@lru_cache(maxsize=1)
+def _view_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`_starts` for `scan_view` of the text, where letters are already lower-case: a word opening and,
+    to find it, the same word matched right after the character before it. Starting from that character
+    (any non-alphanumeric one) lets the regex engine skip to candidates in C, where `_starts`, which opens
+    with look-behinds, is tried at every position of the text."""
+    word = rf"(?:[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(re.escape)})"
+    return re.compile(word), re.compile(rf"[\W_](?={word})")
+
+
+def _start_positions(text: str) -> list[int]:
+    """The positions `_starts` finds in `text`, in order.
+
+    They are read off `scan_text` of the text (usually at hand: other extractors scan the same article),
+    which keeps every character's class (letter or digit, "-", other) and lower-cases ASCII letters. Its
+    only other change that matters here turns the four non-ASCII letters that match ASCII ones
+    case-insensitively ("ſ", dotless and dotted i, the Kelvin sign) into those: a text with any of them
+    is scanned as it is."""
+    if any(char in text for char in _CASE_TWINS):
+        return [found.start() for found in _starts().finditer(text)]
+    scanned = scan_text(text)
+    word, after_separator = _view_starts()
+    positions = [0] if word.match(scanned) else []
+    positions += [found.end() for found in after_separator.finditer(scanned) if scanned[found.start()] != "-"]
+    return positions
 
 
 def _number(word: str) -> int:
@@ -412,8 +448,7 @@ def find_dates(text: str, published: str | None) -> list[dict]:
     base = _publication_day(published)
     results = []
     covered = 0
-    for start_here in _starts().finditer(text):
-        position = start_here.start()
+    for position in _start_positions(text):
         if position < covered:
             continue
         if not text[position].isascii():

@@ -45,7 +45,7 @@ from typing import Any
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii
-from indexer.regexscan import MultiPattern
+from indexer.regexscan import MultiPattern, UnknownSyntax, prefix_alternation, regex_prefixes, scan_text
 from indexer.sentences import Sentence, split_sentences
 
 ACLED_EVENT_TYPES = {
@@ -254,38 +254,100 @@ class Cue:
     definite: bool = False
     complement: bool = False
     negated: bool = False
+    flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
+
+
+def _clause_start(text: str, sentence: Sentence, position: int) -> int:
+    """Where the clause holding `position` starts: after the last ";", ":" or dash of the sentence, at most
+    120 characters back."""
+    window_start = max(sentence.start, position - 120)
+    cut = max(
+        text.rfind(";", window_start, position),
+        text.rfind(":", window_start, position),
+        text.rfind("—", window_start, position),
+        text.rfind(" – ", window_start, position),
+    )
+    return cut + 1 if cut >= 0 else window_start
 
 
 def _clause_before(text: str, sentence: Sentence, position: int) -> str:
     """Text from the start of the clause holding `position` up to it."""
-    window = text[max(sentence.start, position - 120) : position]
-    cut = max(window.rfind(";"), window.rfind(":"), window.rfind("—"), window.rfind(" – "))
-    return window[cut + 1 :] if cut >= 0 else window
+    return text[_clause_start(text, sentence, position) : position]
+
+
+@dataclass(frozen=True)
+class PieceSearch:
+    """``pattern.search(text[start:end])`` for the modifier tests, which read a short piece of text (the
+    clause before a trigger) with a pattern that has no literal start and so would be tried at every
+    position of the piece. The positions where a match can begin are found first, in C, with a literal
+    alternation of the pattern's possible first characters run on `scan_text` of the whole text, and the
+    pattern is tried only there, on the piece itself, left to right: the first success is the match
+    ``pattern.search`` on the piece returns, with the same view of the piece's edges."""
+
+    pattern: re.Pattern[str]
+    starts: re.Pattern[str] | None  # None when a match could begin anywhere
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str], depth: int = 3) -> PieceSearch:
+        try:
+            heads = regex_prefixes(pattern.pattern, depth)
+        except (UnknownSyntax, re.error):
+            heads = {""}
+        return cls(pattern, None if "" in heads else re.compile(prefix_alternation(heads)))
+
+    def search(self, text: str, scanned: str, start: int, end: int) -> re.Match[str] | None:
+        """`scanned` is `scan_text(text)`; offsets in the match are relative to text[start:end]."""
+        piece = text[start:end]
+        if self.starts is None or start >= end:
+            return self.pattern.search(piece)
+        position = start
+        while (found := self.starts.search(scanned, position, end)) is not None:
+            match = self.pattern.match(piece, found.start() - start)
+            if match is not None:
+                return match
+            position = found.start() + 1
+        return None
+
+
+@lru_cache(maxsize=32)
+def _piece_search(pattern: re.Pattern[str]) -> PieceSearch:
+    return PieceSearch.build(pattern)
 
 
 def _find_cues(
-    text: str, sentences: Sequence[Sentence], lexicon: Lexicon, lowered: str | None = None
+    text: str,
+    sentences: Sequence[Sentence],
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    scanned: str | None = None,
 ) -> list[list[Cue]]:
-    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)` when the caller has it."""
+    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)` and `scanned` is
+    `scan_text(text)` when the caller has them."""
     lowered = lower_ascii(text) if lowered is None else lowered
+    scanned = scan_text(text) if scanned is None else scanned
+    reference = _piece_search(lexicon.reference_before)
+    definite = _piece_search(DEFINITE_BEFORE)
+    complement = _piece_search(lexicon.complement_before)
+    negation = _piece_search(lexicon.negation)
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
-    for family, match in _family_matches(lowered, lexicon):
+    for family, match in _family_matches(lowered, lexicon, scanned):
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0 or match.end() > sentences[index].end:
             continue
         sentence = sentences[index]
-        if family.exclude_before and family.exclude_before.search(
-            text[max(0, match.start() - 30) : match.start()]
-        ):
+        position = match.start()
+        if family.exclude_before and family.exclude_before.search(text[max(0, position - 30) : position]):
             continue
-        cue = Cue(family.name, match.start(), match.end(), text[match.start() : match.end()])
+        cue = Cue(family.name, position, match.end(), text[position : match.end()])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
-        clause = _clause_before(text, sentence, match.start())
-        cue.reference = bool(lexicon.reference_before.search(clause)) and not _is_verb(cue.text)
-        cue.definite = cue.reference and bool(DEFINITE_BEFORE.search(clause))
-        cue.complement = bool(lexicon.complement_before.search(clause))
-        cue.negated = family.name != "transfer" and bool(lexicon.negation.search(clause[-40:]))
+        clause = _clause_start(text, sentence, position)
+        cue.reference = not _is_verb(cue.text) and bool(reference.search(text, scanned, clause, position))
+        cue.definite = cue.reference and bool(definite.search(text, scanned, clause, position))
+        cue.complement = bool(complement.search(text, scanned, clause, position))
+        cue.negated = family.name != "transfer" and bool(
+            negation.search(text, scanned, max(clause, position - 40), position)
+        )
         by_sentence[index].append(cue)
     for cues in by_sentence:
         cues.sort(key=lambda c: (c.start, -c.end))
@@ -298,8 +360,11 @@ def _trigger_scanner(patterns: tuple[re.Pattern[str], ...]) -> MultiPattern:
     return MultiPattern.build(patterns, depth=6)
 
 
-def _family_matches(lowered: str, lexicon: Lexicon) -> list[tuple[Family, re.Match[str]]]:
-    """Every family's `finditer` hits on `lowered`, grouped by family in lexicon order.
+def _family_matches(
+    lowered: str, lexicon: Lexicon, scanned: str | None = None
+) -> list[tuple[Family, re.Match[str]]]:
+    """Every family's `finditer` hits on `lowered`, grouped by family in lexicon order. `scanned` is
+    `scan_text` of the text (the same for the text and its lowered form) when the caller has it.
 
     Scanning the text once per family dominated the cost of coding an article, so the families are run
     together by `MultiPattern` (same hits, one scan for where any of them can start).
@@ -307,7 +372,7 @@ def _family_matches(lowered: str, lexicon: Lexicon) -> list[tuple[Family, re.Mat
     families = list(lexicon.families.values())
     scanner = _trigger_scanner(tuple(family.pattern for family in families))
     hits: list[tuple[Family, re.Match[str]]] = []
-    for family, matches in zip(families, scanner.finditer_each(lowered), strict=True):
+    for family, matches in zip(families, scanner.finditer_each(lowered, scanned), strict=True):
         hits.extend((family, match) for match in matches)
     return hits
 
@@ -413,18 +478,26 @@ def _note_tag_sub_event(text: str, sentence: Sentence, lexicon: Lexicon) -> str 
     return None
 
 
-def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon) -> set[str]:
-    clause = _clause_before(text, sentence, cue.start)
-    flags = set()
-    if cue.negated:
-        flags.add("negated")
-    if lexicon.threat.search(clause) and cue.family not in ("threaten",):
-        flags.add("threatened")
-    if lexicon.hypothetical.search(clause[-60:]):
-        flags.add("hypothetical")
-    if lexicon.future.search(clause[-45:]):
-        flags.add("future")
-    return flags
+def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon, scanned: str | None = None) -> set[str]:
+    """The negation, threat, condition and future words in front of a cue (worked out once per cue: the
+    same cue is asked about more than once). `scanned` is `scan_text(text)` when the caller has it."""
+    if cue.flags is None:
+        scanned = scan_text(text) if scanned is None else scanned
+        position = cue.start
+        clause = _clause_start(text, sentence, position)
+        flags = set()
+        if cue.negated:
+            flags.add("negated")
+        if cue.family not in ("threaten",) and _piece_search(lexicon.threat).search(
+            text, scanned, clause, position
+        ):
+            flags.add("threatened")
+        if _piece_search(lexicon.hypothetical).search(text, scanned, max(clause, position - 60), position):
+            flags.add("hypothetical")
+        if _piece_search(lexicon.future).search(text, scanned, max(clause, position - 45), position):
+            flags.add("future")
+        cue.flags = frozenset(flags)
+    return set(cue.flags)
 
 
 def _sentence_mention(
@@ -436,7 +509,10 @@ def _sentence_mention(
     lexicon: Lexicon,
     forced: str | None,
     figures: Sequence[Figure] = (),
+    scanned: str | None = None,
 ) -> Mention | None:
+    """The event a sentence reports, if any; `scanned` is `scan_text(text)` when the caller has it."""
+    scanned = scan_text(text) if scanned is None else scanned
     live = _live(cues)
     references = [c for c in cues if c.reference and not c.complement]
     fallback = False
@@ -446,7 +522,7 @@ def _sentence_mention(
             return None
         live = references or live
         fallback = bool(references)
-    flagged = [bool(_flags(text, sentence, c, lexicon)) for c in live]
+    flagged = [bool(_flags(text, sentence, c, lexicon, scanned)) for c in live]
     cue = _choose_family(live, lexicon, flagged)
     if cue is None:
         return None
@@ -467,9 +543,9 @@ def _sentence_mention(
         mention.sub_event = forced
         mention.forced = True
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER.get(forced, (family.plover_type, None))
-    mention.flags = _flags(text, sentence, cue, lexicon)
+    mention.flags = _flags(text, sentence, cue, lexicon, scanned)
     if cue.family == "threaten" and any(
-        "threatened" in _flags(text, sentence, other, lexicon)
+        "threatened" in _flags(text, sentence, other, lexicon, scanned)
         for other in cues
         if other.start > cue.start and lexicon.families[other.family].tier < lexicon.families["threaten"].tier
     ):
@@ -582,13 +658,19 @@ def _clash_sides(
 
 
 def _target_kind(
-    text: str, mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], lexicon: Lexicon
+    text: str,
+    mention: Mention,
+    mentions_in: Sequence[tuple[int, int, dict]],
+    lexicon: Lexicon,
+    scanned: str | None = None,
 ) -> str | None:
-    """Whether the people an act of violence hit were armed or civilians, from the words next to the trigger."""
+    """Whether the people an act of violence hit were armed or civilians, from the words next to the trigger.
+    `scanned` is `scan_text(text)` when the caller has it."""
     sentence, cue = mention.sentence, mention.trigger
     before = text[sentence.start : cue.start]
+    scanned = scan_text(text) if scanned is None else scanned
     passive = (
-        bool(re.search(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$", before))
+        bool(_piece_search(PASSIVE_BEFORE).search(text, scanned, sentence.start, cue.start))
         or cue.family == "outcome"
         or bool(re.match(r"(?:\s+[\w-]+){0,4}?\s+by\b", text[cue.end : sentence.end]))
     )
@@ -625,7 +707,11 @@ def _target_kind(
 
 
 def _refine_violence(
-    text: str, mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], lexicon: Lexicon
+    text: str,
+    mention: Mention,
+    mentions_in: Sequence[tuple[int, int, dict]],
+    lexicon: Lexicon,
+    scanned: str | None = None,
 ) -> None:
     """Attack on civilians or armed clash; explosions with ground fighting count as clashes."""
     if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon):
@@ -640,7 +726,7 @@ def _refine_violence(
         return
     if mention.family not in ("attack", "outcome"):
         return
-    target = _target_kind(text, mention, mentions_in, lexicon)
+    target = _target_kind(text, mention, mentions_in, lexicon, scanned)
     if target is None:
         actor_types = {(m[2].get("type")) for m in mentions_in}
         armed_sides = len(actor_types & ARMED_TYPES)
@@ -740,10 +826,11 @@ def _generic_actor(name: str, actor_type: str, country: str | None) -> dict[str,
 
 
 def _actor_spans(
-    text: str, actors: Sequence[Mapping[str, Any]], lexicon: Lexicon
+    text: str, actors: Sequence[Mapping[str, Any]], lexicon: Lexicon, scanned: str | None = None
 ) -> list[tuple[int, int, dict]]:
     """Every named actor mention of the article, plus generic role words (gunmen, protesters) outside them,
-    sorted by offset. `text` is the lowered article text."""
+    sorted by offset. `text` is the lowered article text; `scanned` is `scan_text` of it (the same as of
+    the original text) when the caller has it."""
     named: list[tuple[int, int, dict]] = []
     for actor in actors:
         for m in actor.get("mentions") or []:
@@ -755,7 +842,7 @@ def _actor_spans(
     found = list(named)
     scanner = _trigger_scanner(tuple(pattern for _, _, pattern in lexicon.generic_actors))
     for (name, actor_type, _), matches in zip(
-        lexicon.generic_actors, scanner.finditer_each(text), strict=True
+        lexicon.generic_actors, scanner.finditer_each(text, scanned), strict=True
     ):
         for match in matches:
             index = bisect.bisect_left(starts, match.end())
@@ -772,6 +859,7 @@ def _spans_in(spans: Sequence[tuple[int, int, dict]], sentence: Sentence) -> lis
     return [item for item in spans[low:high] if item[1] <= sentence.end]
 
 
+BETWEEN = re.compile(r"\bbetween\b")
 REPORTER_TYPES = frozenset({"media", "ngo", "international_organization"})
 REPORTING_CLAUSE = re.compile(
     r"\b(?:said|says|say|reported|reports|report|stated|announced|claimed|claims|added|confirmed|told|alleged|"
@@ -780,8 +868,19 @@ REPORTING_CLAUSE = re.compile(
 )
 
 
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$")
+AGENT_GAP_BREAK = re.compile(r"[,;]|\b(?:that|which|who|when|after|before|while)\b")
+PRECEDED_BY = {
+    word: re.compile(rf"\b{word}\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}$") for word in ("by", "from")
+}
+
+
 def _assign_actors(
-    text: str, mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], country: str | None
+    text: str,
+    mention: Mention,
+    mentions_in: Sequence[tuple[int, int, dict]],
+    country: str | None,
+    scanned: str | None = None,
 ) -> None:
     """actor1 (who acted) and actor2 (on whom) from the sentence's word order.
 
@@ -809,13 +908,10 @@ def _assign_actors(
             return _generic_actor(actor["name"], actor["type"], actor.get("country") or country)
         return _actor_ref(actor)
 
+    scanned = scan_text(text) if scanned is None else scanned
+
     def preceded_by(start: int, word: str) -> bool:
-        return bool(
-            re.search(
-                rf"\b{word}\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}$",
-                text[max(cue.end, start - 40) : start],
-            )
-        )
+        return bool(_piece_search(PRECEDED_BY[word]).search(text, scanned, max(cue.end, start - 40), start))
 
     agent = None
     for start, end, actor in mentions_in:
@@ -823,7 +919,7 @@ def _assign_actors(
         if (
             start >= cue.end
             and len(gap) < 70
-            and not re.search(r"[,;]|\b(?:that|which|who|when|after|before|while)\b", gap)
+            and not AGENT_GAP_BREAK.search(gap)
             and preceded_by(start, "by")
         ):
             agent = (start, end, actor)
@@ -831,12 +927,8 @@ def _assign_actors(
     clause_start = sentence.start
     for match in REPORTING_CLAUSE.finditer(text, sentence.start, cue.start):
         clause_start = match.end()
-    passive = bool(
-        re.search(
-            r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$", text[sentence.start : cue.start]
-        )
-    )
-    between = re.search(r"\bbetween\b", text[clause_start : cue.end + 80])
+    passive = bool(_piece_search(PASSIVE_BEFORE).search(text, scanned, sentence.start, cue.start))
+    between = BETWEEN.search(text[clause_start : cue.end + 80])
     actor1 = actor2 = None
     before = [m for m in mentions_in if clause_start <= m[0] and m[1] <= cue.start]
     after = [m for m in mentions_in if m[0] >= cue.end]
@@ -1000,8 +1092,10 @@ class _Context:
         published: str | None,
         places: Sequence[Mapping[str, Any]],
         dates: Sequence[Mapping[str, Any]],
+        scanned: str | None = None,
     ):
         self.text = text
+        self.scanned = scan_text(text) if scanned is None else scanned
         self.published = published
         self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = sorted(
             (m["start"], m["end"], p)
@@ -1106,9 +1200,10 @@ def _choose_place(
     candidates = []
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
-            before = context.text[max(sentence.start, start - 30) : start]
             as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
-            if as_actor and not LOCATIVE.search(before):
+            if as_actor and not _piece_search(LOCATIVE).search(
+                context.text, context.scanned, max(sentence.start, start - 30), start
+            ):
                 continue
             trigger_end = mention.trigger.end
             if start > trigger_end and RELATIVE_CLAUSE.search(context.text[trigger_end:start]):
@@ -1122,7 +1217,10 @@ def _choose_place(
     if candidates and not conflict:
         return min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))[2]
     if candidates:
-        here = [c for c in candidates if not AWAY_FROM_PLACE.search(context.text[max(0, c[0] - 40) : c[0]])]
+        away = _piece_search(AWAY_FROM_PLACE)
+        here = [
+            c for c in candidates if not away.search(context.text, context.scanned, max(0, c[0] - 40), c[0])
+        ]
         if any(_place_rank(c[2]) > 0 for c in here):
             candidates = here
         top_rank = max(_place_rank(p) for _, _, p in candidates)
@@ -1286,9 +1384,10 @@ def code_events(
     if not sentences:
         return []
     original, text = text, lower_ascii(text)
-    cues = _find_cues(original, sentences, lexicon, text)
+    scanned = scan_text(original)
+    cues = _find_cues(original, sentences, lexicon, text, scanned)
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
-    context = _Context(original, published, places, dates)
+    context = _Context(original, published, places, dates, scanned)
     paragraphs = _paragraph_numbers(text, sentences)
 
     mentions: list[Mention] = []
@@ -1296,7 +1395,7 @@ def code_events(
     violent: Mention | None = None
     for index, sentence in enumerate(sentences):
         sentence_cues = cues[index]
-        figures = find_figures(text, sentence.start, sentence.end)
+        figures = find_figures(text, sentence.start, sentence.end, scanned=scanned)
         casualties = [f for f in figures if f.kind in ("killed", "injured")]
         paragraph = paragraphs[index]
         if current is not None and current.paragraph != paragraph:
@@ -1306,7 +1405,9 @@ def code_events(
             current.extra_sentences.append(sentence)
             _attach(current, violent, figures)
             continue
-        mention = _sentence_mention(text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures)
+        mention = _sentence_mention(
+            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned
+        )
         if mention is None:
             if current is not None:
                 _attach(current, violent, figures)
@@ -1321,7 +1422,7 @@ def code_events(
         if _bears_casualties(mention):
             violent = mention
 
-    actor_spans = _actor_spans(text, actors, lexicon)
+    actor_spans = _actor_spans(text, actors, lexicon, scanned)
     for index, mention in enumerate(mentions):
         _resolve(text, mention, cues_of, context, actor_spans, lexicon, mentions[:index])
     for rank, mention in enumerate(mentions):
@@ -1427,8 +1528,8 @@ def _resolve(
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
             mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
         else:
-            _refine_violence(text, mention, primary_mentions, lexicon)
-    _assign_actors(text, mention, primary_mentions, country)
+            _refine_violence(text, mention, primary_mentions, lexicon, context.scanned)
+    _assign_actors(text, mention, primary_mentions, country, context.scanned)
     if mention.family == "territory" and not mention.forced:
         _refine_territory(mention, text, primary_mentions, lexicon)
     totals = _figure_totals(mention)

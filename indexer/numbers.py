@@ -442,8 +442,13 @@ _SCANNED_FIGURES = (
 def _views(text: str) -> tuple[str, str]:
     """`lower_ascii` of the text and `scan_text` of that: `find_figures` runs once per sentence on the
     whole article text, so both are made once per article rather than once per sentence."""
-    lowered = lower_ascii(text)
+    lowered = _lowered(text)
     return lowered, scan_text(lowered)
+
+
+@lru_cache(maxsize=4)
+def _lowered(text: str) -> str:
+    return lower_ascii(text)
 
 
 @lru_cache(maxsize=1)
@@ -460,16 +465,22 @@ def _figure_scanner() -> MultiPattern:
     return MultiPattern.build([patterns[name] for name in _SCANNED_FIGURES], depth=5)
 
 
-def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+def find_figures(
+    text: str, start: int = 0, end: int | None = None, *, scanned: str | None = None
+) -> list[Figure]:
     """Counts of people killed, injured, displaced, arrested or kidnapped in text[start:end].
 
     Each clause that reports a count yields one Figure; callers add up the clauses of one event
     ("three soldiers and one civilian were killed ... another seven persons were injured"), except that a
     `summary` figure ("2 fatalities.") states the total itself. "No fatalities were reported" yields an
-    explicit zero.
+    explicit zero. `scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the
+    lowered text the patterns run on).
     """
     end = len(text) if end is None else end
-    text, scanned = _views(text)
+    if scanned is None:
+        text, scanned = _views(text)
+    else:
+        text = _lowered(text)
     patterns = _figure_patterns()
     required = patterns.get("required:any")
     if (required is not None and not required.search(scanned, start, end)) or not _any_figure().found(

@@ -81,23 +81,25 @@ _SPEECH_VERBS = (
     "claimed", "insisted", "argued", "tweeted", "posted", "confirmed", "denied", "urged", "asked", "replied",
 )  # fmt: skip
 
-_TOKEN = re.compile(r"[^\W\d_](?:\w|['\-](?=\w))*\.?")
+# A word, and before it whatever separates it from the previous one: `findall` then yields every word with
+# enough to place it, without a match object per word. A full stop right after a word is captured apart.
+_GAP_AND_TOKEN = re.compile(r"([\s\S]*?)([^\W\d_](?:\w|['\-](?=\w))*)(\.?)")
 
 
 class _Token:
     """A word of the folded text; `bare` drops a kept full stop ("Gen.") and `lower` is `bare` lower-cased.
 
-    A plain slotted class with both forms computed once: tokens are read many times per article.
+    A plain slotted class: an article has hundreds of tokens, so they are made without calling an
+    initialiser, and `lower`, read for few of them, is worked out on first use.
     """
 
     __slots__ = ("start", "end", "text", "bare", "lower")
 
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self.start = start
-        self.end = end
-        self.text = text  # accent-folded
-        self.bare = text[:-1] if text.endswith(".") else text
+    def __getattr__(self, name: str) -> str:
+        if name != "lower":
+            raise AttributeError(name)
         self.lower = self.bare.lower()
+        return self.lower
 
 
 @dataclass
@@ -201,17 +203,31 @@ def _city_names() -> frozenset[str]:
     return frozenset(normalize_key(c["name"]) for c in cities.values())
 
 
-def _tokens(folded: str) -> list[_Token]:
+def _tokens(folded: str) -> tuple[list[_Token], list[int]]:
+    """The words of `folded` (a full stop stays on an abbreviation, "Gen.", or an initial, "J."), and the
+    indices of those written like part of a name: capitalised or hyphenated ("al-Assad"). Only those can
+    pass `_could_be_name`, so the rest are never looked at one by one."""
     out = []
-    for match in _TOKEN.finditer(folded):
-        value = match.group(0)
-        start, end = match.start(), match.end()
-        if value.endswith("."):
-            stem = value[:-1]
-            if stem.lower() not in _ABBREVIATIONS and not (len(stem) == 1 and stem.isupper()):
-                value, end = stem, end - 1
-        out.append(_Token(start, end, value))
-    return out
+    append = out.append
+    shaped = []
+    make = _Token.__new__
+    position = 0
+    for gap, word, stop in _GAP_AND_TOKEN.findall(folded):
+        token = make(_Token)
+        token.start = start = position + len(gap)
+        token.bare = word
+        if word[0].isupper() or "-" in word:
+            shaped.append(len(out))
+        position = end = start + len(word)
+        if stop:
+            position += 1
+            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                end += 1
+                word += "."
+        token.end = end
+        token.text = word
+        append(token)
+    return out, shaped
 
 
 @lru_cache(maxsize=8192)
@@ -232,8 +248,9 @@ def _could_be_name(bare: str) -> bool:
     return not (word.isupper() and len(word) > 1 and not word.endswith("."))
 
 
-def _name_words(tokens: list[_Token], blocked: list[tuple[int, int]]) -> list[bool]:
+def _name_words(tokens: list[_Token], shaped: list[int], blocked: list[tuple[int, int]]) -> list[bool]:
     """For each token, whether it may be part of a name: a name-like word outside every blocked span.
+    `shaped` are the indices of the tokens written like a name (see `_tokens`); no other can be one.
 
     Blocked characters are marked once, so each token costs one lookup rather than a pass over the spans.
     """
@@ -242,10 +259,11 @@ def _name_words(tokens: list[_Token], blocked: list[tuple[int, int]]) -> list[bo
     marks = bytearray(max((b for _, b in spans), default=0))
     for a, b in spans:
         marks[a:b] = b"\x01" * (b - a)
-    flags = []
-    for token in tokens:
+    flags = [False] * len(tokens)
+    for index in shaped:
+        token = tokens[index]
         start, end = token.start, token.end
-        flags.append(
+        flags[index] = (
             _could_be_name(token.bare)
             and marks.find(1, start, end) < 0
             and not any(start < b and a < end for a, b in degenerate)
@@ -257,15 +275,18 @@ def _joined(folded: str, left: _Token, right: _Token) -> bool:
     return folded[left.end : right.start] == " "
 
 
-def _cores(folded: str, tokens: list[_Token], blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _cores(
+    folded: str, tokens: list[_Token], shaped: list[int], blocked: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """Runs of name words (token index ranges), with lower-case particles allowed inside."""
-    name_word = _name_words(tokens, blocked)
+    name_word = _name_words(tokens, shaped, blocked)
     cores = []
     i = 0
-    while i < len(tokens):
-        if not name_word[i]:
-            i += 1
-            continue
+    while True:
+        try:
+            i = name_word.index(True, i)
+        except ValueError:
+            break
         j = i + 1
         while (
             j < len(tokens)
@@ -472,7 +493,7 @@ def find_people(
     for place in places or []:
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
-    tokens = _tokens(folded)
+    tokens, shaped = _tokens(folded)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
     pending_affiliation: list[tuple[_Person, int, _Person | None]] = []
@@ -500,7 +521,7 @@ def find_people(
             person.affiliation, person.affiliation_from_text = affiliation, True
         return person
 
-    for i, j in _cores(folded, tokens, blocked):
+    for i, j in _cores(folded, tokens, shaped, blocked):
         start, end = tokens[i].start, tokens[j - 1].end
         if tokens[j - 1].text.endswith("'s"):
             end -= 2

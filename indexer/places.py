@@ -141,6 +141,13 @@ def fold(name: str) -> str:
 _LOOSE_LETTERS = str.maketrans({"q": "k", "y": "i", "e": "i", "o": "u"})
 _LOOSE_C = re.compile(r"c(?=[aou])|w(?![aeiou])")
 _LOOSE_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _single(match: re.Match) -> str:
+    """The letter of a run, once: a function, since re expands a replacement template on every call."""
+    return match.group(1)
+
+
 _LOOSE_ENDING = re.compile(r"(?<=[aiu])h$|(?<=..)[aiu]h?$")
 
 
@@ -156,7 +163,7 @@ def loose_token(token: str) -> str:
     token = token.replace("ou", "u").replace("oo", "u").replace("ee", "i").replace("ph", "f")
     token = token.replace("dj", "j").replace("ck", "k")
     token = _LOOSE_C.sub(lambda m: "k" if m.group() == "c" else "u", token).translate(_LOOSE_LETTERS)
-    return _LOOSE_ENDING.sub("", _LOOSE_DOUBLE.sub(r"\1", token))
+    return _LOOSE_ENDING.sub("", _LOOSE_DOUBLE.sub(_single, token))
 
 
 _LIGHT_ENDING = re.compile(r"(?<=[aeiou])h$")
@@ -168,7 +175,7 @@ def light(folded: str) -> str:
     after a vowel removed ("Ar-Raqqa" = "Ar Raqqah", "Hamah" = "Hama"). Spelling otherwise kept."""
     words = [COMPASS_WORDS.get(w, w) for w in folded.split()]
     kept = [w for w in words if w not in ARTICLES] or words
-    return " ".join(_LIGHT_ENDING.sub("", _LOOSE_DOUBLE.sub(r"\1", w)) for w in kept)
+    return " ".join(_LIGHT_ENDING.sub("", _LOOSE_DOUBLE.sub(_single, w)) for w in kept)
 
 
 @lru_cache(maxsize=65_536)
@@ -576,6 +583,11 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # regions and seas keep their English gazetteer names ("United States" rather than "U.S.").
 # A word (letters with inner apostrophes) as the captured separator: split() yields gap, word, gap, ...
 _WORD_SPLIT_RE = re.compile("(" + _WORD_RE.pattern + ")")
+_POSSESSIVE_RE = re.compile("|".join(_POSSESSIVE))
+# `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
+# runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
+_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]+(?:[" + _APOSTROPHES + "][A-Za-z]+)*)")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
 BIG_CITY_POPULATION = 100_000
 MAX_NAME_TOKENS = 6
@@ -791,12 +803,9 @@ class _Mention:
     sentence_start: bool = False
     container: int | None = None
     containees: list[int] = field(default_factory=list)
-    exact: tuple[int, ...] = ()
+    exact: tuple[int, ...] = ()  # the candidates not in loose_only
     towns: dict[str, int] = field(default_factory=dict)
     priors: dict[int, tuple[float, bool]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.exact = tuple(c for c in self.candidates if c not in self.loose_only)
 
 
 class _Tokens:
@@ -806,19 +815,28 @@ class _Tokens:
     and building them with comprehensions costs a fraction of creating an object per word.
     """
 
-    __slots__ = ("starts", "ends", "words", "keys", "capitalised", "sentence_start", "headline")
+    __slots__ = (
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "headline", "parenthesis"
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
-        parts = _WORD_SPLIT_RE.split(text)
+        from bisect import bisect_left  # here, not at the top: the top is part of the gazetteer's cache key
+
+        if text.isascii() or _NON_ASCII_LETTER.search(text) is None:
+            parts = _ASCII_WORD_SPLIT_RE.split(text)
+        else:
+            parts = _WORD_SPLIT_RE.split(text)
         words = parts[1::2]
         count = len(words)
         offsets = list(accumulate(map(len, parts)))
         starts = offsets[0 : 2 * count : 2]
         ends = offsets[1::2]
         if "’s" in text or "'s" in text:
-            for k in [k for k, word in enumerate(words) if word.endswith(_POSSESSIVE) and len(word) > 2]:
-                words[k] = words[k][:-2]
-                ends[k] -= 2
+            for found in _POSSESSIVE_RE.finditer(text):
+                k = bisect_left(ends, found.end())
+                if k < count and ends[k] == found.end() and ends[k] - starts[k] > 2:
+                    words[k] = words[k][:-2]
+                    ends[k] -= 2
         keys = [word.lower() for word in words]
         if not text.isascii():
             for k in [k for k, word in enumerate(words) if not word.isascii()]:
@@ -839,6 +857,7 @@ class _Tokens:
                 headline[a:b] = [True] * (b - a)
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
         self.capitalised, self.sentence_start, self.headline = capitalised, sentence_start, headline
+        self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
 
 
 def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
@@ -929,11 +948,11 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         j, exact, similar = best
         surface = text[starts[i] : ends[j]]
         exact = _case_filter(surface, exact, gazetteer)
-        similar = _case_filter(surface, similar, gazetteer)
+        similar = _case_filter(surface, similar, gazetteer) if similar else ()
         if not exact and not similar:
             i += 1
             continue
-        extra = tuple(c for c in similar if c not in exact)
+        extra = tuple(c for c in similar if c not in exact) if similar else ()
         first = i
         if i > 0 and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
@@ -942,11 +961,12 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             starts[first],
             ends[j],
             text[starts[first] : ends[j]],
-            fold(surface),
+            _fold_name(surface),
             first,
             j,
             exact + extra,
             frozenset(extra),
+            exact=exact,
         )
         mention.common_word = i == j and keys[i] in lowercase_words
         mention.sentence_start = tokens.sentence_start[first]
@@ -955,6 +975,9 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         mentions.append(mention)
         i = j + 1
     return mentions, demonym_countries
+
+
+_fold_name = lru_cache(maxsize=65_536)(fold)
 
 
 def _article_before(text: str, tokens: _Tokens, article: int, name: int) -> bool:
@@ -1007,7 +1030,9 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         first = i - 1
         before = i - 2 if i > 1 else None
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
-    mention.listed = before is not None and _closes_parenthetical(text, tokens, first, j)
+    mention.listed = (
+        before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j)
+    )
     if before is not None and (before_gap.endswith("(") or mention.listed):
         mention.locative = True
     elif before is not None:
@@ -1157,9 +1182,12 @@ class _Evidence:
     anchors: list[tuple[int, _Place]]
     members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
+    rivals: list[list[tuple[float, str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
+        # Per mention, the leading countries' votes without that mention's own: read for every candidate.
+        self.rivals = [[(v - mine.get(c, 0.0), c) for v, c in self.leaders] for mine, _ in self.own]
 
 
 def _notable(place: _Place) -> bool:
@@ -1322,9 +1350,9 @@ def _read(
         near = nearby >= 1.5
         support += nearby
     rival_votes = 0.0
-    for votes, code in evidence.leaders:
-        if code != place.country:
-            rival_votes = max(rival_votes, votes - own_countries.get(code, 0.0))
+    for votes, code in evidence.rivals[number]:
+        if code != place.country and votes > rival_votes:
+            rival_votes = votes
     conflict = bool(place.country) and country_votes <= 0.0 and rival_votes >= CONFLICTING and not contained
     return _Reading(
         index,
@@ -1557,10 +1585,13 @@ _FACILITY_HEADS = (
     "Stadium|Prison|Museum|Embassy|Hotel|Market|Park|Tower|Towers|Dam|Refinery|University|Compound"
 )
 _NAME = r"[A-Z][\w'’-]*"
+# Both forms start with a capital at a word start; it is written first, and the word start checked after
+# it, so the regex engine skips to capitals in C instead of trying every position.
 FACILITY_RE = re.compile(
-    rf"\b(?:{_NAME}\s){{1,3}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
-    rf"|\b{_NAME}(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
-    rf"airbase|bridge|square|market|hotel|cathedral)\b"
+    r"[A-Z](?<!\w[A-Z])(?:"
+    rf"[\w'’-]*\s(?:{_NAME}\s){{0,2}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
+    rf"|[\w'’-]*(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
+    rf"airbase|bridge|square|market|hotel|cathedral)\b)"
 )
 _NOT_A_NAME = frozenset(
     "the a an this that these those his her its their our my your in at on of to from by for and or but "
@@ -1704,9 +1735,7 @@ def _light_name(name: str) -> str:
 
 def _copy_mention(mention: _Mention) -> _Mention:
     """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
-    copy = object.__new__(_Mention)
-    for name in _Mention.__slots__:
-        setattr(copy, name, getattr(mention, name))
+    copy = _Mention(*map(mention.__getattribute__, _Mention.__slots__))  # slots are the fields, in order
     copy.containees = []
     copy.towns = {}
     copy.priors = {}

@@ -6,7 +6,9 @@ phrases, so scanning an article once per pattern dominated extraction time. `Mul
 pattern's possible first characters from its parsed form, finds the positions where any of them occur with
 one scan over the lower-cased text, and tries each pattern only there. The hits are exactly those of
 ``pattern.finditer(text)``: the first characters are an over-approximation, and a pattern is never tried
-inside its own previous hit, as ``finditer`` never does.
+inside its own previous hit, as ``finditer`` never does. A case-insensitive pattern is tried only where a
+case-sensitive "sieve" derived from it matches the lower-cased text (`case_sensitive_sieve`), since the
+regex engine runs case-insensitive alternations several times slower.
 """
 
 from __future__ import annotations
@@ -66,18 +68,30 @@ _ASCII_SPACE_CHARS = {chr(code): space for code, space in _ASCII_SPACE.items()}
 _NEEDS_MAPPING = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x80-\U0010ffff]")
 
 
-def regex_prefixes(pattern: str, depth: int, *, from_required: bool = False) -> set[str]:
+@lru_cache(maxsize=8)
+def _parsed(pattern: str):
+    """`pattern` parsed by the parser `re` itself uses, kept for a moment: building a `MultiPattern` reads
+    each (long) pattern twice, for its prefixes and for its sieve."""
+    from re import _parser
+
+    return _parser.parse(pattern)
+
+
+def regex_prefixes(
+    pattern: str, depth: int, *, from_required: bool = False, digits: bool = False
+) -> set[str]:
     """The first `depth` characters, lower-cased, of every string `pattern` can match (shorter ones whole).
 
     An over-approximation, made for skipping text before running an expensive pattern on `scan_text` of
     it: assertions count as empty, and a non-ASCII character or a class that is not a short list of
     characters cuts a prefix short (an empty prefix means "could start anywhere"). With `from_required`,
     optional parts at the start are left out ("(?:the )?bodies of" gives "bod"), so the result says what
-    every match must contain somewhere rather than how it starts. Raises `UnknownSyntax` for constructs it
-    does not model.
+    every match must contain somewhere rather than how it starts. With `digits`, ``\\d`` counts as the ten
+    ASCII digits (which is how `scan_text` writes every decimal digit) rather than cutting a prefix short;
+    prefixes of numbers multiply quickly, so that is for callers that fall back to a smaller depth. Raises
+    `UnknownSyntax` for constructs it does not model.
     """
     from re import _constants as sre  # the parser `re` itself uses (stable within a Python release)
-    from re import _parser
 
     cut = "\x00"
 
@@ -126,6 +140,10 @@ def regex_prefixes(pattern: str, depth: int, *, from_required: bool = False) -> 
                     chars.update(char(code) for code in range(value[0], value[1] + 1))
                 elif kind is sre.CATEGORY and value in (sre.CATEGORY_SPACE, sre.CATEGORY_UNI_SPACE):
                     chars.add(" ")
+                elif (
+                    kind is sre.CATEGORY and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT) and digits
+                ):
+                    chars.update("0123456789")
                 else:
                     return {cut}
             return chars
@@ -151,8 +169,120 @@ def regex_prefixes(pattern: str, depth: int, *, from_required: bool = False) -> 
             return {""}
         raise UnknownSyntax(f"{op} in {pattern!r}")
 
-    heads = sequence(_parser.parse(pattern), from_required)
+    heads = sequence(_parsed(pattern), from_required)
     return {head.split(cut, 1)[0] for head in heads}
+
+
+_SIEVE_FLAGS = re.IGNORECASE | re.UNICODE | re.VERBOSE | re.DOTALL | re.MULTILINE
+_ANY_CHAR = r"[\s\S]"
+
+
+def case_sensitive_sieve(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-sensitive pattern that matches `scan_text(text)` at a position wherever the case-insensitive
+    `pattern` matches `text` there; None when no such pattern is derived (or `pattern` is case-sensitive).
+
+    The regex engine tries a case-insensitive alternation branch by branch, several times slower than a
+    case-sensitive one, whose branches it skips on their first character. As `scan_text` writes every
+    case of an ASCII letter as its lower case, the sieve is `pattern` spelled in lower case and widened
+    where the scan view is not faithful (a character of unknown case, a negated class: any character;
+    a negative lookaround or a line anchor: dropped). It may match where `pattern` does not, never the
+    other way round, so trying `pattern` only where the sieve matches finds the same hits.
+    """
+    if not pattern.flags & re.IGNORECASE or pattern.flags & ~_SIEVE_FLAGS:
+        return None
+    from re import _parser
+
+    try:
+        parsed = (
+            _parser.parse(pattern.pattern, pattern.flags)
+            if pattern.flags & re.VERBOSE
+            else _parsed(pattern.pattern)
+        )
+        return re.compile(_sieve_sequence(parsed))
+    except (UnknownSyntax, re.error, RecursionError):
+        return None
+
+
+def _sieve_chars(code: int) -> set[str] | None:
+    """How `scan_text` writes the characters that match character `code` case-insensitively; None when
+    they cannot be listed cheaply (a cased non-ASCII letter)."""
+    character = chr(code)
+    if code < 128:
+        return {character.lower() if character.isalpha() else _scan_char(character)}
+    if character.lower() == character == character.upper() and character not in _CASE_TWINS:
+        return {_scan_char(character)}
+    return None
+
+
+def _sieve_class(items) -> str:
+    from re import _constants as sre
+
+    categories = {
+        sre.CATEGORY_DIGIT: r"\d",
+        sre.CATEGORY_NOT_DIGIT: r"\D",
+        sre.CATEGORY_SPACE: r"\s",
+        sre.CATEGORY_NOT_SPACE: r"\S",
+        sre.CATEGORY_WORD: r"\w",
+        sre.CATEGORY_NOT_WORD: r"\W",
+    }
+    chars: set[str] = set()
+    parts: list[str] = []
+    for kind, value in items:
+        if kind is sre.LITERAL:
+            listed = _sieve_chars(value)
+        elif kind is sre.RANGE and value[1] < 128:
+            listed = set().union(*(_sieve_chars(code) for code in range(value[0], value[1] + 1)))
+        elif kind is sre.CATEGORY and value in categories:
+            parts.append(categories[value])
+            continue
+        else:
+            listed = None
+        if listed is None:
+            return _ANY_CHAR
+        chars |= listed
+    parts += (re.escape(char) if char.isascii() else f"\\U{ord(char):08x}" for char in sorted(chars))
+    return "[" + "".join(parts) + "]"
+
+
+def _sieve_sequence(items) -> str:
+    return "".join(_sieve_item(op, argument) for op, argument in items)
+
+
+def _sieve_item(op, argument) -> str:
+    from re import _constants as sre
+
+    if op is sre.LITERAL:
+        listed = _sieve_chars(argument)
+        return _ANY_CHAR if listed is None else re.escape(listed.pop())
+    if op is sre.IN:
+        return _sieve_class(argument)
+    if op in (sre.NOT_LITERAL, sre.ANY):
+        return _ANY_CHAR
+    if op is sre.BRANCH:
+        return "(?:" + "|".join(_sieve_sequence(branch) for branch in argument[1]) + ")"
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, items = argument
+        if (add_flags | del_flags) & ~_SIEVE_FLAGS:
+            raise UnknownSyntax(f"flags {add_flags}/{del_flags} in a group")
+        return "(?:" + _sieve_sequence(items) + ")"
+    if op is sre.ATOMIC_GROUP:
+        return "(?:" + _sieve_sequence(argument) + ")"
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, items = argument
+        return (
+            "(?:"
+            + _sieve_sequence(items)
+            + ")"
+            + (f"{{{low},}}" if high == sre.MAXREPEAT else f"{{{low},{high}}}")
+        )
+    if op is sre.ASSERT:
+        direction, items = argument
+        return ("(?=" if direction == 1 else "(?<=") + _sieve_sequence(items) + ")"
+    if op is sre.ASSERT_NOT:
+        return ""
+    if op is sre.AT:
+        return {sre.AT_BOUNDARY: r"\b", sre.AT_NON_BOUNDARY: r"\B"}.get(argument, "")
+    raise UnknownSyntax(f"{op} in a sieve")
 
 
 def prefix_alternation(heads: Iterable[str]) -> str:
@@ -167,6 +297,19 @@ def prefix_alternation(heads: Iterable[str]) -> str:
             return ""
         rest = prefix_alternation(tails)
         branches.append(re.escape(first) + (f"(?:{rest})" if rest else ""))
+    return "|".join(branches)
+
+
+def _first_character_alternation(heads: Iterable[str]) -> str:
+    """Like `prefix_alternation`, but each branch consumes only its first character and looks ahead for
+    the rest, so that consecutive matches never hide a start inside an earlier one."""
+    by_first: dict[str, list[str]] = {}
+    for head in heads:
+        by_first.setdefault(head[:1], []).append(head[1:])
+    branches = []
+    for first, tails in sorted(by_first.items()):
+        rest = prefix_alternation(tails)
+        branches.append(re.escape(first) + (f"(?={rest})" if rest else ""))
     return "|".join(branches)
 
 
@@ -327,47 +470,103 @@ class AnyOf:
         )
 
 
+def _scan_prefixes(pattern: str, depth: int) -> set[str]:
+    """`regex_prefixes` of `pattern` at `depth`, or at the largest smaller depth that works. A pattern that
+    could start anywhere but for leading digits gets its digit prefixes instead, at a depth where they
+    stay few (so that numbers are found by the scan rather than by running the pattern everywhere)."""
+    heads = _deepest_prefixes(pattern, depth, digits=False)
+    if "" not in heads:
+        return heads
+    for shorter in range(depth, 0, -1):
+        try:
+            with_digits = regex_prefixes(pattern, shorter, digits=True)
+        except UnknownSyntax:
+            continue
+        if "" not in with_digits and len(with_digits) <= _MAX_DIGIT_PREFIXES:
+            return with_digits
+    return heads
+
+
+def _deepest_prefixes(pattern: str, depth: int, *, digits: bool) -> set[str]:
+    for shorter in range(depth, 0, -1):
+        try:
+            return regex_prefixes(pattern, shorter, digits=digits)
+        except UnknownSyntax:
+            continue
+    return {""}
+
+
+_MAX_DIGIT_PREFIXES = 200
 _WINDOW_CACHE_SIZE = 50_000
+# One character that is neither a word character nor a hyphen: the ASCII ones listed, so that the regex
+# engine skips ASCII words with a table look-up, and any other one checked against \w afterwards.
+_NOT_WORD_OR_HYPHEN = r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\U0010ffff](?<![\w-])"
 _WORD_START = ("(?<![\\w\\-])", "(?<![\\w-])", "(?<![\\w\\-.])", "(?<![\\w.\\-])")
 
 
 @dataclass(frozen=True)
 class MultiPattern:
     """Several patterns whose `finditer` hits are found together (see the module docstring). A pattern
-    that could start anywhere (its first characters are not known) is simply run with `finditer`."""
+    that could start anywhere (its first characters are not known) is simply run with `finditer`.
+
+    The scan is written so that the regex engine skips in C to where it can match: when every pattern
+    starts at a word start, it matches the character before each candidate position (not a word
+    character or hyphen) and `at_start` checks the first position on its own; otherwise it matches the
+    first character of each candidate, followed by the rest of a possible start."""
 
     patterns: tuple[re.Pattern[str], ...]
     scan: re.Pattern[str]
+    at_start: re.Pattern[str] | None
     by_prefix: dict[str, tuple[int, ...]]
     everywhere: tuple[int, ...]
     depth: int
+    sieves: tuple[re.Pattern[str] | None, ...]  # see `case_sensitive_sieve`
     windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, patterns: Sequence[re.Pattern[str]], depth: int = 3) -> MultiPattern:
         by_prefix: dict[str, list[int]] = {}
         everywhere = []
+        sieves: list[re.Pattern[str] | None] = [None] * len(patterns)
         for number, pattern in enumerate(patterns):
-            heads = {""}
-            for shorter in range(depth, 0, -1):
-                try:
-                    heads = regex_prefixes(pattern.pattern, shorter)
-                    break
-                except UnknownSyntax:
-                    continue
+            heads = _scan_prefixes(pattern.pattern, depth)
             if "" in heads:
                 everywhere.append(number)
                 continue
             for head in heads:
                 by_prefix.setdefault(head, []).append(number)
+            sieves[number] = case_sensitive_sieve(pattern)
+        _parsed.cache_clear()
         # Patterns that all start with "not after a word character or hyphen" can only match at such
         # positions, which the scan then requires too.
         prefixed = [p for n, p in enumerate(patterns) if n not in everywhere]
         boundary = r"(?<![\w-])" if all(p.pattern.startswith(_WORD_START) for p in prefixed) else ""
-        scan = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})" if by_prefix else r"(?!)")
+        at_start = None
+        if not by_prefix:
+            scan = re.compile(r"(?!)")
+        elif boundary:
+            scan = re.compile(rf"{_NOT_WORD_OR_HYPHEN}(?={prefix_alternation(by_prefix)})")
+            at_start = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})")
+        else:
+            scan = re.compile(_first_character_alternation(by_prefix))
         return cls(
-            tuple(patterns), scan, {k: tuple(v) for k, v in by_prefix.items()}, tuple(everywhere), depth
+            tuple(patterns),
+            scan,
+            at_start,
+            {k: tuple(v) for k, v in by_prefix.items()},
+            tuple(everywhere),
+            depth,
+            tuple(sieves),
         )
+
+    def _positions(self, scanned: str, start: int, end: int) -> list[int]:
+        """Where some pattern may start in scanned[start:end], in order."""
+        if self.at_start is None:
+            return [found.start() for found in self.scan.finditer(scanned, start, end)]
+        positions = [found.end() for found in self.scan.finditer(scanned, start, end)]
+        if self.at_start.match(scanned, start, end) is not None:
+            positions.insert(0, start)
+        return positions
 
     def _numbers_for(self, window: str) -> tuple[int, ...]:
         """The patterns that may start where the text reads `window` (remembered: windows recur)."""
@@ -384,32 +583,29 @@ class MultiPattern:
 
         `scanned` is `scan_text(text)` when the caller has it."""
         scanned = scan_text(text) if scanned is None else scanned
-        candidates: list[list[int]] = [[] for _ in self.patterns]
+        end = len(text) if end is None else end
         depth = self.depth
         windows = self.windows
-        end = len(text) if end is None else end
-        for found in self.scan.finditer(scanned, start, end):
-            position = found.start()
+        matchers = [pattern.match for pattern in self.patterns]
+        sieves = [sieve.match if sieve is not None else None for sieve in self.sieves]
+        hits: list[list[re.Match[str]]] = [[] for _ in self.patterns]
+        # Where each pattern may be tried next: `finditer` never tries a pattern inside its previous hit.
+        resume = [0] * len(self.patterns)
+        for position in self._positions(scanned, start, end):
             window = scanned[position : position + depth]
             numbers = windows.get(window)
             if numbers is None:
                 numbers = self._numbers_for(window)
             for number in numbers:
-                candidates[number].append(position)
-        hits: list[list[re.Match[str]]] = []
-        for number, (pattern, positions) in enumerate(zip(self.patterns, candidates, strict=True)):
-            if number in self.everywhere:
-                hits.append(list(pattern.finditer(text, start, end)))
-                continue
-            matches = []
-            resume = 0
-            for position in positions:
-                if position < resume:
+                if position < resume[number]:
                     continue
-                match = pattern.match(text, position, end)
-                resume = position + 1
+                sieve = sieves[number]
+                if sieve is not None and sieve(scanned, position, end) is None:
+                    continue
+                match = matchers[number](text, position, end)
                 if match is not None:
-                    matches.append(match)
-                    resume = max(match.end(), resume)
-            hits.append(matches)
+                    hits[number].append(match)
+                    resume[number] = max(match.end(), position + 1)
+        for number in self.everywhere:
+            hits[number] = list(self.patterns[number].finditer(text, start, end))
         return hits

@@ -42,6 +42,12 @@ def _boundary_pattern() -> re.Pattern[str]:
     return re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
 
 
+_WORD_BEFORE_MARK = re.compile(r"([\w.]+)$")
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
+_NEXT_VISIBLE = re.compile(r"\s*(\S)")
+_ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts: \w without the underscore
+
+
 def _keep_segments(length: int, skip_spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of [0, length) outside every skip span."""
     segments = []
@@ -61,15 +67,15 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
         return True
     if text[mark_start] in "!?":
         return True
-    word_match = re.search(r"([\w.]+)$", text[max(0, mark_start - 20) : mark_start])
+    word_match = _WORD_BEFORE_MARK.search(text[max(0, mark_start - 20) : mark_start])
     word = word_match.group(1).lower() if word_match else ""
     if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha():
         return False
-    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+    if _INITIALISM.fullmatch(word):
         return False
-    following = re.match(r"\s*(\S)", text[mark_end : mark_end + 10])
+    following = _NEXT_VISIBLE.match(text, mark_end, mark_end + 10)
     if not following:
         return True
     next_char = following.group(1)
@@ -101,5 +107,5 @@ def _append_trimmed(sentences: list[Sentence], text: str, start: int, end: int) 
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start and any(ch.isalnum() for ch in text[start:end]):
+    if end > start and _ALPHANUMERIC.search(text, start, end) is not None:
         sentences.append(Sentence(start, end, text[start:end]))

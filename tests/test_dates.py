@@ -154,3 +154,8 @@ def test_the_fast_paths_try_the_same_positions_and_find_the_same_matches(text):
             assert next(n for n, _ in dates._FORMS if full.group(n)) == next(
                 n for n in names if fast.group(n)
             )
+
+
+@pytest.mark.parametrize("text", [*TRICKY, *(t.translate({0x17F: "s", 0x212A: "K"}) for t in TRICKY)])
+def test_start_positions_read_off_the_scan_view_are_those_of_the_start_pattern(text):
+    assert dates._start_positions(text) == [m.start() for m in dates._starts().finditer(text)]

@@ -9,6 +9,7 @@ from indexer.regexscan import (
     AnyOf,
     MultiPattern,
     PrefixSearch,
+    case_sensitive_sieve,
     regex_prefixes,
     required_words,
     scan_text,
@@ -111,3 +112,38 @@ def test_scan_view_of_a_slice_is_the_slice_of_scan_text():
     for text in TEXTS:
         for start in range(0, len(text), 7):
             assert scan_view(text[start : start + 4]) == scan_text(text)[start : start + 4]
+
+
+SIEVED = [
+    re.compile(r"(?<![\w\-])(?:air[\s\-]*strikes?|shell(?:ed|ing)?)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"(?<![\w\-])(?:istanbul|kabul|stra\u00dfe|[k-m]23|\u00e9cole)\b", re.IGNORECASE),
+    re.compile(r"(?<=\s)[^\W\d]+?ed\s+(?:by|in)\b|(?P<n>\d+)\s*(?!dead)\w+", re.IGNORECASE),
+]
+
+
+@pytest.mark.parametrize("pattern", SIEVED)
+def test_sieve_matches_wherever_the_case_insensitive_pattern_does(pattern):
+    sieve = case_sensitive_sieve(pattern)
+    assert sieve is not None
+    for text in [*TEXTS, "STRASSE Stra\u00dfe \u00c9COLE \u00e9cole L23 \u212a23, 3 shelled by"]:
+        scanned = scan_text(text)
+        for position in range(len(text) + 1):
+            if pattern.match(text, position) is not None:
+                assert sieve.match(scanned, position) is not None, (text, position)
+
+
+def test_no_sieve_for_a_case_sensitive_pattern():
+    assert case_sensitive_sieve(re.compile(r"(?<![\w\-])(?:M23|Kabul)")) is None
+
+
+def test_word_start_patterns_led_by_digits_equal_finditer():
+    patterns = [
+        re.compile(r"(?<![\w\-])\d+(?:st|nd|rd|th)\s+(?:brigade|division)(?![\w\-])", re.IGNORECASE),
+        re.compile(r"(?<![\w\-])(?:killed|people|rebels)(?![\w\-])", re.IGNORECASE),
+    ]
+    scanner = MultiPattern.build(patterns, depth=4)
+    text = "The 3rd Brigade and 41st division killed 12 people; x5th brigade, 2nd-brigade. 7th Division"
+    for start, end in [(0, len(text)), (4, 40), (21, len(text)), (5, 6)]:
+        expected = [[m.span() for m in p.finditer(text, start, end)] for p in patterns]
+        got = scanner.finditer_each(text, scan_text(text), start, end)
+        assert [[m.span() for m in hits] for hits in got] == expected
