@@ -63,6 +63,14 @@ def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return records
 
 
+def cycled(records: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """`count` records, going round `records` again when there are fewer (a 40-article set timed long
+    enough to read a CPU clock reliably)."""
+    if not records:
+        raise ValueError("no articles to time")
+    return [records[i % len(records)] for i in range(count)]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -113,6 +121,8 @@ def bench_extract(records: list[dict[str, Any]], truth: Path | None = None) -> d
     return {
         "articles": n,
         "tokens": tokens,
+        "tokens_per_article": round(tokens / n, 1),
+        "tokens_per_cpu_s": round(tokens / full_cpu),
         "events": events,
         "warmup_seconds": round(warmup, 2),
         "baseline_tokenizer_articles_per_s": round(n / base_wall, 1),
@@ -537,9 +547,16 @@ def _write(out: Path, name: str, result: dict[str, Any]) -> None:
 def main(args: argparse.Namespace) -> int:
     out = Path(args.out)
     reuse = getattr(args, "prefix", None)
-    path = None if (reuse and args.what == "query") else corpus(out, args.articles)
+    given = Path(args.input) if getattr(args, "input", None) else None
+    if given is not None and args.what != "extract":
+        print("conflictwire bench: --input is for `bench extract` only", file=sys.stderr)
+        return 2
+    if given is not None and not given.is_file():
+        print(f"conflictwire bench: {given}: no such file", file=sys.stderr)
+        return 2
+    path = None if (reuse and args.what == "query") or given else corpus(out, args.articles)
     what = ["extract", "ingest", "query"] if args.what == "all" else [args.what]
-    facts = {"machine": machine(), "corpus": str(path)}
+    facts = {"machine": machine(), "corpus": str(given or path)}
     es = None
     if any(w in ("ingest", "query") for w in what):
         from indexer.contract import es_client_from_env
@@ -548,8 +565,11 @@ def main(args: argparse.Namespace) -> int:
         facts.update(es_facts(es))
     for name in what:
         if name == "extract":
-            records = read_records(path, min(args.articles, 2000))
-            result = {**facts, **bench_extract(records, truth=path.parent / "truth.jsonl")}
+            if given is not None:
+                result = {**facts, **bench_extract(cycled(read_records(given), args.articles))}
+            else:
+                records = read_records(path, min(args.articles, 2000))
+                result = {**facts, **bench_extract(records, truth=path.parent / "truth.jsonl")}
             print(json.dumps(result, indent=1))
         elif name == "ingest":
             result = {**facts, **bench_ingest(es, path, args.articles)}

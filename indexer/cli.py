@@ -70,6 +70,11 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--prefix", help="query: use indices already loaded under this prefix instead of indexing a corpus"
     )
+    p.add_argument(
+        "--input",
+        help="extract: time these JSONL articles (cycled up to --articles) instead of a generated corpus, "
+        "e.g. ../shared/eval/dev/voa.input.jsonl for real ~600-word articles",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from indexer import bench
 
 
@@ -66,3 +68,20 @@ def test_bench_extract_scores_the_same_extraction_against_the_generated_truth(tm
     assert quality["missing"] == 0
     assert 0.5 < quality["place_recall"] <= 1.0
     assert "quality_against_truth" not in bench.bench_extract(records[:2])
+
+
+def test_bench_extract_on_given_articles_cycles_them_and_counts_tokens(tmp_path):
+    given = tmp_path / "given.jsonl"
+    given.write_text(
+        '{"id": "a", "text": "Troops shelled Saraqib on Tuesday, killing two civilians."}\n'
+        '{"id": "b", "text": "Police arrested 12 protesters in Lagos."}\n',
+        encoding="utf-8",
+    )
+    records = bench.cycled(bench.read_records(given), 5)
+    assert [r["id"] for r in records] == ["a", "b", "a", "b", "a"]
+    result = bench.bench_extract(records)
+    assert result["articles"] == 5
+    assert result["tokens"] == 3 * 8 + 2 * 6
+    assert result["tokens_per_article"] == round(result["tokens"] / 5, 1)
+    with pytest.raises(ValueError):
+        bench.cycled([], 3)
