@@ -383,9 +383,13 @@ DEFINITE_BEFORE = re.compile(
 
 
 def _is_verb(word: str) -> bool:
-    """Past-tense triggers ("clashed", "shelled") report an action even after "the" ("the army shelled")."""
-    last = word.lower().split()[-1]
-    return last.endswith("ed") or last in ("fought", "shot", "struck", "took", "overran", "retook", "met")
+    """Past-tense triggers ("clashed", "shelled") report an action even after "the" ("the army shelled"),
+    and so do phrases led by one ("marched through", "members of the union marched through the city")."""
+    words = word.lower().split()
+    return any(
+        w.endswith("ed") or w in ("fought", "shot", "struck", "took", "overran", "retook", "met")
+        for w in (words[0], words[-1])
+    )
 
 
 def _modifier_hits(
@@ -1122,6 +1126,11 @@ class _Context:
 
 
 RELATIVE_CLAUSE = re.compile(r",\s*(?:which|where|who|whose)\b", re.IGNORECASE)
+# "protested in X against activists who had been detained during demonstrations in Y": a place after a
+# relative pronoun or a time preposition belongs to another event that the sentence only refers to.
+SUBORDINATE_BETWEEN = re.compile(
+    r"\b(?:who|whom|whose|which|during|following|after|amid|since)\b", re.IGNORECASE
+)
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|into|across|within|outside|around|of|from|to|towards|toward|on|over)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
@@ -1131,6 +1140,13 @@ LOCATIVE = re.compile(
 AWAY_FROM_PLACE = re.compile(
     r"(?:\b(?:from|towards?|linking)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?\s+of)\s+(?:the\s+)?(?:(?!(?:in|at|near|inside)\b)[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "Residents from X protested": a group named by where it lives acts there, so such a "from" gives no origin;
+# movement ("returned from X") or fire ("shelled from X") does.
+RESIDENTS_BEFORE = re.compile(
+    r"\b(?:residents|citizens|villagers|people|inhabitants|locals|natives|dwellers|workers|farmers|traders|"
+    r"merchants|vendors|shopkeepers|students|teachers|youths?|women|families|community|communities)\s+$",
     re.IGNORECASE,
 )
 # A place name that starts the name of a street or building ("Murree road", "Sanaa Street", "Belen de
@@ -1180,6 +1196,19 @@ def _outside_named_units_dropped(
     return kept if kept else candidates
 
 
+def _named_as_elsewhere(context: _Context, start: int) -> bool:
+    """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
+    window = max(0, start - 40)
+    found = _piece_search(AWAY_FROM_PLACE).search(context.text, context.scanned, window, start)
+    if found is None:
+        return False
+    head = window + found.start()
+    return not (
+        context.text[head : head + 4].lower() == "from"
+        and RESIDENTS_BEFORE.search(context.text, max(0, head - 30), head) is not None
+    )
+
+
 def _choose_place(
     mention: Mention,
     context: _Context,
@@ -1215,12 +1244,16 @@ def _choose_place(
     previous = earlier[-1] if earlier else None
     same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
-        return min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))[2]
-    if candidates:
-        away = _piece_search(AWAY_FROM_PLACE)
-        here = [
-            c for c in candidates if not away.search(context.text, context.scanned, max(0, c[0] - 40), c[0])
+        nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
+        # "in Uruapan, Michoacan, students protested": the unit nearest the trigger only locates the town.
+        inner = [
+            c
+            for c in candidates
+            if _place_rank(c[2]) > _place_rank(nearest[2]) and _contains(nearest[2], c[2])
         ]
+        return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
+    if candidates:
+        here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
         if any(_place_rank(c[2]) > 0 for c in here):
             candidates = here
         top_rank = max(_place_rank(p) for _, _, p in candidates)
@@ -1229,7 +1262,12 @@ def _choose_place(
             candidates = unnamed
         best_rank = max(_place_rank(p) for _, _, p in candidates)
         best = [c for c in candidates if _place_rank(c[2]) == best_rank]
-        after_trigger = [c for c in best if c[0] >= mention.trigger.start]
+        after_trigger = [
+            c
+            for c in best
+            if c[0] >= mention.trigger.start
+            and not SUBORDINATE_BETWEEN.search(context.text, mention.trigger.end, c[0])
+        ]
         chosen = (after_trigger or best)[0][2]
         focus = context.focus
         if conflict and best_rank == 0 and focus is not None and any(_contains(c[2], focus) for c in best):

@@ -78,7 +78,12 @@ COMPASS_WORDS = {
     "centre": "central",
     "center": "central",
     "centro": "central",
+    "oriental": "east",
+    "orientale": "east",
+    "occidental": "west",
+    "occidentale": "west",
 }
+_COMPASS_FORMS = frozenset(COMPASS_WORDS.values()) | {"north", "south", "east", "west"}
 ARTICLES = frozenset("al el ad ar as ash at az an ed er es ez en ul ol".split())
 GENERIC_UNIT_WORDS = (
     "autonomous republic of|region of|province of|department of|state of|governorate of|"
@@ -184,6 +189,8 @@ def loose(folded: str) -> str:
     ("Northern Darfur" = "North Darfur", "Sud-Kivu" = "South Kivu"), each word loosened."""
     words = [COMPASS_WORDS.get(w, w) for w in folded.split()]
     kept = [w for w in words if w not in ARTICLES] or words
+    if len(kept) > 1 and kept[-1] in _COMPASS_FORMS and kept[0] not in _COMPASS_FORMS:
+        kept = kept[-1:] + kept[:-1]  # "Kasai-Oriental" is "East Kasai": French puts the bearing last
     return " ".join(loose_token(w) for w in kept)
 
 
@@ -600,6 +607,10 @@ ADMIN1_WEIGHT = 1.5
 CONTAINER_WEIGHT = 6.0
 # A first-level unit in which the text places one of its towns ("Kumbo ... (Bui, Nord-Ouest)").
 MEMBER_WEIGHT = 1.0
+# "Hyderabad city (Hyderabad)": a district named after its seat exists wherever the town does, but the
+# gazetteer lists second-level units for some countries and not others, so the pair hardly tells them apart
+# (first-level units are all listed: "San Juan (San Juan)" still picks the province's capital).
+NAMESAKE_CONTAINER_WEIGHT = 0.25
 SUPPORTED = 0.75
 WELL_SUPPORTED = 1.5
 CONFLICTING = 0.6
@@ -933,7 +944,12 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
                 continue
             country, exact, similar = _name_lookup(key, j > i)
             if country is not None:
-                demonym, best = (j, country), None
+                # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
+                unit = gazetteer.exact_candidates(key) if j + 1 < count and keys[j + 1] in UNIT_CUES else ()
+                if unit:
+                    best, demonym = (j, unit, ()), None
+                else:
+                    demonym, best = (j, country), None
                 continue
             if exact or similar:
                 best, demonym = (j, exact, similar), None
@@ -1209,7 +1225,7 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
         named = {p.country for p in candidates if p.kind == "country"}
         codes = {p.country for p in candidates}
         if named:
-            mine_countries = dict.fromkeys(named, 1.0)
+            mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
         elif len(codes) == 1 and None not in codes:
             mine_countries = {codes.pop(): 0.5}
         units = {p.admin1_code for p in candidates if p.kind == "admin1"}
@@ -1223,9 +1239,12 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     return _Evidence(countries, admin1, own, [])
 
 
-def _evidence_from(chosen: list[_Reading | None], demonyms: list[str], places: list[_Place]) -> _Evidence:
+def _evidence_from(
+    chosen: list[_Reading | None], mentions: list[_Mention], demonyms: list[str], places: list[_Place]
+) -> _Evidence:
     """Votes from a first resolution: each accepted place speaks for its country and unit, the more
-    loudly the better it was itself supported."""
+    loudly the better it was itself supported. A country that ends a longer name ("Bank Melli Iran",
+    "Radio Free Asia") says little about where the text is, so it speaks softly."""
     countries: dict[str, float] = defaultdict(float)
     admin1: dict[str, float] = defaultdict(float)
     own = []
@@ -1244,8 +1263,10 @@ def _evidence_from(chosen: list[_Reading | None], demonyms: list[str], places: l
                 or reading.contained
                 or reading.support - reading.country_support >= SUPPORTED
             )
-            if place.country:
-                mine_countries[place.country] = 1.0 if place.kind == "country" else 0.6 if confident else 0.3
+            if place.kind == "country":
+                mine_countries[place.country] = 0.5 if mentions[number].name_before else 1.0
+            elif place.country:
+                mine_countries[place.country] = 0.6 if confident else 0.3
             if place.admin1_code and confident:
                 mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
             if place.kind in ("city", "locality", "admin2", "admin1") and confident:
@@ -1314,13 +1335,23 @@ def _read(
         container = mentions[mention.container]
         contained = any(_contains(places[c], place) for c in container.exact)
         units = [places[c] for c in container.exact if places[c].kind in ("country", "admin1", "admin2")]
+        namesake = container.key == mention.key and all(u.kind == "admin2" for u in units)
+        # "Panama City (Bella Vista)": a lone smaller town's name after a city may be one of its quarters.
+        quarter = (
+            place.population >= BIG_CITY_POPULATION
+            and container.container is None
+            and all(
+                places[c].kind in ("city", "locality", "admin2") and places[c].population < place.population
+                for c in container.exact
+            )
+        )
         if contained:
-            support += CONTAINER_WEIGHT
-        elif units and place.kind not in ("country", "region", "water"):
+            support += NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT
+        elif units and not namesake and not quarter and place.kind not in ("country", "region", "water"):
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
             foreign = contradicted and all(u.kind != "country" and u.country != place.country for u in units)
             score -= 3.0 if contradicted else 0.0
-        elif place.kind in ("city", "locality", "admin2"):
+        elif place.kind in ("city", "locality", "admin2") and not quarter:
             foreign = _beside_foreign_towns(place, [places[c] for c in container.exact])
             contradicted = foreign
             score -= 3.0 if foreign else 0.0
@@ -1341,7 +1372,8 @@ def _read(
             score -= 3.0
     for other in mention.containees:
         if any(_contains(place, places[c]) for c in mentions[other].candidates):
-            support += CONTAINER_WEIGHT * 0.7
+            namesake = mentions[other].key == mention.key and place.kind != "admin1"
+            support += NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT * 0.7
         elif place.kind in ("admin1", "admin2", "country"):
             support += 1.0
     near = False
@@ -1383,16 +1415,29 @@ def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, 
     place = places[index]
     allowed = _allowed_kinds(mention)
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    if allowed is not None:
+    alias = index in mention.loose_only or _light_name(place.name) != light(mention.key)
+    if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
+        # "Zabol county" is a county or its seat, not the first-level Zabul next door: a second-level word
+        # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
+        score += 0.0 if place.kind != "admin1" else -6.0 if alias else 12.0
+    elif allowed is not None:
         score += 12.0 if place.kind in allowed else -6.0
     elif mention.qualified and place.kind in ("admin1", "region"):
         score += 4.0
-    elif place.kind in ("admin1", "admin2") and _namesake_town(mention, places, place):
+    namesake = (
+        allowed is None
+        and not (mention.qualified and place.kind in ("admin1", "region"))
+        and place.kind in ("admin1", "admin2")
+        and _namesake_town(mention, places, place)
+    )
+    if namesake:
         score -= 7.5 if place.kind == "admin1" else 3.0
-    alias = index in mention.loose_only or _light_name(place.name) != light(mention.key)
     if index in mention.loose_only:
         score -= 1.5
-    elif not alias:
+    elif not alias and not (namesake and mention.container is None and not mention.containees):
+        # A unit and its seat share the name even where the gazetteer spells the seat otherwise
+        # ("in Mogilev", Mahilyow): the spelling must not decide between them. In an apposition
+        # ("Nihm (Sanaa)") the unit is the expected reading and the bonus stays.
         score += PRIMARY_NAME_BONUS
     return score, alias
 
@@ -1430,7 +1475,7 @@ def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazettee
     first = _resolve_pass(
         mentions, _first_evidence(mentions, demonyms, places), places, FIRST_PASS_CANDIDATES
     )
-    second = _resolve_pass(mentions, _evidence_from(first, demonyms, places), places)
+    second = _resolve_pass(mentions, _evidence_from(first, mentions, demonyms, places), places)
     return [reading.index if reading else None for reading in second]
 
 
@@ -1500,7 +1545,11 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         return False
     if mention.name_after and place.kind == "admin1" and not strong and reading.support < SUPPORTED:
         return False
-    if mention.feature and (reading.conflict or minor and not (reading.contained or reading.near)):
+    if (
+        mention.feature
+        and mention.cue not in ("admin1", "admin2")
+        and (reading.conflict or minor and not (reading.contained or reading.near))
+    ):
         return False
     if reading.contradicted and (minor or place.kind == "admin1"):
         return False
@@ -1508,7 +1557,7 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         strong or not minor and supported
     ):
         return False
-    if reading.conflict and (minor or reading.alias) and not reading.contained:
+    if reading.conflict and (minor or reading.alias) and not (reading.contained or mention.cue == "admin1"):
         return False
     if (
         (mention.name_after or mention.compound)
@@ -1709,7 +1758,24 @@ def _admin1_labels(
             labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
         elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
             namesake_spellings.setdefault(code, _label(mention.surface))
+        elif (
+            gazetteer.places[index].kind == "city"
+            and index in gazetteer.exact_candidates(fold(bare_unit_name(gazetteer.places[unit].name)))
+            and _consonants(mention.key) == _consonants(fold(bare_unit_name(gazetteer.places[unit].name)))
+        ):
+            # The unit bears its seat's name in another transliteration (Beyrouth for Beirut, Duhok for
+            # Dahuk), not an older or another name (Bie for Kuito).
+            namesake_spellings.setdefault(code, _label(mention.surface))
     return namesake_spellings | labels
+
+
+_VOWELS_AND_GLIDES = str.maketrans({c: None for c in "aeiouyhw "} | {"q": "k", "c": "k"})
+
+
+def _consonants(folded: str) -> str:
+    """A folded name's consonant skeleton, articles dropped: transliterations of one name share it."""
+    words = [w for w in folded.split() if w not in ARTICLES] or folded.split()
+    return _LOOSE_DOUBLE.sub(_single, " ".join(words).translate(_VOWELS_AND_GLIDES))
 
 
 def _unit_label(spelling: str, unit: int, gazetteer: _Gazetteer) -> str:

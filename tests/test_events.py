@@ -414,3 +414,54 @@ def test_an_event_whose_sentence_names_no_place_is_placed_at_the_article_focus()
     events = code(text, places=places)
     threat = next(e for e in events if e["type"] == "THREATEN")
     assert threat["place"]["name"] == "Temuco"
+
+
+def test_residents_from_a_town_protest_in_that_town():
+    text = "A group of villagers from Sbeitla (Kasserine) protested to demand clean water."
+    places = [
+        place(text, "Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
+        place(text, "Kasserine", "Kasserine", "admin1", "TN", "Kasserine"),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Sbeitla"
+
+
+def test_people_who_moved_from_a_town_act_where_they_arrived():
+    text = "Migrants who had fled from Sbeitla protested in Kasserine to demand shelter."
+    places = [
+        place(text, "Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
+        place(text, "Kasserine", "Kasserine", "city", "TN", "Kasserine"),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Kasserine"
+
+
+def test_a_town_is_preferred_to_the_unit_named_after_it_to_locate_it():
+    text = "On 4 May 2020, in Uruapan, Michoacan, the teachers' union rejected the new wage offer."
+    places = [
+        place(text, "Uruapan", "Uruapan", "city", "MX", "Michoacan"),
+        place(text, "Michoacan", "Michoacan", "admin1", "MX", "Michoacan"),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Uruapan"
+
+
+def test_a_place_of_an_event_the_sentence_only_refers_to_is_not_the_venue():
+    text = (
+        "Students gathered outside the courthouse in Sidon, in demonstration against the arrest of activists "
+        "during riots in Tyre."
+    )
+    places = [
+        place(text, "Sidon", "Sidon", "city", "LB"),
+        place(text, "Tyre", "Tyre", "city", "LB"),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Sidon"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Curitiba, residents banged pots against the governor during his visit.",
+        "In Valparaiso, workers and members of the dockers' union marched on the streets of the port.",
+        "Neighbours in Quito staged a cacerolazo against the curfew.",
+    ],
+)
+def test_common_protest_wordings_are_protests(text):
+    assert top(code(text))["type"] == "PROTEST"

@@ -1,6 +1,6 @@
 """Extraction quality on the evaluation's dev split, scored by the evaluation's own scorer.
 
-Each bar from the events issue is its own test, so a regression names the figure that fell. The dev data
+Each bar from the entities and events issues is its own test, so a regression names the figure that fell. The dev data
 lives outside the repository (../shared/eval); without it these tests skip. The held-out split is scored
 elsewhere; nothing here is tuned to individual rows.
 """
@@ -51,6 +51,34 @@ def scores(name: str) -> dict:
         outputs[output["id"]] = json.loads(json.dumps(output))
     rows = [(gold, outputs.get(gold["id"])) for gold in _load(golds)]
     return _scorer().SCORERS[name](rows)
+
+
+@pytest.mark.parametrize("kind", ["actors", "people"])
+def test_seed_actors_and_people(kind):
+    figure = scores("seed")[kind]
+    assert figure["recall"] >= 0.85 and figure["precision"] >= 0.7, figure
+
+
+def test_seed_places():
+    figure = scores("seed")["places"]
+    assert figure["recall"] >= 0.9 and figure["precision"] >= 0.8, figure
+
+
+@pytest.mark.parametrize("name", ["voa", "m2e2"])
+def test_place_recall(name):
+    assert scores(name)["place_recall"] >= 0.8
+
+
+def test_acled_admin1_of_the_event_place():
+    assert scores("acled")["admin1_acc"] >= 0.8
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bar not met: 0.728 on dev; most misses name villages cities500 does not have within 25 km",
+)
+def test_acled_event_place_within_25_km():
+    assert scores("acled")["geo_within_25km"] >= 0.75
 
 
 def test_acled_event_type_accuracy():

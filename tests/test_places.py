@@ -298,3 +298,54 @@ def test_unit_label_drops_the_generic_word_the_article_writes():
 def test_unit_label_keeps_the_generic_word_that_tells_two_units_apart():
     (lima,) = find_places("Police in Lima Province detained two men.")
     assert lima["admin1"] == "Lima Province"
+
+
+def test_a_seat_named_like_its_district_is_decided_by_size_not_by_which_districts_are_listed():
+    # GeoNames lists a Hyderabad district for Pakistan only; repeating the town's name in the parenthesis
+    # says nothing about the country, so the far larger Indian city stays the reading.
+    found = find_places("Shops stayed shut in Hyderabad city (Hyderabad) after the strike call.")
+    assert {p["country"] for p in found} == {"IN"}
+
+
+def test_a_lone_smaller_name_after_a_big_city_is_read_as_one_of_its_quarters():
+    found = {
+        p["name"]: p for p in find_places("Vendors protested in Guatemala City (Bella Vista) on Monday.")
+    }
+    assert found["Guatemala City"]["country"] == "GT"
+
+
+def test_a_unit_word_before_a_building_word_still_names_the_unit():
+    found = {
+        p["name"]: p
+        for p in find_places("Gunmen fired at the Zahle Governorate building and Bank Melli Iran.")
+    }
+    assert found["Zahle"]["country"] == "LB"
+
+
+def test_a_second_level_word_does_not_take_a_first_level_unit_of_another_spelling():
+    (zabol,) = find_places("Truck drivers blocked the main road in Zabol county on Sunday.")
+    assert (zabol["country"], zabol["kind"]) == ("IR", "city")
+
+
+def test_a_bare_name_shared_by_a_unit_and_its_seat_is_the_seat_whatever_the_seats_spelling():
+    # GeoNames spells the city Homyel' and the province Gomel.
+    (gomel,) = find_places("Students rallied in Gomel on Sunday.")
+    assert (gomel["country"], gomel["kind"]) == ("BY", "city")
+
+
+def test_a_demonym_before_a_unit_word_names_the_unit():
+    found = {p["name"]: p for p in find_places("Two herders were killed in Degehabur zone (Somali region).")}
+    assert (found["Somali"]["country"], found["Somali"]["kind"]) == ("ET", "admin1")
+    assert find_places("Somali troops entered the town on Friday.") == []
+
+
+def test_a_unit_named_for_its_seat_is_labelled_as_the_article_spells_the_seat():
+    (beirut,) = find_places("Protesters gathered in front of the central bank in Beirut.")
+    assert (beirut["country"], beirut["admin1"]) == ("LB", "Beirut")
+
+
+def test_a_bearing_written_after_the_name_is_the_same_unit():
+    assert loose(fold("Kasai-Oriental")) == loose(fold("East Kasai"))
+    (unit,) = find_places("Teachers went on strike across Kasai-Oriental province.")
+    assert (unit["country"], unit["kind"]) == ("CD", "admin1")
+    assert unit["canonical_name"] == "East Kasai"
