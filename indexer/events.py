@@ -1245,7 +1245,7 @@ def _choose_place(
     same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
         nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
-        # "in Uruapan, Michoacan, students protested": the unit nearest the trigger only locates the town.
+        # "in Town, Province, students protested": the unit nearest the trigger only locates the town.
         inner = [
             c
             for c in candidates

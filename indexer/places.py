@@ -607,7 +607,7 @@ ADMIN1_WEIGHT = 1.5
 CONTAINER_WEIGHT = 6.0
 # A first-level unit in which the text places one of its towns ("Kumbo ... (Bui, Nord-Ouest)").
 MEMBER_WEIGHT = 1.0
-# "Hyderabad city (Hyderabad)": a district named after its seat exists wherever the town does, but the
+# "X city (X)": a district named after its seat exists wherever the town does, but the
 # gazetteer lists second-level units for some countries and not others, so the pair hardly tells them apart
 # (first-level units are all listed: "San Juan (San Juan)" still picks the province's capital).
 NAMESAKE_CONTAINER_WEIGHT = 0.25
@@ -1336,7 +1336,7 @@ def _read(
         contained = any(_contains(places[c], place) for c in container.exact)
         units = [places[c] for c in container.exact if places[c].kind in ("country", "admin1", "admin2")]
         namesake = container.key == mention.key and all(u.kind == "admin2" for u in units)
-        # "Panama City (Bella Vista)": a lone smaller town's name after a city may be one of its quarters.
+        # "Capital City (Quarter)": a lone smaller town's name after a city may be one of its quarters.
         quarter = (
             place.population >= BIG_CITY_POPULATION
             and container.container is None
@@ -1417,7 +1417,7 @@ def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, 
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
     alias = index in mention.loose_only or _light_name(place.name) != light(mention.key)
     if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
-        # "Zabol county" is a county or its seat, not the first-level Zabul next door: a second-level word
+        # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
         score += 0.0 if place.kind != "admin1" else -6.0 if alias else 12.0
     elif allowed is not None:
@@ -1436,8 +1436,8 @@ def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, 
         score -= 1.5
     elif not alias and not (namesake and mention.container is None and not mention.containees):
         # A unit and its seat share the name even where the gazetteer spells the seat otherwise
-        # ("in Mogilev", Mahilyow): the spelling must not decide between them. In an apposition
-        # ("Nihm (Sanaa)") the unit is the expected reading and the bonus stays.
+        # (a province in English, its capital in a Belarusian romanisation): the spelling must not decide. In an apposition
+        # ("District (Province)") the unit is the expected reading and the bonus stays.
         score += PRIMARY_NAME_BONUS
     return score, alias
 
