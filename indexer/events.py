@@ -45,7 +45,11 @@ from typing import Any
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii
-from indexer.regexscan import MultiPattern, UnknownSyntax, prefix_alternation, regex_prefixes, scan_text
+from indexer.regexscan import (
+    MultiPattern,
+    PrefixSearch,
+    scan_text,
+)
 from indexer.sentences import Sentence, split_sentences
 
 ACLED_EVENT_TYPES = {
@@ -275,43 +279,9 @@ def _clause_before(text: str, sentence: Sentence, position: int) -> str:
     return text[_clause_start(text, sentence, position) : position]
 
 
-@dataclass(frozen=True)
-class PieceSearch:
-    """``pattern.search(text[start:end])`` for the modifier tests, which read a short piece of text (the
-    clause before a trigger) with a pattern that has no literal start and so would be tried at every
-    position of the piece. The positions where a match can begin are found first, in C, with a literal
-    alternation of the pattern's possible first characters run on `scan_text` of the whole text, and the
-    pattern is tried only there, on the piece itself, left to right: the first success is the match
-    ``pattern.search`` on the piece returns, with the same view of the piece's edges."""
-
-    pattern: re.Pattern[str]
-    starts: re.Pattern[str] | None  # None when a match could begin anywhere
-
-    @classmethod
-    def build(cls, pattern: re.Pattern[str], depth: int = 3) -> PieceSearch:
-        try:
-            heads = regex_prefixes(pattern.pattern, depth)
-        except (UnknownSyntax, re.error):
-            heads = {""}
-        return cls(pattern, None if "" in heads else re.compile(prefix_alternation(heads)))
-
-    def search(self, text: str, scanned: str, start: int, end: int) -> re.Match[str] | None:
-        """`scanned` is `scan_text(text)`; offsets in the match are relative to text[start:end]."""
-        piece = text[start:end]
-        if self.starts is None or start >= end:
-            return self.pattern.search(piece)
-        position = start
-        while (found := self.starts.search(scanned, position, end)) is not None:
-            match = self.pattern.match(piece, found.start() - start)
-            if match is not None:
-                return match
-            position = found.start() + 1
-        return None
-
-
 @lru_cache(maxsize=32)
-def _piece_search(pattern: re.Pattern[str]) -> PieceSearch:
-    return PieceSearch.build(pattern)
+def _piece_search(pattern: re.Pattern[str]) -> PrefixSearch:
+    return PrefixSearch.build(pattern)
 
 
 def _find_cues(
@@ -342,11 +312,13 @@ def _find_cues(
         cue = Cue(family.name, position, match.end(), text[position : match.end()])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = _clause_start(text, sentence, position)
-        cue.reference = not _is_verb(cue.text) and bool(reference.search(text, scanned, clause, position))
-        cue.definite = cue.reference and bool(definite.search(text, scanned, clause, position))
-        cue.complement = bool(complement.search(text, scanned, clause, position))
+        cue.reference = not _is_verb(cue.text) and bool(
+            reference.search_piece(text, scanned, clause, position)
+        )
+        cue.definite = cue.reference and bool(definite.search_piece(text, scanned, clause, position))
+        cue.complement = bool(complement.search_piece(text, scanned, clause, position))
         cue.negated = family.name != "transfer" and bool(
-            negation.search(text, scanned, max(clause, position - 40), position)
+            negation.search_piece(text, scanned, max(clause, position - 40), position)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -492,13 +464,15 @@ def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon, scanned: s
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _piece_search(lexicon.threat).search(
+        if cue.family not in ("threaten",) and _piece_search(lexicon.threat).search_piece(
             text, scanned, clause, position
         ):
             flags.add("threatened")
-        if _piece_search(lexicon.hypothetical).search(text, scanned, max(clause, position - 60), position):
+        if _piece_search(lexicon.hypothetical).search_piece(
+            text, scanned, max(clause, position - 60), position
+        ):
             flags.add("hypothetical")
-        if _piece_search(lexicon.future).search(text, scanned, max(clause, position - 45), position):
+        if _piece_search(lexicon.future).search_piece(text, scanned, max(clause, position - 45), position):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
@@ -674,7 +648,7 @@ def _target_kind(
     before = text[sentence.start : cue.start]
     scanned = scan_text(text) if scanned is None else scanned
     passive = (
-        bool(_piece_search(PASSIVE_BEFORE).search(text, scanned, sentence.start, cue.start))
+        bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
         or cue.family == "outcome"
         or bool(re.match(r"(?:\s+[\w-]+){0,4}?\s+by\b", text[cue.end : sentence.end]))
     )
@@ -915,7 +889,9 @@ def _assign_actors(
     scanned = scan_text(text) if scanned is None else scanned
 
     def preceded_by(start: int, word: str) -> bool:
-        return bool(_piece_search(PRECEDED_BY[word]).search(text, scanned, max(cue.end, start - 40), start))
+        return bool(
+            _piece_search(PRECEDED_BY[word]).search_piece(text, scanned, max(cue.end, start - 40), start)
+        )
 
     agent = None
     for start, end, actor in mentions_in:
@@ -931,7 +907,7 @@ def _assign_actors(
     clause_start = sentence.start
     for match in REPORTING_CLAUSE.finditer(text, sentence.start, cue.start):
         clause_start = match.end()
-    passive = bool(_piece_search(PASSIVE_BEFORE).search(text, scanned, sentence.start, cue.start))
+    passive = bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
     between = BETWEEN.search(text[clause_start : cue.end + 80])
     actor1 = actor2 = None
     before = [m for m in mentions_in if clause_start <= m[0] and m[1] <= cue.start]
@@ -1199,7 +1175,7 @@ def _outside_named_units_dropped(
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
     """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
     window = max(0, start - 40)
-    found = _piece_search(AWAY_FROM_PLACE).search(context.text, context.scanned, window, start)
+    found = _piece_search(AWAY_FROM_PLACE).search_piece(context.text, context.scanned, window, start)
     if found is None:
         return False
     head = window + found.start()
@@ -1230,7 +1206,7 @@ def _choose_place(
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
             as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
-            if as_actor and not _piece_search(LOCATIVE).search(
+            if as_actor and not _piece_search(LOCATIVE).search_piece(
                 context.text, context.scanned, max(sentence.start, start - 30), start
             ):
                 continue

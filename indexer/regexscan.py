@@ -357,9 +357,24 @@ class PrefixSearch:
     def build(cls, pattern: re.Pattern[str], depth: int = 3) -> PrefixSearch:
         try:
             heads = regex_prefixes(pattern.pattern, depth)
-        except UnknownSyntax:
+        except (UnknownSyntax, re.error):
             heads = {""}
         return cls(pattern, None if "" in heads else re.compile(prefix_alternation(heads)))
+
+    def search_piece(self, text: str, scanned: str, start: int, end: int) -> re.Match[str] | None:
+        """``pattern.search(text[start:end])``: the piece's edges are what anchors and lookarounds see, and
+        the match's offsets are relative to the piece. Short pieces (the clause before a trigger) are
+        searched this way, the start positions still found on `scanned`, the whole text's `scan_text`."""
+        piece = text[start:end]
+        if self.starts is None or start >= end:
+            return self.pattern.search(piece)
+        position = start
+        while (found := self.starts.search(scanned, position, end)) is not None:
+            match = self.pattern.match(piece, found.start() - start)
+            if match is not None:
+                return match
+            position = found.start() + 1
+        return None
 
     def search(
         self, text: str, scanned: str | None = None, start: int = 0, end: int | None = None

@@ -87,6 +87,19 @@ def test_prefix_search_finds_what_search_finds():
                 assert (found and found.span()) == (expected and expected.span())
 
 
+def test_piece_search_sees_the_piece_edges_as_search_on_the_slice_does():
+    edge_sensitive = [re.compile(r"^(?:was|were) \w+"), re.compile(r"\bnot$"), re.compile(r"(?<!a )army")]
+    for pattern in [*PATTERNS, *edge_sensitive]:
+        searcher = PrefixSearch.build(pattern, depth=3)
+        for text in [*TEXTS, "they were told the army did not", "a army was not"]:
+            for start, end in [(0, len(text)), (5, len(text)), (2, max(2, len(text) - 4)), (4, 4)]:
+                expected = pattern.search(text[start:end])
+                found = searcher.search_piece(text, scan_text(text), start, end)
+                assert (found and (found.span(), found.group())) == (
+                    expected and (expected.span(), expected.group())
+                ), (pattern.pattern, text, start, end)
+
+
 def test_alternatives_are_split_only_at_the_top_level():
     assert top_level_alternatives("(?:a|b)|c[|]d|(?:e)(?:f|g)|\\|h") == [
         "a",
