@@ -196,11 +196,16 @@ class SearchService:
 
     def resolve_actor(self, value: str) -> ResolvedEntity:
         """The ids and names an `actor=` value stands for (kept a few minutes per worker)."""
-        resolved = self._resolved.get(("actor", value))
+        return self._remembered("actor", value, self._resolve_actor)
+
+    def _remembered(self, kind: str, value: str, resolve: Callable[[str], ResolvedEntity]) -> ResolvedEntity:
+        """A resolution from this worker's memo, else resolved now; names that resolve to nothing are not
+        remembered, so an entity indexed a moment later filters at once."""
+        resolved = self._resolved.get((kind, value))
         if resolved is None:
-            resolved = self._resolve_actor(value)
+            resolved = resolve(value)
             if resolved.ids:
-                self._resolved.put(("actor", value), resolved)
+                self._resolved.put((kind, value), resolved)
         return resolved
 
     def _resolve_actor(self, value: str) -> ResolvedEntity:
@@ -228,12 +233,7 @@ class SearchService:
         """The ids a `place=` value stands for; an id is used as it is (names are kept a few minutes)."""
         if looks_like_place_id(value):
             return ResolvedEntity(value=value, ids=(value,))
-        resolved = self._resolved.get(("place", value))
-        if resolved is None:
-            resolved = self._resolve_place(value)
-            if resolved.ids:
-                self._resolved.put(("place", value), resolved)
-        return resolved
+        return self._remembered("place", value, self._resolve_place)
 
     def _resolve_place(self, value: str) -> ResolvedEntity:
         ids: list[str] = []
