@@ -316,6 +316,29 @@ class SearchService:
             raise
         return response, response.get("pit_id", pit_id)
 
+    def _page_and_count(
+        self, kind: str, body: dict[str, Any], count_body: dict[str, Any], pit_id: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """A page and its count in one multi-search: one round trip, and Elasticsearch runs both at once.
+
+        None when either part failed (say, an expired point in time): the caller then runs them one by
+        one, which reopens the point in time or reports the cursor exactly as a single search does."""
+        if pit_id is None:
+            header: dict[str, Any] = {"index": self.alias(kind)}
+            bodies = [body, count_body]
+        else:
+            header = {}
+            pit = {"id": pit_id, "keep_alive": self.keep_alive}
+            bodies = [{**body, "pit": pit}, {**count_body, "pit": pit}]
+        response = self._call(
+            f"msearch.{kind}", self.es.msearch, searches=[header, bodies[0], header, bodies[1]]
+        )
+        page, counted = response["responses"]
+        if "error" in page or "error" in counted:
+            log.debug("page and count failed together; running them apart: %s", page.get("error"))
+            return None
+        return page, counted
+
     def _present(self, kind: str, hit: Mapping[str, Any]) -> dict[str, Any]:
         source = hit.get("_source") or {}
         if kind == EVENTS:
@@ -358,18 +381,23 @@ class SearchService:
             count=not count_apart,
         )
         try:
-            response, pit_id = self._search_page(kind, body, pit_id, resuming=cursor is not None)
+            if count_apart:
+                count_body = build_count_search(params, fields)
+                answers = self._page_and_count(kind, body, count_body, pit_id)
+                if answers is None:
+                    response, pit_id = self._search_page(kind, body, pit_id, resuming=cursor is not None)
+                    counted, pit_id = self._search_page(kind, count_body, pit_id, resuming=False)
+                else:
+                    response, counted = answers
+                    pit_id = response.get("pit_id", pit_id)
+                total = counted["hits"]["total"]
+            else:
+                response, pit_id = self._search_page(kind, body, pit_id, resuming=cursor is not None)
+                total = response["hits"]["total"]
         except InvalidCursor as error:
             raise ProblemError(
                 400, str(error), title="Invalid cursor", errors={"cursor": [str(error)]}
             ) from error
-        if count_apart:
-            counted, pit_id = self._search_page(
-                kind, build_count_search(params, fields), pit_id, resuming=False
-            )
-            total = counted["hits"]["total"]
-        else:
-            total = response["hits"]["total"]
         hits = response["hits"]["hits"]
         has_more = len(hits) > limit
         hits = hits[:limit]

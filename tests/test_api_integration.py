@@ -3,6 +3,7 @@ through the real pipeline (see tests/api_corpus.py)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import time
@@ -242,6 +243,25 @@ def test_facets_of_a_large_result_set_are_a_scaled_sample_and_say_so(client, cor
         "a result set within the limit is counted exactly"
     )
     assert narrow_apart["facets"]["source"]["approximate"] is False
+
+
+def test_a_walk_with_its_count_apart_survives_an_expired_point_in_time(client, corpus, es):
+    large = create_app(
+        {
+            "CONFLICTWIRE_INDEX_PREFIX": corpus.prefix,
+            "RATELIMIT_ENABLED": False,
+            "CONFLICTWIRE_FACET_EXACT_LIMIT": 1,
+        }
+    ).test_client()
+    first = get(large, "/v1/events", limit=3)
+    second = get(large, "/v1/events", limit=3, cursor=first["next_cursor"])
+    assert second["next_cursor"], "the sample corpus must have a third page"
+    token = second["next_cursor"]
+    es.close_point_in_time(id=json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))["p"])
+    third = get(large, "/v1/events", limit=3, cursor=second["next_cursor"])
+    expected = walk(client, "/v1/events", limit=3)[6:9]
+    assert [item["id"] for item in third["items"]] == [item["id"] for item in expected]
+    assert third["total"] == first["total"] == get(client, "/v1/events")["total"]
 
 
 def test_timeline_buckets_add_up_to_the_filtered_total(client):
