@@ -257,9 +257,24 @@ _EVENT_PROPERTIES: dict[str, Any] = {
 _PROPERTIES = {ARTICLES: _ARTICLE_PROPERTIES, EVENTS: _EVENT_PROPERTIES}
 
 
-def index_settings() -> dict[str, Any]:
-    """Index settings (shards, replicas, refresh, analysis) shared by both indices; a fresh copy each call."""
-    return copy.deepcopy(_SETTINGS)
+# The order a list shows when no relevance is asked for: newest first, ties by id (api/query.build_sort).
+# Stored in this order, a newest-first page that does not count its matches reads a few documents per
+# segment and stops, instead of visiting every match.
+_NEWEST_FIRST: dict[str, Any] = {
+    ARTICLES: {"field": ["published", "id"], "order": ["desc", "asc"], "missing": ["_last", "_last"]},
+    EVENTS: {"field": ["date", "id"], "order": ["desc", "asc"], "missing": ["_last", "_last"]},
+}
+
+
+def index_settings(kind: str | None = None) -> dict[str, Any]:
+    """Index settings (shards, replicas, refresh, analysis), a fresh copy each call; with ``kind``, also
+    the index sort of that kind's concrete indices."""
+    settings = copy.deepcopy(_SETTINGS)
+    if kind is not None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown index kind {kind!r}; expected one of {KINDS}")
+        settings["sort"] = copy.deepcopy(_NEWEST_FIRST[kind])
+    return settings
 
 
 def index_mappings(kind: str) -> dict[str, Any]:
@@ -283,7 +298,7 @@ def index_template(kind: str, prefix: str | None = None) -> dict[str, Any]:
         "name": template_name(kind, prefix),
         "index_patterns": [f"{alias_name(kind, prefix)}-v*"],
         "priority": TEMPLATE_PRIORITY,
-        "template": {"settings": index_settings(), "mappings": index_mappings(kind)},
+        "template": {"settings": index_settings(kind), "mappings": index_mappings(kind)},
         "meta": {"managed_by": "conflictwire", "schema_version": SCHEMA_VERSION},
     }
 

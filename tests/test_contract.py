@@ -39,6 +39,17 @@ def test_template_matches_only_its_own_versions_and_carries_no_alias() -> None:
     assert template["template"]["mappings"]["dynamic"] == "strict"
 
 
+@pytest.mark.parametrize("kind", contract.KINDS)
+def test_indices_are_stored_in_the_order_a_list_shows_without_a_query(kind: str) -> None:
+    from api.query import FIELDS_BY_KIND, SearchParams, build_sort
+
+    stored = contract.index_template(kind)["template"]["settings"]["sort"]
+    shown = build_sort(SearchParams(), FIELDS_BY_KIND[kind])
+    assert [next(iter(clause)) for clause in shown] == stored["field"]
+    assert [next(iter(clause.values()))["order"] for clause in shown] == stored["order"]
+    assert [next(iter(clause.values())).get("missing", "_last") for clause in shown] == stored["missing"]
+
+
 def test_analyzer_folds_accents_before_stemming_and_avoids_the_builtin_english() -> None:
     analysis = contract.index_settings()["analysis"]
     chain = analysis["analyzer"]["english_folded"]["filter"]
