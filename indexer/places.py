@@ -381,7 +381,14 @@ def _gazetteer() -> _Gazetteer:
                     gazetteer = pickle.load(handle)
                 if isinstance(gazetteer, _Gazetteer):
                     return gazetteer
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError) as error:
+            except (
+                OSError,
+                EOFError,
+                pickle.UnpicklingError,
+                AttributeError,
+                ImportError,
+                TypeError,
+            ) as error:
                 log.warning("ignoring unreadable gazetteer cache %s: %s", path, error)
         gazetteer = _build_gazetteer()
         try:
@@ -584,6 +591,7 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # --------------------------------------------------------------------------------- matching
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
+from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
@@ -784,39 +792,49 @@ def _country_code(value: str) -> str | None:
 # --------------------------------------------------------------------------------- text scanning
 
 
-@dataclass(slots=True)
+def _flag(default: object = False):
+    """A `_Mention` context field: left out of the constructor, its default kept on the class."""
+    return field(default=default, init=False)
+
+
+@dataclass
 class _Mention:
-    """A gazetteer name found in the text, with the words around it that tell what it is."""
+    """A gazetteer name found in the text, with the words around it that tell what it is.
+
+    The context fields are not constructor arguments: their defaults stay on the class, so that making one
+    of the fifty-odd mentions of an article stores the ten fields the scan found rather than thirty, and a
+    context field only when the words around the name set it."""
 
     start: int
     end: int
     surface: str
     key: str
-    first_token: int
-    last_token: int
     candidates: tuple[int, ...]
     loose_only: frozenset[int]
-    cue: str | None = None
-    cue_before: bool = False
-    unit_end: int | None = None
-    qualified: bool = False
-    locative: bool = False
-    name_before: bool = False
-    name_before_any: bool = False
-    name_after: bool = False
-    compound: bool = False
-    titled: bool = False
-    speaker: bool = False
-    feature: bool = False
-    neighbourhood: bool = False
-    listed: bool = False
-    common_word: bool = False
-    sentence_start: bool = False
-    container: int | None = None
-    containees: list[int] = field(default_factory=list)
-    exact: tuple[int, ...] = ()  # the candidates not in loose_only
-    towns: dict[str, int] = field(default_factory=dict)
-    priors: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    exact: tuple[int, ...]  # the candidates not in loose_only
+    name_priors: dict[tuple, tuple]  # shared by every mention written alike: see `_fixed_reading`
+    first_token: int
+    last_token: int
+    cue: str | None = _flag(None)
+    cue_before: bool = _flag()
+    unit_end: int | None = _flag(None)
+    qualified: bool = _flag()
+    locative: bool = _flag()
+    name_before: bool = _flag()
+    name_before_any: bool = _flag()
+    name_after: bool = _flag()
+    compound: bool = _flag()
+    titled: bool = _flag()
+    speaker: bool = _flag()
+    feature: bool = _flag()
+    neighbourhood: bool = _flag()
+    listed: bool = _flag()
+    common_word: bool = _flag()
+    sentence_start: bool = _flag()
+    container: int | None = _flag(None)
+    containees: list[int] = field(default_factory=list, init=False)
+    towns: dict[str, int] = field(default_factory=dict, init=False)
+    fixed: dict[int, tuple] = field(default_factory=dict, init=False)  # see `_fixed_reading`
 
 
 class _Tokens:
@@ -827,12 +845,10 @@ class _Tokens:
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "headline", "parenthesis"
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "_headlines"
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
-        from bisect import bisect_left  # here, not at the top: the top is part of the gazetteer's cache key
-
         if text.isascii() or _NON_ASCII_LETTER.search(text) is None:
             parts = _ASCII_WORD_SPLIT_RE.split(text)
         else:
@@ -855,20 +871,36 @@ class _Tokens:
         if "'" in text:
             for k in [k for k, key in enumerate(keys) if "'" in key]:
                 keys[k] = keys[k].replace("'", "")
-        breaks = _SENTENCE_BREAK_RE.search
         gaps = parts[2 : 2 * count : 2]
-        sentence_start = [True, *[gap != " " and breaks(gap) is not None for gap in gaps]] if count else []
+        # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
+        breaking = {gap: _SENTENCE_BREAK_RE.search(gap) is not None for gap in set(gaps)}
+        breaking[" "] = False
+        sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
         capitalised = [word[0].isupper() for word in words]
-        headline = [False] * count
-        opening = [k for k, flag in enumerate(sentence_start) if flag]
-        long_words = [len(key) > 3 for key in keys]
-        for a, b in pairwise([*opening, count]):
-            total = sum(long_words[a:b])
-            if total >= 3 and sum(compress(capitalised[a:b], long_words[a:b])) >= 0.75 * total:
-                headline[a:b] = [True] * (b - a)
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
-        self.capitalised, self.sentence_start, self.headline = capitalised, sentence_start, headline
+        self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
+        self._headlines: dict[int, bool] = {}
+
+    def in_headline(self, k: int) -> bool:
+        """Whether token k is in a sentence written like a headline: three or more words longer than three
+        letters, three quarters of them capitalised. Asked about a few neighbours of names only, so each
+        sentence is judged when first asked about (and remembered), not every sentence of the text."""
+        sentence_start = self.sentence_start
+        a = k
+        while not sentence_start[a]:
+            a -= 1
+        verdict = self._headlines.get(a)
+        if verdict is None:
+            b = a + 1
+            count = len(sentence_start)
+            while b < count and not sentence_start[b]:
+                b += 1
+            long_words = [len(key) > 3 for key in self.keys[a:b]]
+            total = sum(long_words)
+            verdict = total >= 3 and sum(compress(self.capitalised[a:b], long_words)) >= 0.75 * total
+            self._headlines[a] = verdict
+        return verdict
 
 
 def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
@@ -918,7 +950,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
     lowercase_words = {key for key, upper in zip(keys, capitalised, strict=True) if not upper}
     stoplist = gazetteer.stoplist
     count = len(keys)
-    openings = [k for k, upper in enumerate(capitalised) if upper or keys[k] in ARTICLES]
+    openings = _openings(text, tokens)
     i = 0
     for i0 in openings:
         if i0 < i:
@@ -927,32 +959,34 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         if not (capitalised[i] or _article_prefix(text, tokens, i)) or skip and _inside(starts[i], skip):
             i += 1
             continue
-        best: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
+        # The longest name from token i: (last token, its key, whether a demonym names a unit there).
+        best: tuple[int, str, bool] | None = None
         demonym: tuple[int, str] | None = None
-        key = ""
-        for j in range(i, min(count, i + MAX_NAME_TOKENS)):
-            if j > i:
-                gap_start = ends[j - 1]
-                if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and not _joined(
-                    text, tokens, j - 1, j
-                ):
-                    break
-                if not capitalised[j] and keys[j] not in CONNECTORS:
-                    break
-            key = keys[j] if j == i else f"{key} {keys[j]}"
-            if not capitalised[j] or j == i and key in stoplist:
-                continue
-            country, exact, similar = _name_lookup(key, j > i)
-            if country is not None:
-                # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
-                unit = gazetteer.exact_candidates(key) if j + 1 < count and keys[j + 1] in UNIT_CUES else ()
-                if unit:
-                    best, demonym = (j, unit, ()), None
-                else:
-                    demonym, best = (j, country), None
-                continue
-            if exact or similar:
-                best, demonym = (j, exact, similar), None
+        key = keys[i]
+        stop = min(count, i + MAX_NAME_TOKENS)
+        j = i
+        while True:
+            if capitalised[j] and (j > i or key not in stoplist):
+                country, exact, similar = _name_lookup(key, j > i)
+                if country is not None:
+                    # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
+                    if j + 1 < count and keys[j + 1] in UNIT_CUES and gazetteer.exact_candidates(key):
+                        best, demonym = (j, key, True), None
+                    else:
+                        demonym, best = (j, country), None
+                elif exact or similar:
+                    best, demonym = (j, key, False), None
+            j += 1
+            if j >= stop:
+                break
+            gap_start = ends[j - 1]
+            if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and not _joined(
+                text, tokens, j - 1, j
+            ):
+                break
+            if not capitalised[j] and keys[j] not in CONNECTORS:
+                break
+            key = f"{key} {keys[j]}"
         if demonym is not None:
             if demonym[1]:
                 demonym_countries.append(demonym[1])
@@ -961,36 +995,72 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         if best is None:
             i += 1
             continue
-        j, exact, similar = best
-        surface = text[starts[i] : ends[j]]
-        exact = _case_filter(surface, exact, gazetteer)
-        similar = _case_filter(surface, similar, gazetteer) if similar else ()
-        if not exact and not similar:
+        j, key, unit = best
+        found = _mention_candidates(text[starts[i] : ends[j]], key, j > i, unit)
+        if found is None:
             i += 1
             continue
-        extra = tuple(c for c in similar if c not in exact) if similar else ()
         first = i
         if i > 0 and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
-        mention = _Mention(
-            starts[first],
-            ends[j],
-            text[starts[first] : ends[j]],
-            _fold_name(surface),
-            first,
-            j,
-            exact + extra,
-            frozenset(extra),
-            exact=exact,
-        )
-        mention.common_word = i == j and keys[i] in lowercase_words
-        mention.sentence_start = tokens.sentence_start[first]
+        mention = _Mention(starts[first], ends[j], text[starts[first] : ends[j]], *found, first, j)
+        if i == j and keys[i] in lowercase_words:
+            mention.common_word = True
+        if tokens.sentence_start[first]:
+            mention.sentence_start = True
         _read_context(text, tokens, first, j, mention)
-        mention.name_before_any = mention.name_before
+        if mention.name_before:
+            mention.name_before_any = True
         mentions.append(mention)
         i = j + 1
     return mentions, demonym_countries
+
+
+def _openings(text: str, tokens: _Tokens) -> list[int]:
+    """The tokens a name can start at: the capitalised ones, and lower-case Arabic articles hyphenated to
+    one ("al-Bab"), which are found from the text's few hyphens rather than by looking at every word."""
+    capitalised, ends = tokens.capitalised, tokens.ends
+    openings = list(compress(range(len(capitalised)), capitalised))
+    if "-" in text:
+        prefixes = []
+        for hyphen in _HYPHEN.finditer(text):
+            k = bisect_left(ends, hyphen.start())
+            if (
+                k < len(ends)
+                and ends[k] == hyphen.start()
+                and not capitalised[k]
+                and _article_prefix(text, tokens, k)
+            ):
+                prefixes.append(k)
+        if prefixes:
+            openings = sorted(openings + prefixes)
+    return openings
+
+
+_HYPHEN = re.compile("-")
+
+
+@lru_cache(maxsize=16_384)
+def _mention_candidates(
+    surface: str, key: str, multiword: bool, unit: bool
+) -> tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], dict[tuple, tuple]] | None:
+    """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
+    ones first), those only the loose key found, the exact ones, and a store for the priors of its readings
+    (see `_fixed_reading`); None when its case rules all out. With `unit`, the name is a demonym before a
+    unit word, and its candidates are the units so named. A name recurs within an article and across
+    articles, so this is worked out once per spelling."""
+    gazetteer = _gazetteer()
+    if unit:
+        exact, similar = gazetteer.exact_candidates(key), ()
+    else:
+        _country, exact, similar = _name_lookup(key, multiword)
+    exact = _case_filter(surface, exact, gazetteer)
+    similar = _case_filter(surface, similar, gazetteer) if similar else ()
+    if not exact and not similar:
+        return None
+    extra = tuple(c for c in similar if c not in exact) if similar else ()
+    return _fold_name(surface), exact + extra, frozenset(extra), exact, {}
 
 
 _fold_name = lru_cache(maxsize=65_536)(fold)
@@ -1063,7 +1133,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         elif capitalised[before] and before_key not in CONNECTORS and not mention.qualified:
             if before_gap == "-":
                 mention.compound = True
-            elif before_gap == " " and not tokens.sentence_start[before] and not tokens.headline[before]:
+            elif before_gap == " " and not tokens.sentence_start[before] and not tokens.in_headline(before):
                 mention.name_before = True
         elif before_key in CONNECTORS and first >= 2 and capitalised[first - 2]:
             mention.name_before = _joined(text, tokens, first - 2, before)
@@ -1087,7 +1157,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             capitalised[after]
             and after_gap == " "
             and not tokens.sentence_start[after]
-            and not tokens.headline[after]
+            and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
 
@@ -1133,8 +1203,7 @@ _APPOSITION_GAP = re.compile(
 
 def _link_appositions(text: str, mentions: list[_Mention]) -> None:
     """'X, Y', 'X (Y)' and 'X (Z, Y)': remember Y as the unit that may contain X."""
-    for index in range(len(mentions) - 1):
-        here, there = mentions[index], mentions[index + 1]
+    for index, (here, there) in enumerate(pairwise(mentions)):
         gap = text[(here.unit_end or here.end) : there.start]
         if len(gap) <= 45 and _APPOSITION_GAP.fullmatch(gap):
             here.container = index + 1
@@ -1199,11 +1268,18 @@ class _Evidence:
     members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
     rivals: list[list[tuple[float, str]]] = field(default_factory=list)
+    anchors_by_latitude: list[tuple[int, _Place]] = field(default_factory=list)
+    anchor_latitudes: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
         # Per mention, the leading countries' votes without that mention's own: read for every candidate.
         self.rivals = [[(v - mine.get(c, 0.0), c) for v, c in self.leaders] for mine, _ in self.own]
+        # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
+        self.anchors_by_latitude = sorted(
+            (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
+        )
+        self.anchor_latitudes = [anchor.lat for _, anchor in self.anchors_by_latitude]
 
 
 def _notable(place: _Place) -> bool:
@@ -1221,15 +1297,12 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     for mention in mentions:
         mine_countries: dict[str, float] = {}
         mine_admin1: dict[str, float] = {}
-        candidates = [places[c] for c in mention.exact if _notable(places[c])]
-        named = {p.country for p in candidates if p.kind == "country"}
-        codes = {p.country for p in candidates}
+        named, only_country, units, count = _notable_readings(mention.exact)
         if named:
             mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
-        elif len(codes) == 1 and None not in codes:
-            mine_countries = {codes.pop(): 0.5}
-        units = {p.admin1_code for p in candidates if p.kind == "admin1"}
-        if units and (mention.cue == "admin1" or len(units) == 1 and len(candidates) <= 3):
+        elif only_country is not None:
+            mine_countries = {only_country: 0.5}
+        if units and (mention.cue == "admin1" or len(units) == 1 and count <= 3):
             mine_admin1 = dict.fromkeys(units, 1.0 if mention.cue == "admin1" else 0.5)
         for code, vote in mine_countries.items():
             countries[code] += vote
@@ -1237,6 +1310,21 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
             admin1[code] += vote
         own.append((mine_countries, mine_admin1))
     return _Evidence(countries, admin1, own, [])
+
+
+@lru_cache(maxsize=16_384)
+def _notable_readings(exact: tuple[int, ...]) -> tuple[frozenset[str], str | None, frozenset[str], int]:
+    """What a name's `_notable` readings say about where the text is: the countries they are, the one country
+    all of them lie in (else None), the first-level units they are, and how many readings are notable.
+    Kept per candidate tuple, which is the same in every article that writes the name: a common name
+    ("San Jose") has a hundred readings to look through."""
+    places = _gazetteer().places
+    candidates = [places[c] for c in exact if _notable(places[c])]
+    named = frozenset(p.country for p in candidates if p.kind == "country")
+    codes = {p.country for p in candidates}
+    only_country = next(iter(codes)) if len(codes) == 1 and None not in codes else None
+    units = frozenset(p.admin1_code for p in candidates if p.kind == "admin1")
+    return named, only_country, units, len(candidates)
 
 
 def _evidence_from(
@@ -1308,29 +1396,102 @@ def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> boo
     return mention.towns.get(unit.country or "", -1) >= unit.population * NAMESAKE_SHARE
 
 
-def _read(
+def _readings(
     number: int,
     mention: _Mention,
-    index: int,
+    indexes: Iterable[int],
     mentions: list[_Mention],
     evidence: _Evidence,
     places: list[_Place],
-) -> _Reading:
-    """Score reading `mention` as place `index`: prominence, kind cues, and what the rest of the text says."""
-    place = places[index]
-    prior = mention.priors.get(index)
-    if prior is None:
-        prior = mention.priors[index] = _prior(mention, index, places)
-    score, alias = prior
-
+) -> list[_Reading]:
+    """Score reading `mention` as each place in `indexes`: prominence, kind cues, and what the rest of the
+    text says. What the evidence says about the mention itself (its own votes, the rival countries) is
+    looked up once for all its candidates."""
     own_countries, own_admin1 = evidence.own[number]
-    country_votes = evidence.countries.get(place.country, 0.0) - own_countries.get(place.country, 0.0)
-    country_support = COUNTRY_WEIGHT * min(1.5, max(0.0, country_votes)) if place.country else 0.0
-    support = country_support
-    if place.admin1_code and place.kind != "admin1":
-        unit_votes = evidence.admin1.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
-        support += ADMIN1_WEIGHT * min(1.5, max(0.0, unit_votes))
+    country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
+    rivals = evidence.rivals[number]
+    anchors = evidence.anchors_by_latitude
+    fixed_parts = mention.fixed
+    readings = []
+    for index in indexes:
+        place = places[index]
+        fixed = fixed_parts.get(index)
+        if fixed is None:
+            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places)
+        score, alias, contained, contradicted, foreign, fixed_support = fixed
+        container_support, outer_support, containee_support = fixed_support
+        country, kind = place.country, place.kind
+        country_votes = country_votes_of.get(country, 0.0) - own_countries.get(country, 0.0)
+        country_support = COUNTRY_WEIGHT * min(1.5, max(0.0, country_votes)) if country else 0.0
+        support = country_support
+        if place.admin1_code and kind != "admin1":
+            unit_votes = admin1_votes_of.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
+            support += ADMIN1_WEIGHT * min(1.5, max(0.0, unit_votes))
+        # The fixed supports are added where they always were, so that the sums (and ties) come out the same.
+        if container_support:
+            support += container_support
+        if kind == "admin1" and any(
+            n != number and code == place.admin1_code for n, code in evidence.members
+        ):
+            support += MEMBER_WEIGHT
+        if outer_support:
+            support += outer_support
+        for extra in containee_support:
+            support += extra
+        near = False
+        if anchors and kind in ("city", "locality", "admin2"):
+            nearby = _near_anchor_support(place, number, evidence)
+            near = nearby >= 1.5
+            support += nearby
+        conflict = False
+        if country and country_votes <= 0.0 and not contained:
+            rival_votes = 0.0
+            for votes, code in rivals:
+                if code != country and votes > rival_votes:
+                    rival_votes = votes
+            conflict = rival_votes >= CONFLICTING
+        readings.append(
+            _Reading(
+                index,
+                score + support,
+                support,
+                contained,
+                conflict,
+                contradicted,
+                alias,
+                country_support,
+                near,
+                foreign,
+            )
+        )
+    return readings
+
+
+_NO_FIXED_SUPPORT: tuple[float, float, tuple[float, ...]] = (0.0, 0.0, ())
+
+
+def _fixed_reading(
+    mention: _Mention, index: int, mentions: list[_Mention], places: list[_Place]
+) -> tuple[float, bool, bool, bool, bool, tuple[float, float, tuple[float, ...]]]:
+    """The part of reading `mention` as place `index` that the evidence does not change, which both passes of
+    `_resolve` share: the score before support (`_prior`, then what the appositions around the mention say
+    against the place), the alias flag, whether an apposition contains, contradicts or puts the place abroad,
+    and the support the apposition's container, its outer container and each containee add.
+
+    Most mentions stand in no apposition; theirs is the prior alone, which depends only on how the name is
+    written (its candidates) and on its unit word and qualifier, and so is kept with the name for every
+    article that writes it the same way."""
+    if mention.container is None and not mention.containees:
+        setting = (index, mention.cue, mention.cue_before, mention.qualified)
+        fixed = mention.name_priors.get(setting)
+        if fixed is None:
+            score, alias = _prior(mention, index, places)
+            fixed = mention.name_priors[setting] = (score, alias, False, False, False, _NO_FIXED_SUPPORT)
+        return fixed
+    place = places[index]
+    score, alias = _prior(mention, index, places)
     contained = contradicted = foreign = False
+    container_support = outer_support = 0.0
     if mention.container is not None:
         container = mentions[mention.container]
         contained = any(_contains(places[c], place) for c in container.exact)
@@ -1346,7 +1507,7 @@ def _read(
             )
         )
         if contained:
-            support += NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT
+            container_support = NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT
         elif units and not namesake and not quarter and place.kind not in ("country", "region", "water"):
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
             foreign = contradicted and all(u.kind != "country" and u.country != place.country for u in units)
@@ -1355,49 +1516,26 @@ def _read(
             foreign = _beside_foreign_towns(place, [places[c] for c in container.exact])
             contradicted = foreign
             score -= 3.0 if foreign else 0.0
-    if place.kind == "admin1" and any(
-        n != number and code == place.admin1_code for n, code in evidence.members
-    ):
-        support += MEMBER_WEIGHT
     outer = mentions[mention.container].container if mention.container is not None else None
     if outer is not None and place.kind in ("city", "locality"):
         units = [places[c] for c in mentions[outer].exact if places[c].kind in ("country", "admin1")]
         if any(_contains(u, place) for u in units):
-            support += CONTAINER_WEIGHT * 0.5
+            outer_support = CONTAINER_WEIGHT * 0.5
             if contradicted:
                 contradicted = foreign = False
                 score += 3.0
         elif units:
             contradicted = True
             score -= 3.0
+    containee_support = []
     for other in mention.containees:
         if any(_contains(place, places[c]) for c in mentions[other].candidates):
             namesake = mentions[other].key == mention.key and place.kind != "admin1"
-            support += NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT * 0.7
+            containee_support.append(NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT * 0.7)
         elif place.kind in ("admin1", "admin2", "country"):
-            support += 1.0
-    near = False
-    if place.kind in ("city", "locality", "admin2") and evidence.anchors:
-        nearby = _near_anchor_support(place, number, evidence.anchors)
-        near = nearby >= 1.5
-        support += nearby
-    rival_votes = 0.0
-    for votes, code in evidence.rivals[number]:
-        if code != place.country and votes > rival_votes:
-            rival_votes = votes
-    conflict = bool(place.country) and country_votes <= 0.0 and rival_votes >= CONFLICTING and not contained
-    return _Reading(
-        index,
-        score + support,
-        support,
-        contained,
-        conflict,
-        contradicted,
-        alias,
-        country_support,
-        near,
-        foreign,
-    )
+            containee_support.append(1.0)
+    fixed_support = (container_support, outer_support, tuple(containee_support))
+    return score, alias, contained, contradicted, foreign, fixed_support
 
 
 def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
@@ -1411,7 +1549,7 @@ def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
 
 def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, bool]:
     """The part of a reading's score that the rest of the text does not change (prominence, kind cues,
-    spelling), and whether the mention uses one of the place's alternate names. Both passes reuse it."""
+    spelling), and whether the mention uses one of the place's alternate names (see `_fixed_reading`)."""
     place = places[index]
     allowed = _allowed_kinds(mention)
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
@@ -1449,17 +1587,26 @@ def _unique(mention: _Mention, index: int, places: list[_Place]) -> bool:
     return len(towns) < MAX_CANDIDATES and all(_distance_km(place, places[c]) < SAME_PLACE_KM for c in towns)
 
 
-def _near_anchor_support(place: _Place, number: int, anchors: list[tuple[int, _Place]]) -> float:
+# Degrees of latitude that hold every anchor within 200 km of a place (200 / 111.2 = 1.7986, with a margin).
+_LATITUDE_REACH = 1.81
+
+
+def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> float:
     """Support from the nearest confidently placed other town: 1.5 within 60 km, 0.75 within 200 km.
 
-    A latitude gap alone bounds the distance from below, so most anchors are dismissed without trigonometry.
+    A latitude gap alone bounds the distance from below, so only the anchors in a band of latitude, found by
+    bisection, are looked at, and most of those are dismissed without trigonometry.
     """
     best = 0.0
     lat = place.lat
     if lat is None:
         return best
-    for n, anchor in anchors:
-        if n == number or anchor.lat is None or abs(anchor.lat - lat) * 111.2 >= 200:
+    latitudes, anchors = evidence.anchor_latitudes, evidence.anchors_by_latitude
+    for k in range(
+        bisect_left(latitudes, lat - _LATITUDE_REACH), bisect_right(latitudes, lat + _LATITUDE_REACH)
+    ):
+        n, anchor = anchors[k]
+        if n == number or abs(anchor.lat - lat) * 111.2 >= 200:
             continue
         distance = _distance_km(place, anchor)
         if distance < 60:
@@ -1484,7 +1631,7 @@ def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], lim
     most prominent ones and those in a country the text points at are enough."""
     if len(mention.candidates) <= limit:
         return mention.candidates
-    ranked = sorted(mention.candidates, key=lambda c: -places[c].population)
+    ranked = _by_population(mention.candidates)
     local = [
         c
         for c in ranked[limit:]
@@ -1492,7 +1639,15 @@ def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], lim
         or evidence.countries.get(places[c].country or "", 0.0) > 0.0
     ]
     local.sort(key=lambda c: -evidence.admin1.get(places[c].admin1_code or "", 0.0))
-    return ranked[:limit] + local[:limit]
+    return [*ranked[:limit], *local[:limit]]
+
+
+@lru_cache(maxsize=16_384)
+def _by_population(candidates: tuple[int, ...]) -> tuple[int, ...]:
+    """Candidates most populous first (ties in their order): both passes, and every article naming a
+    common name, rank the same long list."""
+    places = _gazetteer().places
+    return tuple(sorted(candidates, key=lambda c: -places[c].population))
 
 
 def _resolve_pass(
@@ -1500,15 +1655,17 @@ def _resolve_pass(
 ) -> list[_Reading | None]:
     chosen: list[_Reading | None] = []
     for number, mention in enumerate(mentions):
-        readings = [
-            _read(number, mention, index, mentions, evidence, places)
-            for index in _plausible(mention, evidence, places, limit)
-            if places[index].kind != "admin2" or mention.cue == "admin2" or mention.container is not None
-        ]
+        indexes = _plausible(mention, evidence, places, limit)
+        if mention.cue != "admin2" and mention.container is None:
+            indexes = [index for index in indexes if places[index].kind != "admin2"]
+        readings = _readings(number, mention, indexes, mentions, evidence, places)
         readings.sort(key=lambda r: -r.score)
-        chosen.append(
-            next((r for r in readings[:MAX_READINGS] if _accept(mention, places[r.index], r, places)), None)
-        )
+        accepted = None
+        for reading in readings[:MAX_READINGS]:
+            if _accept(mention, places[reading.index], reading, places):
+                accepted = reading
+                break
+        chosen.append(accepted)
     return chosen
 
 
@@ -1782,16 +1939,22 @@ def _unit_label(spelling: str, unit: int, gazetteer: _Gazetteer) -> str:
     bare = bare_unit_name(spelling)
     if bare == spelling:
         return spelling
-    place = gazetteer.places[unit]
     bare_key = fold(bare)
-    namesakes = (
-        other
+    if fold(gazetteer.places[unit].name) == bare_key and _other_unit_named(unit, bare_key):
+        return spelling
+    return bare
+
+
+@lru_cache(maxsize=4_096)
+def _other_unit_named(unit: int, bare_key: str) -> bool:
+    """Whether another first-level unit of the unit's country is named `bare_key` once folded. Answered once
+    per unit and name, as it means looking through all four thousand units."""
+    gazetteer = _gazetteer()
+    prefix = f"{gazetteer.places[unit].country}."
+    return any(
+        other != unit and code.startswith(prefix) and fold(gazetteer.places[other].name) == bare_key
         for code, other in gazetteer.admin1.items()
-        if other != unit
-        and code.startswith(f"{place.country}.")
-        and fold(gazetteer.places[other].name) == bare_key
     )
-    return spelling if fold(place.name) == bare_key and next(namesakes, None) is not None else bare
 
 
 @lru_cache(maxsize=65_536)
@@ -1801,10 +1964,11 @@ def _light_name(name: str) -> str:
 
 def _copy_mention(mention: _Mention) -> _Mention:
     """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
-    copy = _Mention(*map(mention.__getattribute__, _Mention.__slots__))  # slots are the fields, in order
+    copy = object.__new__(_Mention)
+    copy.__dict__.update(mention.__dict__)
     copy.containees = []
     copy.towns = {}
-    copy.priors = {}
+    copy.fixed = {}
     return copy
 
 
@@ -1837,10 +2001,16 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         group = groups[found]
         group.locative |= mention.locative
         group.qualified |= mention.qualified
-        for flag in ("name_before", "name_after", "compound", "sentence_start", "feature", "neighbourhood"):
-            setattr(group, flag, getattr(group, flag) and getattr(mention, flag))
-        for flag in ("name_before_any", "titled", "speaker", "listed"):
-            setattr(group, flag, getattr(group, flag) or getattr(mention, flag))
+        group.name_before = group.name_before and mention.name_before
+        group.name_after = group.name_after and mention.name_after
+        group.compound = group.compound and mention.compound
+        group.sentence_start = group.sentence_start and mention.sentence_start
+        group.feature = group.feature and mention.feature
+        group.neighbourhood = group.neighbourhood and mention.neighbourhood
+        group.name_before_any = group.name_before_any or mention.name_before_any
+        group.titled = group.titled or mention.titled
+        group.speaker = group.speaker or mention.speaker
+        group.listed = group.listed or mention.listed
         if group.container is None:
             group.container = mention.container
     for group in groups:

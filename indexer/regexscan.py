@@ -365,11 +365,13 @@ class PrefixSearch:
         """``pattern.search(text[start:end])``: the piece's edges are what anchors and lookarounds see, and
         the match's offsets are relative to the piece. Short pieces (the clause before a trigger) are
         searched this way, the start positions still found on `scanned`, the whole text's `scan_text`."""
-        piece = text[start:end]
         if self.starts is None or start >= end:
-            return self.pattern.search(piece)
+            return self.pattern.search(text[start:end])
         position = start
+        piece = None  # cut only once a start is found: most pieces have none
         while (found := self.starts.search(scanned, position, end)) is not None:
+            if piece is None:
+                piece = text[start:end]
             match = self.pattern.match(piece, found.start() - start)
             if match is not None:
                 return match
@@ -537,6 +539,14 @@ class MultiPattern:
     depth: int
     sieves: tuple[re.Pattern[str] | None, ...]  # see `case_sensitive_sieve`
     windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # The patterns' and sieves' bound `match` methods, taken once: a scanner runs once per sentence.
+    matchers: tuple = field(init=False, compare=False, repr=False)
+    sieve_matchers: tuple = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matchers", tuple(pattern.match for pattern in self.patterns))
+        sieve_matchers = tuple(sieve.match if sieve is not None else None for sieve in self.sieves)
+        object.__setattr__(self, "sieve_matchers", sieve_matchers)
 
     @classmethod
     def build(cls, patterns: Sequence[re.Pattern[str]], depth: int = 3) -> MultiPattern:
@@ -601,8 +611,8 @@ class MultiPattern:
         end = len(text) if end is None else end
         depth = self.depth
         windows = self.windows
-        matchers = [pattern.match for pattern in self.patterns]
-        sieves = [sieve.match if sieve is not None else None for sieve in self.sieves]
+        matchers = self.matchers
+        sieves = self.sieve_matchers
         hits: list[list[re.Match[str]]] = [[] for _ in self.patterns]
         # Where each pattern may be tried next: `finditer` never tries a pattern inside its previous hit.
         resume = [0] * len(self.patterns)

@@ -349,3 +349,16 @@ def test_a_bearing_written_after_the_name_is_the_same_unit():
     (unit,) = find_places("Teachers went on strike across Kasai-Oriental province.")
     assert (unit["country"], unit["kind"]) == ("CD", "admin1")
     assert unit["canonical_name"] == "East Kasai"
+
+
+def test_a_name_read_in_one_article_does_not_decide_it_in_the_next():
+    """What a spelling can be is worked out once and kept across articles (for speed); the unit word and
+    the direction word around it must still decide each article's reading, whatever came before."""
+    texts = {
+        "Clashes were reported in Idlib on Monday.": "city",
+        "Clashes were reported in Idlib province on Monday.": "admin1",
+        "Troops moved into northern Idlib.": "admin1",
+    }
+    for order in (list(texts), list(reversed(texts)), list(texts)):
+        for text in order:
+            assert [place["kind"] for place in find_places(text)] == [texts[text]], text
