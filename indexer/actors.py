@@ -94,6 +94,13 @@ def fold(text: str) -> str:
     return _NON_ASCII_RUN.sub(_fold_run, text)
 
 
+@lru_cache(maxsize=8)
+def fold_article(text: str) -> str:
+    """`fold` of a whole article text, kept for the last few texts: the actor and the people extractors
+    both fold the same article, and news copy is seldom pure ASCII (curly quotes, dashes)."""
+    return fold(text)
+
+
 @lru_cache(maxsize=65536)
 def normalize_key(value: str) -> str:
     """Lookup key: accent- and case-insensitive, hyphens and spacing unified ("Al-Shabaab" = "al shabaab").
@@ -218,13 +225,21 @@ class ActorEntry:
     class_of: tuple[str, str | None] | None = None
     note: str | None = None
     curated: bool = True
+    _listed: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def all_aliases(self) -> list[str]:
         """Curated aliases, then the ones derived from the country tables (listed, never matched)."""
         return [*self.aliases, *self.exact, *self.weak, *self.derived]
 
+    def listed_aliases(self) -> list[str]:
+        """`all_aliases` without repeats or the name itself, worked out once: every article that mentions
+        an actor lists them, and an entry does not change once the lexicon is loaded. Do not modify."""
+        if self._listed is None:
+            self._listed = _dedupe(self.all_aliases(), exclude=self.name)
+        return self._listed
+
     def as_dict(self) -> dict:
-        aliases = _dedupe(self.all_aliases(), exclude=self.name)
+        aliases = list(self.listed_aliases())
         return {
             "id": self.id,
             "name": self.name,
@@ -804,7 +819,7 @@ def find_actors(
         return []
     lex = load_lexicon()
     m = _matchers()
-    folded = fold(text)
+    folded = fold_article(text)
     context = _context_country(country_hint, places)
     scanned = _scanner().finditer_each(folded)
     hits = dict(zip(_SCANNED, scanned, strict=False))
@@ -1162,7 +1177,9 @@ def _render(text: str, found: dict[str, _Found], context: str | None) -> list[di
         mentions = [{"start": s, "end": e, "text": text[s:e]} for s, e in sorted(set(item.mentions))]
         surfaces = [mention["text"] for mention in mentions]
         implicit = item.kinds == {"implicit"}
-        aliases = _dedupe([*([] if implicit else surfaces), *entry.all_aliases()], exclude=entry.name)
+        # The same as de-duplicating the surfaces followed by all of `all_aliases`: an alias repeated
+        # there, or equal to the name, would be dropped either way.
+        aliases = _dedupe([*([] if implicit else surfaces), *entry.listed_aliases()], exclude=entry.name)
         actor = {
             "id": entry.id,
             "name": entry.name,

@@ -44,7 +44,7 @@ from typing import Any
 
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
-from indexer.numbers import Figure, find_figures, lower_ascii
+from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
@@ -279,9 +279,22 @@ def _clause_before(text: str, sentence: Sentence, position: int) -> str:
     return text[_clause_start(text, sentence, position) : position]
 
 
-@lru_cache(maxsize=32)
+# Built searches and scanners, by the identity of their patterns (see `_piece_search`). Each entry holds
+# its patterns, so their ids cannot pass to other objects while it exists.
+_PIECE_SEARCHES: dict[int, PrefixSearch] = {}
+_SCANNERS: dict[tuple[int, ...], MultiPattern] = {}
+_MAX_BUILT = 64
+
+
 def _piece_search(pattern: re.Pattern[str]) -> PrefixSearch:
-    return PrefixSearch.build(pattern)
+    """`PrefixSearch` of `pattern`, built once. Looked up by the pattern's identity, not with lru_cache:
+    hashing a compiled pattern hashes its whole program, which cost more than many of the searches."""
+    search = _PIECE_SEARCHES.get(id(pattern))
+    if search is None:
+        if len(_PIECE_SEARCHES) >= _MAX_BUILT:
+            _PIECE_SEARCHES.clear()
+        search = _PIECE_SEARCHES[id(pattern)] = PrefixSearch.build(pattern)
+    return search
 
 
 def _find_cues(
@@ -326,10 +339,16 @@ def _find_cues(
     return by_sentence
 
 
-@lru_cache(maxsize=8)
 def _trigger_scanner(patterns: tuple[re.Pattern[str], ...]) -> MultiPattern:
-    """Lexicon patterns (lower-case, run on lowered text) run together by one scan; see `MultiPattern`."""
-    return MultiPattern.build(patterns, depth=6)
+    """Lexicon patterns (lower-case, run on lowered text) run together by one scan; see `MultiPattern`.
+    Built once, and found again by the patterns' identities (see `_piece_search`)."""
+    key = tuple(map(id, patterns))
+    scanner = _SCANNERS.get(key)
+    if scanner is None:
+        if len(_SCANNERS) >= _MAX_BUILT:
+            _SCANNERS.clear()
+        scanner = _SCANNERS[key] = MultiPattern.build(patterns, depth=6)
+    return scanner
 
 
 def _family_matches(
@@ -612,18 +631,25 @@ NON_STATE_FORCES = re.compile(
 )
 
 
+# The three patterns above without IGNORECASE, for a lowered sentence that `no_case_twins` clears.
+UNARMED_GROUPS_LOWER = re.compile(UNARMED_GROUPS.pattern)
+STATE_WORDS_LOWER = re.compile(STATE_WORDS.pattern)
+NON_STATE_FORCES_LOWER = re.compile(NON_STATE_FORCES.pattern)
+
+
 def _clash_sides(
     text: str, mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], lexicon: Lexicon
 ) -> str:
     """ACLED keeps "Armed clash" for fighting between armed, organised sides. Brawls between unarmed groups
-    are mob violence, and unarmed people fighting police are a violent demonstration."""
+    are mob violence, and unarmed people fighting police are a violent demonstration. `text` is lowered."""
     sentence = text[mention.sentence.start : mention.sentence.end]
     armed_actor = any(m[2].get("type") in ARMED_TYPES and not m[2].get("generic") for m in mentions_in)
     state_actor = any(m[2].get("type") in STATE_TYPES for m in mentions_in)
+    plain = no_case_twins(sentence)
     non_state_armed = [m for m in lexicon.armed.finditer(sentence) if not STATE_WORDS.fullmatch(m.group(0))]
-    non_state_armed += list(NON_STATE_FORCES.finditer(sentence))
-    state = bool(STATE_WORDS.search(sentence)) or state_actor
-    unarmed = bool(UNARMED_GROUPS.search(sentence))
+    non_state_armed += list((NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES).finditer(sentence))
+    state = bool((STATE_WORDS_LOWER if plain else STATE_WORDS).search(sentence)) or state_actor
+    unarmed = bool((UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS).search(sentence))
     if non_state_armed or (armed_actor and not state):
         return "Armed clash"
     if armed_actor and state and not unarmed:
@@ -837,13 +863,17 @@ def _spans_in(spans: Sequence[tuple[int, int, dict]], sentence: Sentence) -> lis
     return [item for item in spans[low:high] if item[1] <= sentence.end]
 
 
-BETWEEN = re.compile(r"\bbetween\b")
+# "between" as a whole word; written to open with a literal (the start of word checked by the look-behind
+# after it) so that the regex engine skips to each "b" in C rather than trying every position.
+BETWEEN = re.compile(r"b(?<!\wb)etween\b")
 REPORTER_TYPES = frozenset({"media", "ngo", "international_organization"})
 REPORTING_CLAUSE = re.compile(
     r"\b(?:said|says|say|reported|reports|report|stated|announced|claimed|claims|added|confirmed|told|alleged|"
     r"according to|noted|warned)\b[^.;]{0,60}?\bthat\b|;",
     re.IGNORECASE,
 )
+# The same without IGNORECASE, for lowered text that `no_case_twins` clears: it matches there alike, faster.
+REPORTING_CLAUSE_LOWER = re.compile(REPORTING_CLAUSE.pattern)
 
 
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$")
@@ -905,7 +935,8 @@ def _assign_actors(
             agent = (start, end, actor)
             break
     clause_start = sentence.start
-    for match in REPORTING_CLAUSE.finditer(text, sentence.start, cue.start):
+    reporting = REPORTING_CLAUSE_LOWER if no_case_twins(text, sentence.start, cue.start) else REPORTING_CLAUSE
+    for match in reporting.finditer(text, sentence.start, cue.start):
         clause_start = match.end()
     passive = bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
     between = BETWEEN.search(text[clause_start : cue.end + 80])
@@ -1036,7 +1067,10 @@ UNPLACED_KINDS = frozenset({"facility"})
 
 
 def _place_rank(place: Mapping[str, Any]) -> int:
-    return PLACE_KIND_RANK.get(str(place.get("kind") or "").lower(), 4)
+    kind = place.get("kind")
+    if isinstance(kind, str) and kind in PLACE_KIND_RANK:  # the usual case: written as the table writes it
+        return PLACE_KIND_RANK[kind]
+    return PLACE_KIND_RANK.get(str(kind or "").lower(), 4)
 
 
 def _place_ref(place: Mapping[str, Any]) -> dict[str, Any]:
@@ -1084,6 +1118,7 @@ class _Context:
             for m in (p.get("mentions") or [])
             if isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and m["end"] > m["start"]
         )
+        self._place_starts = [start for start, _, _ in self.place_mentions]
         self.dates = sorted((d for d in dates if isinstance(d.get("start"), int)), key=lambda d: d["start"])
         counts: dict[int, int] = {}
         for _, _, place in self.place_mentions:
@@ -1095,7 +1130,11 @@ class _Context:
         self.focus = next((p for p in ranked if _place_rank(p) > 0), ranked[0] if ranked else None)
 
     def places_in(self, start: int, end: int) -> list[tuple[int, int, Mapping[str, Any]]]:
-        return [m for m in self.place_mentions if start <= m[0] and m[1] <= end]
+        """Place mentions within [start, end): those starting there, found by bisection (every mention ends
+        after it starts), that also end in time."""
+        low = bisect.bisect_left(self._place_starts, start)
+        high = bisect.bisect_left(self._place_starts, end, low)
+        return [m for m in self.place_mentions[low:high] if m[1] <= end]
 
     def dates_in(self, start: int, end: int) -> list[Mapping[str, Any]]:
         return [d for d in self.dates if start <= d["start"] and d.get("end", d["start"]) <= end]
@@ -1343,7 +1382,9 @@ def _same_sides(a: Mention, b: Mention) -> bool:
 
 
 def _same_event(a: Mention, b: Mention) -> bool:
-    if (a.plover_type, a.sub_event, frozenset(a.flags)) != (b.plover_type, b.sub_event, frozenset(b.flags)):
+    if a.plover_type != b.plover_type or a.sub_event != b.sub_event:  # most pairs part here, cheaply
+        return False
+    if frozenset(a.flags) != frozenset(b.flags):
         return False
     if a.date and b.date and a.date != b.date and a.date_precision == b.date_precision == "day":
         return False
@@ -1409,11 +1450,15 @@ def code_events(
     violent: Mention | None = None
     for index, sentence in enumerate(sentences):
         sentence_cues = cues[index]
-        figures = find_figures(text, sentence.start, sentence.end, scanned=scanned)
-        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         paragraph = paragraphs[index]
         if current is not None and current.paragraph != paragraph:
             current = violent = None
+        if current is None and not sentence_cues:
+            # Nothing to continue and no trigger: the sentence yields no mention, so its figures (the
+            # costliest part of reading a sentence) would go nowhere.
+            continue
+        figures = find_figures(text, sentence.start, sentence.end, scanned=scanned)
+        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         forced = _note_tag_sub_event(original, sentence, lexicon) if index == 0 else None
         if current is not None and _continues(current, sentence_cues, figures, lexicon):
             current.extra_sentences.append(sentence)

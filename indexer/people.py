@@ -16,12 +16,14 @@ belong to actors, places, countries, months or organisation words never start or
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
-from indexer.actors import DATA_DIR, find_actors, fold, load_lexicon, normalize_key
+from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
 from indexer.numbers import lower_ascii
 from indexer.regexscan import MultiPattern, scan_text
@@ -81,25 +83,31 @@ _SPEECH_VERBS = (
     "claimed", "insisted", "argued", "tweeted", "posted", "confirmed", "denied", "urged", "asked", "replied",
 )  # fmt: skip
 
-# A word, and before it whatever separates it from the previous one: `findall` then yields every word with
-# enough to place it, without a match object per word. A full stop right after a word is captured apart.
-_GAP_AND_TOKEN = re.compile(r"([\s\S]*?)([^\W\d_](?:\w|['\-](?=\w))*)(\.?)")
+# A word, and before it whatever separates it from the previous one (everything up to the next letter):
+# `findall` then yields every word with enough to place it, without a match object per word. A full stop
+# right after a word is captured apart. The second form is the same for a text that is all ASCII, where
+# letters and word characters are plain ranges, which the regex engine checks faster than categories.
+_GAP_AND_TOKEN = re.compile(r"([\W\d_]*)([^\W\d_]\w*(?:['\-]\w+)*)(\.?)")
+_ASCII_GAP_AND_TOKEN = re.compile(r"([^A-Za-z]*)([A-Za-z][A-Za-z0-9_]*(?:['\-][A-Za-z0-9_]+)*)(\.?)")
 
 
-class _Token:
-    """A word of the folded text; `bare` drops a kept full stop ("Gen.") and `lower` is `bare` lower-cased.
+class _Tokens:
+    """The words of the folded text as parallel lists, word k at index k: `start` and `end` offsets,
+    `text` (with a kept full stop, "Gen."), `bare` (without it) and `lower` (`bare` lower-cased), and
+    `shaped`, the indices of the words written like part of a name.
 
-    A plain slotted class: an article has hundreds of tokens, so they are made without calling an
-    initialiser, and `lower`, read for few of them, is worked out on first use.
+    Lists rather than an object per word: an article has hundreds of words and few are ever looked at,
+    so making and filling an object for each cost more than all the rest of finding people.
     """
 
-    __slots__ = ("start", "end", "text", "bare", "lower")
+    __slots__ = ("start", "end", "text", "bare", "lower", "shaped")
 
-    def __getattr__(self, name: str) -> str:
-        if name != "lower":
-            raise AttributeError(name)
-        self.lower = self.bare.lower()
-        return self.lower
+    def __init__(self, start: list[int], end: list[int], text: list[str], bare: list[str], shaped: list[int]):
+        self.start, self.end, self.text, self.bare, self.shaped = start, end, text, bare, shaped
+        self.lower = list(map(str.lower, bare))
+
+    def __len__(self) -> int:
+        return len(self.start)
 
 
 @dataclass
@@ -189,10 +197,14 @@ def _names_regex(names: list[str], *, case_sensitive: bool) -> re.Pattern | None
     return re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w\-])")
 
 
-@lru_cache(maxsize=4)
-def _single_scanner(regex: re.Pattern) -> MultiPattern:
-    """`regex.finditer` tried only where a name can start (see `MultiPattern`); same hits, less scanning."""
-    return MultiPattern.build([regex], depth=4)
+@lru_cache(maxsize=2)
+def _famous_scanner(surnames: bool) -> MultiPattern | None:
+    """The famous surnames' (or full names') `regex.finditer`, tried only where a name can start (see
+    `MultiPattern`); same hits, less scanning. Cached by which list it is rather than by the compiled
+    pattern, whose hash would go over its whole (long) program at every article."""
+    vocab = _vocabulary()
+    regex = vocab.surname_regex if surnames else vocab.fullname_regex
+    return None if regex is None else MultiPattern.build([regex], depth=4)
 
 
 def _city_names() -> frozenset[str]:
@@ -203,31 +215,33 @@ def _city_names() -> frozenset[str]:
     return frozenset(normalize_key(c["name"]) for c in cities.values())
 
 
-def _tokens(folded: str) -> tuple[list[_Token], list[int]]:
-    """The words of `folded` (a full stop stays on an abbreviation, "Gen.", or an initial, "J."), and the
-    indices of those written like part of a name: capitalised or hyphenated ("al-Assad"). Only those can
-    pass `_could_be_name`, so the rest are never looked at one by one."""
-    out = []
-    append = out.append
-    shaped = []
-    make = _Token.__new__
+def _tokens(folded: str) -> _Tokens:
+    """The words of `folded` (a full stop stays on an abbreviation, "Gen.", or an initial, "J."); `shaped`
+    marks those written like part of a name: capitalised or hyphenated ("al-Assad"). Only those can pass
+    `_could_be_name`, so the rest are never looked at one by one."""
+    pattern = _ASCII_GAP_AND_TOKEN if folded.isascii() else _GAP_AND_TOKEN
+    starts: list[int] = []
+    ends: list[int] = []
+    texts: list[str] = []
+    bares: list[str] = []
+    shaped: list[int] = []
+    add_start, add_end, add_text, add_bare = starts.append, ends.append, texts.append, bares.append
     position = 0
-    for gap, word, stop in _GAP_AND_TOKEN.findall(folded):
-        token = make(_Token)
-        token.start = start = position + len(gap)
-        token.bare = word
-        if word[0].isupper() or "-" in word:
-            shaped.append(len(out))
+    for gap, word, stop in pattern.findall(folded):
+        start = position + len(gap)
         position = end = start + len(word)
+        if word[0].isupper() or "-" in word:
+            shaped.append(len(starts))
+        add_start(start)
+        add_bare(word)
         if stop:
             position += 1
             if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
                 end += 1
                 word += "."
-        token.end = end
-        token.text = word
-        append(token)
-    return out, shaped
+        add_end(end)
+        add_text(word)
+    return _Tokens(starts, ends, texts, bares, shaped)
 
 
 @lru_cache(maxsize=8192)
@@ -248,9 +262,9 @@ def _could_be_name(bare: str) -> bool:
     return not (word.isupper() and len(word) > 1 and not word.endswith("."))
 
 
-def _name_words(tokens: list[_Token], shaped: list[int], blocked: list[tuple[int, int]]) -> list[bool]:
+def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
     """For each token, whether it may be part of a name: a name-like word outside every blocked span.
-    `shaped` are the indices of the tokens written like a name (see `_tokens`); no other can be one.
+    Only the `shaped` tokens (see `_tokens`) can be one.
 
     Blocked characters are marked once, so each token costs one lookup rather than a pass over the spans.
     """
@@ -260,26 +274,27 @@ def _name_words(tokens: list[_Token], shaped: list[int], blocked: list[tuple[int
     for a, b in spans:
         marks[a:b] = b"\x01" * (b - a)
     flags = [False] * len(tokens)
-    for index in shaped:
-        token = tokens[index]
-        start, end = token.start, token.end
+    starts, ends, bares = tokens.start, tokens.end, tokens.bare
+    for index in tokens.shaped:
+        start, end = starts[index], ends[index]
         flags[index] = (
-            _could_be_name(token.bare)
+            _could_be_name(bares[index])
             and marks.find(1, start, end) < 0
             and not any(start < b and a < end for a, b in degenerate)
         )
     return flags
 
 
-def _joined(folded: str, left: _Token, right: _Token) -> bool:
-    return folded[left.end : right.start] == " "
+def _joined(folded: str, tokens: _Tokens, left: int) -> bool:
+    """Whether token `left` and the next one are separated by exactly one space."""
+    return folded[tokens.end[left] : tokens.start[left + 1]] == " "
 
 
-def _cores(
-    folded: str, tokens: list[_Token], shaped: list[int], blocked: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Runs of name words (token index ranges), with lower-case particles allowed inside."""
-    name_word = _name_words(tokens, shaped, blocked)
+    name_word = _name_words(tokens, blocked)
+    texts, lowers = tokens.text, tokens.lower
+    count = len(tokens)
     cores = []
     i = 0
     while True:
@@ -288,20 +303,11 @@ def _cores(
         except ValueError:
             break
         j = i + 1
-        while (
-            j < len(tokens)
-            and not tokens[j - 1].text.endswith("'s")
-            and _joined(folded, tokens[j - 1], tokens[j])
-        ):
+        while j < count and not texts[j - 1].endswith("'s") and _joined(folded, tokens, j - 1):
             if name_word[j]:
                 j += 1
                 continue
-            if (
-                tokens[j].lower in _PARTICLES
-                and j + 1 < len(tokens)
-                and _joined(folded, tokens[j], tokens[j + 1])
-                and name_word[j + 1]
-            ):
+            if lowers[j] in _PARTICLES and j + 1 < count and _joined(folded, tokens, j) and name_word[j + 1]:
                 j += 2
                 continue
             break
@@ -311,23 +317,44 @@ def _cores(
     return cores
 
 
+class _ActorSpans:
+    """The actor mentions of an article, (start, end, country) each, with a containment test that costs a
+    binary search rather than a pass over every mention (titles are checked word by word)."""
+
+    def __init__(self, spans: list[tuple[int, int, str | None]]):
+        self.spans = spans
+        ordered = sorted((a, b) for a, b, _ in spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one mention contains [start, end): the farthest end among the mentions starting at or
+        before `start` reaches `end`."""
+        index = bisect.bisect_right(self._starts, start)
+        return index > 0 and self._reach[index - 1] >= end
+
+    def country_at(self, start: int, end: int) -> str | None:
+        """The country of the first mention (in article order) that contains [start, end)."""
+        for a, b, country in self.spans:
+            if a <= start and end <= b:
+                return country
+        return None
+
+
 def _title_before(
-    folded: str,
-    tokens: list[_Token],
-    i: int,
-    vocab: _Vocabulary,
-    actor_spans: list[tuple[int, int, str | None]],
+    folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary, actor_spans: _ActorSpans
 ) -> tuple[int, str | None, str | None] | None:
     """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
     connectors = {"of", "for", "on", "and", "the", "to"}
+    starts, ends, lowers = tokens.start, tokens.end, tokens.lower
     k = i - 1
     parts: list[int] = []
-    while k >= 0 and len(parts) < 9 and _joined(folded, tokens[k], tokens[k + 1]):
-        low = tokens[k].lower.rstrip(".")
+    while k >= 0 and len(parts) < 9 and _joined(folded, tokens, k):
+        low = lowers[k].rstrip(".")
         base = low[:-2] if low.endswith("'s") else low
         if low in vocab.title_words or low in connectors or low in vocab.role_heads:
             parts.append(k)
-        elif normalize_key(base) in vocab.countries or _inside_actor(tokens[k], actor_spans):
+        elif normalize_key(base) in vocab.countries or actor_spans.covers(starts[k], ends[k]):
             parts.append(k)
         else:
             break
@@ -335,53 +362,40 @@ def _title_before(
     if not parts:
         return None
     parts.reverse()
-    if tokens[parts[-1]].lower in connectors:
+    if lowers[parts[-1]] in connectors:
         return None
     for cut in range(len(parts) - 1, -1, -1):
-        if tokens[parts[cut]].lower in connectors:
+        if lowers[parts[cut]] in connectors:
             tail = parts[cut + 1 :]
-            if any(tokens[p].lower.rstrip(".") in vocab.role_heads for p in tail):
+            if any(lowers[p].rstrip(".") in vocab.role_heads for p in tail):
                 parts = tail
             break
-    while parts and tokens[parts[0]].lower in connectors:
+    while parts and lowers[parts[0]] in connectors:
         parts.pop(0)
-    if not any(
-        tokens[p].lower.rstrip(".") in vocab.role_heads or tokens[p].lower in _ABBREVIATIONS for p in parts
-    ):
+    if not any(lowers[p].rstrip(".") in vocab.role_heads or lowers[p] in _ABBREVIATIONS for p in parts):
         return None
-    last = tokens[parts[-1]].lower.rstrip(".")
-    has_complement = any(tokens[p].lower in connectors for p in parts)
+    last = lowers[parts[-1]].rstrip(".")
+    has_complement = any(lowers[p] in connectors for p in parts)
     if not (last in vocab.role_heads or last in _ABBREVIATIONS or last in vocab.honorifics or has_complement):
         return None
     affiliation = None
     role_start_index = 0
     for position, p in enumerate(parts):
-        low = tokens[p].lower.rstrip(".")
-        if (low in vocab.title_words or low in vocab.role_heads) and not _inside_actor(
-            tokens[p], actor_spans
+        low = lowers[p].rstrip(".")
+        if (low in vocab.title_words or low in vocab.role_heads) and not actor_spans.covers(
+            starts[p], ends[p]
         ):
             role_start_index = position
             break
         base = low[:-2] if low.endswith("'s") else low
-        code = vocab.countries.get(normalize_key(base)) or _actor_country(tokens[p], actor_spans)
+        code = vocab.countries.get(normalize_key(base)) or actor_spans.country_at(starts[p], ends[p])
         if code and affiliation is None:
             affiliation = code
     role_tokens = parts[role_start_index:]
     if not role_tokens:
         return None
-    role = folded[tokens[role_tokens[0]].start : tokens[role_tokens[-1]].end]
-    return tokens[parts[0]].start, role, affiliation
-
-
-def _inside_actor(token: _Token, actor_spans: list[tuple[int, int, str | None]]) -> bool:
-    return any(a <= token.start and token.end <= b for a, b, _ in actor_spans)
-
-
-def _actor_country(token: _Token, actor_spans: list[tuple[int, int, str | None]]) -> str | None:
-    for a, b, country in actor_spans:
-        if a <= token.start and token.end <= b:
-            return country
-    return None
+    role = folded[starts[role_tokens[0]] : ends[role_tokens[-1]]]
+    return starts[parts[0]], role, affiliation
 
 
 def _appositive_role(
@@ -436,9 +450,9 @@ def _appositive_role(
     return " ".join(words) or match.group("head"), affiliation
 
 
-def _speech_cue(folded: str, tokens: list[_Token], i: int, j: int) -> bool:
-    after = folded[tokens[j - 1].end : tokens[j - 1].end + 20]
-    before = folded[max(0, tokens[i].start - 20) : tokens[i].start]
+def _speech_cue(folded: str, tokens: _Tokens, i: int, j: int) -> bool:
+    after = folded[tokens.end[j - 1] : tokens.end[j - 1] + 20]
+    before = folded[max(0, tokens.start[i] - 20) : tokens.start[i]]
     verbs = "|".join(_SPEECH_VERBS)
     return bool(
         re.match(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + verbs + r")\b", after)
@@ -485,7 +499,7 @@ def find_people(
     if not text:
         return []
     vocab = _vocabulary()
-    folded = fold(text)
+    folded = fold_article(text)
     if actors is None:
         actors = find_actors(text, skip_spans=skip_spans)
     actor_spans = [(m["start"], m["end"], a.get("country")) for a in actors for m in a.get("mentions") or []]
@@ -493,7 +507,9 @@ def find_people(
     for place in places or []:
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
-    tokens, shaped = _tokens(folded)
+    tokens = _tokens(folded)
+    starts, ends, texts, lowers = tokens.start, tokens.end, tokens.text, tokens.lower
+    actor_index = _ActorSpans(actor_spans)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
     pending_affiliation: list[tuple[_Person, int, _Person | None]] = []
@@ -521,26 +537,18 @@ def find_people(
             person.affiliation, person.affiliation_from_text = affiliation, True
         return person
 
-    for i, j in _cores(folded, tokens, shaped, blocked):
-        start, end = tokens[i].start, tokens[j - 1].end
-        if tokens[j - 1].text.endswith("'s"):
+    for i, j in _cores(folded, tokens, blocked):
+        start, end = starts[i], ends[j - 1]
+        if texts[j - 1].endswith("'s"):
             end -= 2
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        if (
-            j < len(tokens)
-            and _joined(folded, tokens[j - 1], tokens[j])
-            and tokens[j].lower in _ORGANISATION_WORDS
-        ):
+        if j < len(tokens) and _joined(folded, tokens, j - 1) and lowers[j] in _ORGANISATION_WORDS:
             continue
         famous = vocab.famous_by_key.get(normalize_key(name))
-        title = _title_before(folded, tokens, i, vocab, actor_spans)
-        honorific = (
-            i > 0
-            and tokens[i - 1].lower.rstrip(".") in vocab.honorifics
-            and _joined(folded, tokens[i - 1], tokens[i])
-        )
+        title = _title_before(folded, tokens, i, vocab, actor_index)
+        honorific = i > 0 and lowers[i - 1].rstrip(".") in vocab.honorifics and _joined(folded, tokens, i - 1)
         appositive = _appositive_role(folded, end, vocab, actor_spans)
         several_words = j - i >= 2
         if j - i == 1 and normalize_key(name) in vocab.city_names and not title:
@@ -565,12 +573,13 @@ def find_people(
 
     scanned = scan_text(folded)
 
-    def add_famous(regex: re.Pattern | None, is_surname: bool) -> None:
-        if regex is None:
+    def add_famous(is_surname: bool) -> None:
+        scanner = _famous_scanner(is_surname)
+        if scanner is None:
             return
         local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
         source = folded if is_surname else lower_ascii(folded)
-        for match in _single_scanner(regex).finditer_each(source, scanned)[0]:
+        for match in scanner.finditer_each(source, scanned)[0]:
             start, end = match.span()
             found = folded[start:end]
             if any(start < b and a < end for a, b in skip_spans):
@@ -581,10 +590,10 @@ def find_people(
                 continue
             register(found, start, end, None, None)
 
-    add_famous(vocab.fullname_regex, False)
+    add_famous(False)
     _merge_short_names(people)
     _attach_surnames(folded, text, people, skip_spans)
-    add_famous(vocab.surname_regex, True)
+    add_famous(True)
 
     for person, position, coordinated in pending_affiliation:
         if person.affiliation:

@@ -1,8 +1,17 @@
 """Numbers and casualty figures as news copy writes them (indexer.numbers)."""
 
+import re
+
 import pytest
 
-from indexer.numbers import find_figures, find_quantities, parse_number, parse_quantity
+from indexer.numbers import (
+    find_figures,
+    find_quantities,
+    lower_ascii,
+    no_case_twins,
+    parse_number,
+    parse_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +116,29 @@ def test_dates_are_not_counted_as_victims():
 
 def test_people_named_without_a_count_give_no_figure():
     assert figures("The victims were killed at night.") == []
+
+
+@pytest.mark.parametrize("twin", ["\u0130", "\u0131", "\u017f", "\u212a"])
+def test_no_case_twins_spots_each_letter_that_matches_ascii_ignoring_case(twin):
+    text = f"Police said {twin} was here"
+    assert not no_case_twins(text)
+    assert no_case_twins(text, 0, 11)
+    assert not no_case_twins(text, 12, 13)
+    assert re.search("(?i)[iks]", twin)
+
+
+def test_lower_case_pattern_matches_alike_with_or_without_ignorecase_on_cleared_text():
+    pattern = r"\b(?:said|killed|states)\b[^.]{0,20}?\bthat\b"
+    for raw in (
+        "Officials SAID on Tuesday THAT Élysée",
+        "KILLED, they said that",
+        "Said. That",
+        "ÉTATS that",
+    ):
+        text = lower_ascii(raw)
+        assert no_case_twins(text)
+        spans = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+        assert spans == [m.span() for m in re.finditer(pattern, text)]
+    twin_text = lower_ascii("Officials \u017fAID that")
+    assert not no_case_twins(twin_text)
+    assert re.search(pattern, twin_text, re.IGNORECASE) and not re.search(pattern, twin_text)
