@@ -362,3 +362,25 @@ def test_a_name_read_in_one_article_does_not_decide_it_in_the_next():
     for order in (list(texts), list(reversed(texts)), list(texts)):
         for text in order:
             assert [place["kind"] for place in find_places(text)] == [texts[text]], text
+
+
+def test_a_gazetteer_cache_naming_a_missing_module_is_rebuilt_not_fatal(tmp_path, monkeypatch) -> None:
+    """A cache pickled by other code (a renamed module, a tool that imported places under another name)
+    must not stop extraction: it is rebuilt and rewritten."""
+    import pickle
+
+    from indexer import places
+
+    monkeypatch.setenv("CONFLICTWIRE_CACHE_DIR", str(tmp_path))
+    path = places._cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"cno_such_module_for_conflictwire\nGazetteer\n.")  # a pickle of a class that is gone
+    rebuilt = {"rebuilt": True}
+    monkeypatch.setattr(places, "_build_gazetteer", lambda: rebuilt)
+    places._gazetteer.cache_clear()
+    try:
+        assert places._gazetteer() is rebuilt
+    finally:
+        places._gazetteer.cache_clear()
+    with path.open("rb") as handle:
+        assert pickle.load(handle) == rebuilt
