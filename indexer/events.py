@@ -42,6 +42,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
@@ -978,6 +979,25 @@ def _assumed_perpetrator(mention: Mention, country: str | None) -> dict[str, Any
     return _generic_actor("Unidentified Armed Group", "political_militia", country)
 
 
+def _home_or_abroad(mention: Mention, country: str | None) -> None:
+    """A state's forces are `state_forces` in an event at home and `external_forces` in one abroad, judged by
+    where this event happened. The article's list of actors judges by the country it names most, which in a
+    story about a foreign army's losses ("33 Turkish soldiers killed in Idlib") is the foreign country."""
+    if country is None:
+        return
+    entries = load_actor_lexicon().entries
+    for side in ("actor1", "actor2"):
+        actor = getattr(mention, side)
+        if not actor or actor.get("type") not in ("state_forces", "external_forces"):
+            continue
+        entry = entries.get(actor.get("id") or "")
+        if entry is None or not (entry.state_of or entry.police_of) or not entry.country:
+            continue
+        home_or_abroad = "state_forces" if entry.country == country else "external_forces"
+        if actor["type"] != home_or_abroad:
+            setattr(mention, side, {**actor, "type": home_or_abroad})
+
+
 def _apply_actor_conventions(
     mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], country: str | None
 ) -> None:
@@ -1600,6 +1620,7 @@ def _resolve(
         mention.sub_event = "Attack"
         mention.plover_type, mention.plover_mode = ("ASSAULT", None)
     _apply_actor_conventions(mention, mentions_in, country)
+    _home_or_abroad(mention, (place or {}).get("country"))
     if "threatened" in mention.flags and mention.plover_type in (
         "ASSAULT",
         "COERCE",

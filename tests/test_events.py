@@ -465,3 +465,28 @@ def test_a_place_of_an_event_the_sentence_only_refers_to_is_not_the_venue():
 )
 def test_common_protest_wordings_are_protests(text):
     assert top(code(text))["type"] == "PROTEST"
+
+
+def test_a_states_forces_are_at_home_or_abroad_by_where_the_event_happened():
+    # The article names Turkey most, so its actor list calls the Syrian army foreign; each event judges by
+    # its own place instead.
+    text = (
+        "Syrian government forces shelled a camp in Saraqib on Monday, killing four civilians. "
+        "Turkish soldiers struck army positions near Saraqib in response, the defence ministry in Ankara said."
+    )
+    syrian = {**actor(text, "Syrian government forces", "Syrian government forces", "external_forces", "SY"),
+              "id": "syrian-government-forces"}  # fmt: skip
+    turkish = {**actor(text, "Turkish soldiers", "Military Forces of Turkey", "state_forces", "TR"),
+               "id": "military-forces-of-turkey"}  # fmt: skip
+    places = [
+        place(text, "Saraqib", "Saraqib", "city", "SY", "Idlib"),
+        place(text, "Ankara", "Ankara", "city", "TR"),
+    ]
+    events = code(text, actors=[syrian, turkish], places=places)
+    sides = {
+        (e["actor1"] or {}).get("id"): (e["actor1"]["type"], e["place"]["country"])
+        for e in events
+        if e["place"]
+    }
+    assert sides["syrian-government-forces"] == ("state_forces", "SY")
+    assert sides["military-forces-of-turkey"] == ("external_forces", "SY")
