@@ -25,7 +25,18 @@ from api.event_types.vocabulary import (
 from api.query import FACETS, SORTS
 from indexer.contract import ACTOR_TYPES
 
-PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "locality", "region", "water", "facility")
+PLACE_KINDS = (
+    "continent",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "locality",
+    "region",
+    "water",
+    "facility",
+    "road",
+)
 EXPORT_FORMATS = ("json", "csv", "geojson", "ndjson")
 _RADIUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|km|mi)\s*$", re.IGNORECASE)
 _RADIUS_METRES = {"m": 1.0, "km": 1000.0, "mi": 1609.344}

@@ -1083,7 +1083,7 @@ def _apply_actor_conventions(
 
 
 # Named sites without coordinates ("Rose Garden"): an event is placed in the town around them instead.
-UNPLACED_KINDS = frozenset({"facility"})
+UNPLACED_KINDS = frozenset({"facility", "road"})
 
 
 def _place_rank(place: Mapping[str, Any]) -> int:

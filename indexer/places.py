@@ -1782,8 +1782,9 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     for place_id, entry in results.items():
         if entry["kind"] in SPELLED_AS_WRITTEN:
             entry["name"] = spellings[place_id].most_common(1)[0][0]
-    taken = [(m["start"], m["end"]) for entry in results.values() for m in entry["mentions"]]
-    return list(results.values()) + find_facilities(text, skip_spans=[*skip_spans, *taken])
+    roads = find_roads(text, list(results.values()), skip_spans=skip_spans)
+    taken = [(m["start"], m["end"]) for entry in [*results.values(), *roads] for m in entry["mentions"]]
+    return [*results.values(), *find_facilities(text, skip_spans=[*skip_spans, *taken]), *roads]
 
 
 _FACILITY_HEADS = (
@@ -1839,6 +1840,154 @@ def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) ->
             }
         entry["mentions"].append({"start": start, "end": match.end(), "text": text[start : match.end()]})
     return list(found.values())
+
+
+# Roads: a road is a line, not a point, so like a named site it is a place without coordinates.
+_ROAD_HEADS = r"(?i:highway|motorway|expressway|freeway|road)"
+_ROAD_WORD = r"[A-Z][\w'’]*"
+_ROAD_TAIL = r"(?![\w-])(?!\s(?:maps?|trips?|shows?)\b)"
+ROAD_RE = re.compile(
+    # "the M5 highway", "the N1 road": a road code before a road word
+    rf"(?<![\w-])(?P<code>[A-Z]{{1,3}}-?\d{{1,3}}[A-Z]?)\s(?:(?i:national|international|main|ring)\s)?{_ROAD_HEADS}"
+    rf"{_ROAD_TAIL}"
+    # "Highway 1", "National Highway 44", "Route 9"
+    r"|(?<![\w-])(?P<numbered>(?:(?:National|State|Federal|Provincial|Interstate)\s)?"
+    r"(?:Highway|Route|Motorway|Expressway)\s(?:No\.?\s?)?\d{1,4}[A-Z]?)(?![\w-]|[.,]\d)"
+    # "the Damascus-Aleppo highway", "the Agra-Mumbai national highway"
+    rf"|(?<![\w-])(?P<linked>{_ROAD_WORD}(?:\s{_ROAD_WORD})?[-–]{_ROAD_WORD}(?:\s{_ROAD_WORD})?)\s"
+    rf"(?:(?i:national|international|main|old|new|coastal)\s)?{_ROAD_HEADS}{_ROAD_TAIL}"
+    # "Airport Road", "Kira Road": a name ending in a capitalised road word
+    rf"|(?<![\w-])(?P<named>{_ROAD_WORD}(?:\s{_ROAD_WORD}){{0,2}})\s(?:Road|Highway|Expressway|Motorway){_ROAD_TAIL}"
+    # "the Kandahar road": a town's name before a road word (kept only where the town was found)
+    rf"|(?<![\w-])(?P<town>{_ROAD_WORD}(?:\s{_ROAD_WORD})?)\s(?:road|highway){_ROAD_TAIL}"
+)
+
+
+def find_roads(
+    text: str, places: Sequence[dict], *, skip_spans: Sequence[tuple[int, int]] = ()
+) -> list[dict]:
+    """Named roads ("the M5 highway", "Highway 1", "the Damascus-Aleppo highway", "Airport Road") as places of
+    kind "road", without coordinates.
+
+    `places` are the places already found in the text. A road named after a town ("the Kandahar road") is kept
+    only where that town was found. A road's country is that of the towns it joins or is named after, else
+    that of the place named nearest to it in its sentence, else the country at least half of the text's place
+    mentions lie in, else unknown.
+    """
+    windows = _road_windows(text)
+    if not windows:
+        return []
+    gazetteer = _gazetteer()
+    at: dict[tuple[int, int], dict] = {}
+    for place in places:
+        for mention in place.get("mentions") or ():
+            at[(mention["start"], mention["end"])] = place
+    votes = Counter(place["country"] for place in at.values() if place.get("country"))
+    main_country = next(
+        (code for code, count in votes.most_common(1) if 2 * count >= sum(votes.values())), None
+    )
+    found: dict[str, dict] = {}
+    for match in (match for start, end in windows for match in ROAD_RE.finditer(text, start, end)):
+        kind = match.lastgroup
+        group_start, group_end = match.span(kind)
+        words = match.group(kind).split()
+        if kind in ("named", "town", "linked"):
+            while words and words[0].lower() in _NOT_A_NAME:
+                words.pop(0)
+            if not words:
+                continue
+            group_start = group_end - len(" ".join(words))
+        start, end = group_start, match.end()
+        if _inside(start, skip_spans) or _inside(end - 1, skip_spans):
+            continue
+        joined = [p for (s, e), p in at.items() if group_start <= s and e <= group_end]
+        if kind == "town" and at.get((group_start, group_end)) is None:
+            continue
+        if kind == "linked":
+            sides = re.split(r"[-–]", " ".join(words))
+            if any(fold(side) in gazetteer.stoplist or fold(side) in gazetteer.demonyms for side in sides):
+                continue
+        if kind == "town" and len(words) == 1 and fold(words[0]) in gazetteer.stoplist:
+            continue
+        countries = {p["country"] for p in joined if p.get("country")}
+        if joined:
+            country = next(iter(countries)) if len(countries) == 1 else None
+        else:
+            country = _nearest_country(text, start, end, at) or main_country
+        name = text[start:end]
+        if kind == "code":  # "M5 highway" and "M5 motorway" are one road
+            key = match.group("code").replace("-", "").upper()
+        elif kind == "linked":  # so are the "Damascus-Aleppo highway" and the "Aleppo-Damascus road"
+            key = "-".join(sorted(fold(side) for side in re.split(r"[-–]", " ".join(words))))
+        else:
+            key = fold(name)
+        key = f"{key} {country or ''}"
+        entry = found.get(key)
+        if entry is None:
+            country_index = gazetteer.countries.get(country) if country else None
+            entry = found[key] = {
+                "id": f"road:{_slug(key)}",
+                "name": name,
+                "canonical_name": name,
+                "kind": "road",
+                "country": country,
+                "admin1": None,
+                "lat": None,
+                "lon": None,
+                "population": 0,
+                "admin1_id": None,
+                "country_id": gazetteer.places[country_index].id if country_index is not None else None,
+                "mentions": [],
+            }
+        entry["mentions"].append({"start": start, "end": end, "text": name})
+    return list(found.values())
+
+
+_ROAD_WORDS = ("highway", "motorway", "expressway", "freeway", "road", "route")
+# How far before its road word a road's name may start, and after it its number may end.
+_ROAD_REACH = (70, 20)
+
+
+def _road_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of text around road words, merged where they overlap: a road is named only there, and
+    few texts have any, so the full pattern runs on a small part of the text (`str.find` on the lowered text
+    finds the words many times faster than a case-blind pattern)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would drift
+        lowered = text
+    before, after = _ROAD_REACH
+    spans = []
+    for word in _ROAD_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            spans.append((max(0, at - before), min(len(text), at + len(word) + after)))
+            at = lowered.find(word, at + len(word))
+    spans.sort()
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _nearest_country(text: str, start: int, end: int, at: dict[tuple[int, int], dict]) -> str | None:
+    """The country of the place named nearest to text[start:end] in its sentence ("the M5 highway near
+    Saraqib"), if that place has one."""
+    opening = max((m.end() for m in _SENTENCE_BREAK_RE.finditer(text, max(0, start - 400), start)), default=0)
+    closing = _SENTENCE_BREAK_RE.search(text, end)
+    closing_at = closing.start() if closing else len(text)
+    nearest = min(
+        (
+            (s - end if s >= end else start - e, place)
+            for (s, e), place in at.items()
+            if opening <= s and e <= closing_at and (e <= start or s >= end)
+        ),
+        key=lambda item: item[0],
+        default=None,
+    )
+    return nearest[1].get("country") if nearest else None
 
 
 # A first-level unit the text names right after a town ("X (Y, Unit)") is where the town lies, unless the two are

@@ -384,3 +384,35 @@ def test_a_gazetteer_cache_naming_a_missing_module_is_rebuilt_not_fatal(tmp_path
         places._gazetteer.cache_clear()
     with path.open("rb") as handle:
         assert pickle.load(handle) == rebuilt
+
+
+def test_named_roads_are_places_of_kind_road_without_coordinates():
+    text = (
+        "Rebels cut the M5 highway near Saraqib on Monday. Later the M5 motorway reopened, while traffic on "
+        "the Damascus-Aleppo highway was diverted to the Aleppo-Damascus road. A bomb went off on Airport Road "
+        "in Kabul."
+    )
+    places = find_places(text)
+    m5 = by_mention(places, "M5 highway")
+    assert (m5["kind"], m5["lat"], m5["lon"]) == ("road", None, None)
+    # One road however its road word is written; its country is that of the town named beside it.
+    assert [m["text"] for m in m5["mentions"]] == ["M5 highway", "M5 motorway"]
+    assert m5["country"] == "SY" and m5["country_id"] == by_mention(places, "Saraqib")["country_id"]
+    # A road between two towns lies in their country, and the towns stay places of their own.
+    linked = by_mention(places, "Damascus-Aleppo highway")
+    assert (linked["kind"], linked["country"]) == ("road", "SY")
+    assert [m["text"] for m in linked["mentions"]] == ["Damascus-Aleppo highway", "Aleppo-Damascus road"]
+    assert by_mention(places, "Aleppo")["kind"] == "city"
+    airport = by_mention(places, "Airport Road")
+    assert (airport["kind"], airport["country"]) == ("road", "AF")
+
+
+def test_road_words_that_name_no_road_are_not_places():
+    text = (
+        "The Israeli-Palestinian road map stalled. Protesters blocked the main road and a highway outside "
+        "the city. The Belt and Road Initiative was discussed."
+    )
+    assert [p for p in find_places(text) if p["kind"] == "road"] == []
+    # A town's name before a lower-case road word makes a road only where the town is a place in the text.
+    found = find_places("Gunmen attacked a bus on the Kandahar road, and the Smith road works were delayed.")
+    assert [(p["name"], p["country"]) for p in found if p["kind"] == "road"] == [("Kandahar road", "AF")]
