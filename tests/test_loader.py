@@ -12,7 +12,7 @@ import pytest
 from elastic_transport import ApiResponseMeta, BaseNode, ConnectionTimeout, HttpHeaders
 from elasticsearch import Elasticsearch
 
-from indexer import contract, loader
+from indexer import contract, documents, loader
 from indexer.loader import BulkItem, SourceItem, bulk_documents, document_actions, run_pipeline
 from indexer.parse import Article, parse_record
 
@@ -113,6 +113,23 @@ def test_second_ingest_is_unchanged_and_not_re_extracted() -> None:
     assert [o.status for o in second] == ["unchanged"] * 10
     assert calls == []
     assert (len(writer.articles()), len(writer.events())) == counts
+
+
+def test_a_load_after_an_extractor_upgrade_re_extracts_and_updates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Analysts re-run loads after a fix: the new extractors' output must replace the old, not be skipped.
+    writer = MemoryWriter()
+    run(corpus(4), writer)
+    monkeypatch.setattr(documents, "extraction_fingerprint", lambda: "a later release")
+    calls: list[str] = []
+
+    def counting(item: Article) -> dict[str, Any]:
+        calls.append(item.id)
+        return sentence_events(item)
+
+    again = run(corpus(4), writer, extractor=counting)
+    assert [o.status for o in again] == ["updated"] * 4
+    assert sorted(calls) == [f"art-{i}" for i in range(4)]
+    assert [o.status for o in run(corpus(4), writer)] == ["unchanged"] * 4
 
 
 def test_updated_article_with_fewer_events_loses_its_stale_events() -> None:
