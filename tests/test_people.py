@@ -26,6 +26,22 @@ def test_title_before_the_name_gives_role_and_affiliation():
     assert found["Onyema Nwachukwu"]["affiliation"] == "NG"
 
 
+def test_quoted_witnesses_are_people_with_their_occupation_as_role():
+    text = (
+        '"We heard loud noises and everyone started running," Asif Chaudhry, a teacher from Minchinabad, said. '
+        '"Nobody feels safe," Aisha Ghwell, a nurse at the main hospital in Tarhuna, told reporters.'
+    )
+    found = people(text)
+    assert (found["Asif Chaudhry"]["role"], found["Aisha Ghwell"]["role"]) == ("teacher", "nurse")
+
+
+def test_a_rank_ending_a_title_is_not_part_of_the_name():
+    text = '"Our units hold their positions," police spokesperson Superintendent Nour al-Obeidi told reporters.'
+    (person,) = find_people(text)
+    assert person["name"] == "Nour al-Obeidi"
+    assert person["role"] == "spokesperson Superintendent"
+
+
 def test_title_with_a_portfolio_keeps_the_portfolio_in_the_role():
     text = "The Russian delegation was headed by Presidential envoy for Syria Sergey Vershinin."
     found = people(text)
