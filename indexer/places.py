@@ -1150,7 +1150,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
         after_key = keys[after]
         if after_key in SPEECH_VERBS and after_gap == " ":
-            mention.speaker = True
+            # "Haftar said" is a person speaking; in "Residents of Ati said" the name is not who speaks.
+            mention.speaker = not mention.locative
         elif capitalised[after] and after_gap == "-":
             mention.compound = True
         elif (

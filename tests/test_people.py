@@ -36,7 +36,9 @@ def test_quoted_witnesses_are_people_with_their_occupation_as_role():
 
 
 def test_a_rank_ending_a_title_is_not_part_of_the_name():
-    text = '"Our units hold their positions," police spokesperson Superintendent Nour al-Obeidi told reporters.'
+    text = (
+        '"Our units hold their positions," police spokesperson Superintendent Nour al-Obeidi told reporters.'
+    )
     (person,) = find_people(text)
     assert person["name"] == "Nour al-Obeidi"
     assert person["role"] == "spokesperson Superintendent"

@@ -416,3 +416,12 @@ def test_road_words_that_name_no_road_are_not_places():
     # A town's name before a lower-case road word makes a road only where the town is a place in the text.
     found = find_places("Gunmen attacked a bus on the Kandahar road, and the Smith road works were delayed.")
     assert [(p["name"], p["country"]) for p in found if p["kind"] == "road"] == [("Kandahar road", "AF")]
+
+
+def test_a_town_after_a_preposition_before_said_is_not_read_as_a_speaker():
+    # "Haftar said" is a person speaking; in "Residents of Ati said" the town is not who speaks.
+    text = (
+        "Police detained several protesters at a rally in Ati. Residents of Ati said many families had fled."
+    )
+    (ati,) = [p for p in find_places(text) if p["name"] == "Ati"]
+    assert (ati["country"], len(ati["mentions"])) == ("TD", 2)
