@@ -1664,10 +1664,22 @@ def _resolve_pass(
         accepted = None
         for reading in readings[:MAX_READINGS]:
             if _accept(mention, places[reading.index], reading, places):
-                accepted = reading
-                break
+                if accepted is None:
+                    accepted = reading
+                    if not _foreign_unit(accepted, places):
+                        break
+                elif not reading.conflict and reading.support >= SUPPORTED:
+                    accepted = reading
+                    break
         chosen.append(accepted)
     return chosen
+
+
+def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
+    """A first-level unit of a country the text says nothing else about while it points at another ("Kaya"
+    as Myanmar's Kayah State in a story about Burkina Faso). Such a reading yields to a supported one in
+    the country the text is about, as a town would; a unit is rarely named without its country."""
+    return reading.conflict and not reading.contained and places[reading.index].kind == "admin1"
 
 
 def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_Place]) -> bool:

@@ -425,3 +425,20 @@ def test_a_town_after_a_preposition_before_said_is_not_read_as_a_speaker():
     )
     (ati,) = [p for p in find_places(text) if p["name"] == "Ati"]
     assert (ati["country"], len(ati["mentions"])) == ("TD", 2)
+
+
+def test_a_foreign_first_level_unit_yields_to_a_town_of_the_country_the_text_is_about():
+    # Kaya is a town in Burkina Faso, and also (as Kayah) a state of Myanmar, which this text never mentions.
+    text = (
+        "Soldiers clashed with militants in Kaya on Friday. Travel between towns in the Centre-Nord region "
+        "of Burkina Faso has become difficult, and Kaya's market stayed shut."
+    )
+    kaya = by_mention(find_places(text), "Kaya")
+    assert (kaya["kind"], kaya["country"]) == ("city", "BF")
+    # Named with its unit word, the state is still read as the state.
+    (kayah,) = [
+        p
+        for p in find_places("Fighting spread across Kayah State in eastern Myanmar.")
+        if p["kind"] == "admin1"
+    ]
+    assert kayah["country"] == "MM"
