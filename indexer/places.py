@@ -603,6 +603,7 @@ _POSSESSIVE_RE = re.compile("|".join(_POSSESSIVE))
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
 _ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]+(?:[" + _APOSTROPHES + "][A-Za-z]+)*)")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+_QUOTE_GOES_ON_RE = re.compile(r",\s?[\"”]\s+")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
 BIG_CITY_POPULATION = 100_000
 MAX_NAME_TOKENS = 6
@@ -873,7 +874,11 @@ class _Tokens:
                 keys[k] = keys[k].replace("'", "")
         gaps = parts[2 : 2 * count : 2]
         # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
-        breaking = {gap: _SENTENCE_BREAK_RE.search(gap) is not None for gap in set(gaps)}
+        # A quotation closed by a comma goes on in the same sentence: '"...," Fawzia Safi said'.
+        breaking = {
+            gap: _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
+            for gap in set(gaps)
+        }
         breaking[" "] = False
         sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
         capitalised = [word[0].isupper() for word in words]
@@ -1130,6 +1135,20 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             mention.locative = True
         elif before_key in TITLES and capitalised[before] and before_gap == " ":
             mention.titled = True
+        elif (
+            capitalised[before]
+            and before_gap == " "
+            and (
+                # "General Chinedu Yakubu": a title, a given name, then the name
+                before >= 1
+                and keys[before - 1] in TITLES
+                and capitalised[before - 1]
+                and text[ends[before - 1] : starts[before]] == " "
+                # "Fawzia Safi, a resident of Kabul": a given name, the name, then a person's role
+                or _PERSON_APPOSITION_RE.match(text, ends[j]) is not None
+            )
+        ):
+            mention.titled = True
         elif capitalised[before] and before_key not in CONNECTORS and not mention.qualified:
             if before_gap == "-":
                 mention.compound = True
@@ -1161,6 +1180,19 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
+
+
+# After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
+# Kandahar"), which makes the surname no place. A place may be "a rebel stronghold" or "an official crossing",
+# so the roles are ones no place is, followed by a preposition or the end of the clause.
+_PERSON_APPOSITION_RE = re.compile(
+    r",\s(?:(?:a|an)\s)?(?:[a-z][\w-]*\s){0,3}?"
+    r"(?:teacher|nurse|shopkeeper|student|farmer|trader|driver|worker|resident|residents|villager|doctor|"
+    r"spokesperson|spokesman|spokeswoman|mayor|governor|official|commander|minister|journalist|activist|"
+    r"lawyer|witness|survivor|mother|father|engineer|businessman|businesswoman|professor|lecturer|"
+    r"researcher|analyst|cleric|imam|priest|pastor)"
+    r"(?:\s(?:of|at|in|from|for|with)\b|[,.])"
+)
 
 
 def _closes_parenthetical(text: str, tokens: _Tokens, first: int, last: int) -> bool:

@@ -442,3 +442,23 @@ def test_a_foreign_first_level_unit_yields_to_a_town_of_the_country_the_text_is_
         if p["kind"] == "admin1"
     ]
     assert kayah["country"] == "MM"
+
+
+def test_surnames_of_people_are_not_places():
+    # A given name after a quotation closed by a comma is not a sentence opening, so what follows it is a
+    # surname; so is a name a title and a given name come before, or one a person's role follows.
+    text = (
+        '"Nobody feels safe here," Fawzia Safi, a resident of Kabul, said. '
+        '"We will stay," Steve Warren told reporters in Baghdad. '
+        "Brigadier General Chinedu Yakubu said the roads were open. "
+        "Ziad Saleh, a nurse at the main hospital, counted the wounded."
+    )
+    names = {p["name"] for p in find_places(text)}
+    assert {"Kabul", "Baghdad"} <= names
+    assert names.isdisjoint({"Safi", "Warren", "Yakubu", "Saleh", "Sale"})
+
+
+def test_a_town_followed_by_a_description_is_still_a_town():
+    text = "Fighters shelled Donetsk, a rebel stronghold, and the crossing at Rafah, an official border post."
+    names = {p["name"] for p in find_places(text)}
+    assert {"Donetsk", "Rafah"} <= names
