@@ -971,7 +971,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         stop = min(count, i + MAX_NAME_TOKENS)
         j = i
         while True:
-            if capitalised[j] and (j > i or key not in stoplist):
+            if capitalised[j] and (j > i or key not in stoplist or _names_region(tokens, j)):
                 country, exact, similar = _name_lookup(key, j > i)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
@@ -1020,6 +1020,23 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         mentions.append(mention)
         i = j + 1
     return mentions, demonym_countries
+
+
+# Region words after which even a common word is a unit's name: "Cameroon's Centre region", "the Littoral
+# region". Not "state" ("Islamic State") nor "department" ("the State Department").
+_REGION_WORDS = frozenset({"region", "province", "governorate"})
+
+
+def _names_region(tokens: _Tokens, k: int) -> bool:
+    """Whether capitalised token k, not opening a sentence nor ending a longer name ("Islamic State
+    province"), is followed by a region word."""
+    return (
+        k + 1 < len(tokens.keys)
+        and tokens.keys[k + 1] in _REGION_WORDS
+        and not tokens.sentence_start[k]
+        and tokens.ends[k] + 1 == tokens.starts[k + 1]
+        and not (tokens.capitalised[k - 1] and tokens.ends[k - 1] + 1 == tokens.starts[k])
+    )
 
 
 def _openings(text: str, tokens: _Tokens) -> list[int]:
@@ -1798,7 +1815,9 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     mentions = [
         m
         for m in mentions
-        if m.key not in gazetteer.stoplist or (m.first_token != m.last_token and m.cue is not None)
+        if m.key not in gazetteer.stoplist
+        or (m.first_token != m.last_token and m.cue is not None)
+        or _names_region(tokens, m.last_token)
     ]
     _link_appositions(text, mentions)
     groups, group_of = _group(mentions, gazetteer.places)

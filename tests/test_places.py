@@ -462,3 +462,17 @@ def test_a_town_followed_by_a_description_is_still_a_town():
     text = "Fighters shelled Donetsk, a rebel stronghold, and the crossing at Rafah, an official border post."
     names = {p["name"] for p in find_places(text)}
     assert {"Donetsk", "Rafah"} <= names
+
+
+def test_a_common_word_before_a_region_word_names_the_region():
+    found = find_places(
+        "Schools in Cameroon's Centre region stayed shut; Baidoa is the capital of Bay region."
+    )
+    centre = by_mention(found, "Centre region")
+    assert (centre["kind"], centre["country"]) == ("admin1", "CM")
+    assert by_mention(found, "Bay region")["country"] == "SO"
+    # Not where the word ends a longer name, nor before "state" or "department".
+    text = (
+        "Islamic State province fighters attacked, the State Department said. The Islamic State claimed it."
+    )
+    assert find_places(text) == []
