@@ -115,7 +115,11 @@ def slugify(value: str) -> str:
 
 
 def _is_acronym(alias: str) -> bool:
-    """Upper-case abbreviations ("IS", "PDF", "M23") and their plurals ("PDFs") match case-sensitively."""
+    """Upper-case abbreviations ("IS", "PDF", "M23") and their plurals ("PDFs") match case-sensitively, and
+    so do short mixed-case ones ("JeM", "LeT", "FAMa"): read without case they are words ("let") or other
+    groups' abbreviations ("JEM", Sudan's Justice and Equality Movement)."""
+    if len(alias) <= 5 and alias.isalpha() and sum(c.isupper() for c in alias) >= 2:
+        return True
     if len(alias) > 2 and alias.endswith("s") and alias[-2].isupper():
         alias = alias[:-1]
     letters = [c for c in alias if c.isalpha()]

@@ -112,6 +112,22 @@ def test_short_acronyms_match_only_in_capitals():
     assert surfaces(found["peoples-defence-force"]) == ["PDF"]
 
 
+def test_short_mixed_case_abbreviations_match_only_as_written():
+    # "LeT" is Lashkar-e-Taiba, "let" a verb; "JeM" is Jaish-e-Mohammed, "JEM" Sudan's Justice and Equality
+    # Movement.
+    assert by_id("Let them go, he said, and let the talks begin.") == {}
+    found = by_id("LeT and JeM militants attacked a camp in Kashmir.")
+    assert surfaces(found["lashkar-e-taiba"]) == ["LeT"]
+    assert "jaish-e-mohammed" in found
+    found = by_id("The government signed a ceasefire with the JEM in Darfur.")
+    assert "justice-and-equality-movement" in found and "jaish-e-mohammed" not in found
+
+
+def test_communal_militiamen_are_a_communal_militia():
+    found = find_actors("Communal militiamen attacked a convoy near Marka.", country_hint="SO")
+    assert [(a["name"], a["type"]) for a in found] == [("Communal Militia (Somalia)", "identity_militia")]
+
+
 def test_longest_alias_wins_and_accents_do_not_matter():
     found = by_id(
         "The Syrian Observatory for Human Rights said Hay’at Tahrir al-Sham and al Shabab were active."
