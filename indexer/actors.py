@@ -786,7 +786,9 @@ def _context_country(country_hint: str | None, places: Sequence[dict] | None) ->
         return None
     counts: Counter[str] = Counter()
     for place in places:
-        if place.get("country"):
+        # Places without coordinates (sites, roads, unlisted villages) take their country from the places
+        # around them, so they would only count those twice.
+        if place.get("country") and place.get("lat") is not None:
             counts[place["country"]] += max(1, len(place.get("mentions") or []))
     return counts.most_common(1)[0][0] if counts else None
 

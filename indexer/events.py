@@ -1084,6 +1084,9 @@ def _apply_actor_conventions(
 
 # Named sites without coordinates ("Rose Garden"): an event is placed in the town around them instead.
 UNPLACED_KINDS = frozenset({"facility", "road"})
+# Settlements no gazetteer lists (`indexer.places.find_unlisted`): named, but with no coordinates to map an
+# event to, so the town or unit around them places it.
+UNLISTED_PREFIX = "unlisted:"
 
 
 def _place_rank(place: Mapping[str, Any]) -> int:
@@ -1134,7 +1137,7 @@ class _Context:
         self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = sorted(
             (m["start"], m["end"], p)
             for p in places
-            if p.get("kind") not in UNPLACED_KINDS
+            if p.get("kind") not in UNPLACED_KINDS and not str(p.get("id") or "").startswith(UNLISTED_PREFIX)
             for m in (p.get("mentions") or [])
             if isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and m["end"] > m["start"]
         )

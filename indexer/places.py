@@ -1810,8 +1810,6 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     gazetteer = _gazetteer()
     tokens = _Tokens(text)
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
-    if not mentions:
-        return []
     mentions = [
         m
         for m in mentions
@@ -1848,7 +1846,9 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry["name"] = spellings[place_id].most_common(1)[0][0]
     roads = find_roads(text, list(results.values()), skip_spans=skip_spans)
     taken = [(m["start"], m["end"]) for entry in [*results.values(), *roads] for m in entry["mentions"]]
-    return [*results.values(), *find_facilities(text, skip_spans=[*skip_spans, *taken]), *roads]
+    facilities = find_facilities(text, skip_spans=[*skip_spans, *taken])
+    unlisted = find_unlisted(text, [*results.values(), *roads, *facilities], skip_spans=skip_spans)
+    return [*results.values(), *facilities, *roads, *unlisted]
 
 
 _FACILITY_HEADS = (
@@ -1977,7 +1977,8 @@ def find_roads(
         if joined:
             country = next(iter(countries)) if len(countries) == 1 else None
         else:
-            country = _nearest_country(text, start, end, at) or main_country
+            near = _nearest_place(text, start, end, at)
+            country = (near or {}).get("country") or main_country
         name = text[start:end]
         if kind == "code":  # "M5 highway" and "M5 motorway" are one road
             key = match.group("code").replace("-", "").upper()
@@ -2013,15 +2014,19 @@ _ROAD_REACH = (70, 20)
 
 
 def _road_windows(text: str) -> list[tuple[int, int]]:
-    """The stretches of text around road words, merged where they overlap: a road is named only there, and
-    few texts have any, so the full pattern runs on a small part of the text (`str.find` on the lowered text
-    finds the words many times faster than a case-blind pattern)."""
+    return _word_windows(text, _ROAD_WORDS, _ROAD_REACH)
+
+
+def _word_windows(text: str, words: Sequence[str], reach: tuple[int, int]) -> list[tuple[int, int]]:
+    """The stretches of text around any of `words`, merged where they overlap: a name built on such a word
+    is found only there, and few texts have many, so the full pattern runs on a small part of the text
+    (`str.find` on the lowered text finds the words many times faster than a case-blind pattern)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would drift
         lowered = text
-    before, after = _ROAD_REACH
+    before, after = reach
     spans = []
-    for word in _ROAD_WORDS:
+    for word in words:
         at = lowered.find(word)
         while at >= 0:
             spans.append((max(0, at - before), min(len(text), at + len(word) + after)))
@@ -2036,9 +2041,8 @@ def _road_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _nearest_country(text: str, start: int, end: int, at: dict[tuple[int, int], dict]) -> str | None:
-    """The country of the place named nearest to text[start:end] in its sentence ("the M5 highway near
-    Saraqib"), if that place has one."""
+def _nearest_place(text: str, start: int, end: int, at: dict[tuple[int, int], dict]) -> dict | None:
+    """The place named nearest to text[start:end] in its sentence ("the M5 highway near Saraqib")."""
     opening = max((m.end() for m in _SENTENCE_BREAK_RE.finditer(text, max(0, start - 400), start)), default=0)
     closing = _SENTENCE_BREAK_RE.search(text, end)
     closing_at = closing.start() if closing else len(text)
@@ -2051,7 +2055,125 @@ def _nearest_country(text: str, start: int, end: int, at: dict[tuple[int, int], 
         key=lambda item: item[0],
         default=None,
     )
-    return nearest[1].get("country") if nearest else None
+    return nearest[1] if nearest else None
+
+
+# Villages and quarters the gazetteer does not list, named with a settlement word: "the village of Teldau",
+# "Chaharmaghzak village", "the Qaddam district of Damascus". Kept by name, without coordinates.
+UNLISTED_PREFIX = "unlisted:"
+_PREVIOUS_WORD_RE = re.compile(r"(?:(?<![\w-])([A-Za-z]+)\s|(\()|(,)\s)$")
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """Whether the words before `start` make what follows a place: "in", "near", "attacked", "the", "(", ", "."""
+    previous = _PREVIOUS_WORD_RE.search(text, max(0, start - 30), start)
+    if previous is None:
+        return False
+    word = previous.group(1)
+    return word is None or word.lower() in LOCATIVES or word.lower() == "the"
+
+
+_NAMED_AFTER_RE = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _place_at(text: str, end: int, at: dict[tuple[int, int], dict]) -> bool:
+    """Whether a found place's mention starts right after "of" following position `end`."""
+    after = _NAMED_AFTER_RE.match(text, end)
+    return after is not None and any(start == after.end() for start, _ in at)
+
+
+_SETTLEMENT_WORDS = (
+    "village",
+    "town",
+    "hamlet",
+    "district",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
+    "settlement",
+)
+_UNLISTED_WORD = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
+_UNLISTED_NAME = (
+    rf"{_UNLISTED_WORD}(?:\s(?:(?:al|el|ad|ar|as|ash|at|az|de|del|la|le)[-\s])?{_UNLISTED_WORD}){{0,2}}"
+)
+# "the village of Teldau" and "Chaharmaghzak village": two patterns, since the two can overlap ("the Dogon
+# village of Tieba").
+UNLISTED_RES = (
+    re.compile(
+        rf"(?<![\w-])(?i:village|town|hamlet|district|neighbou?rhood|suburb|settlement)\sof\s"
+        rf"(?P<after>{_UNLISTED_NAME})"
+    ),
+    re.compile(
+        rf"(?<![\w-])(?P<before>{_UNLISTED_NAME})\s(?i:village|hamlet|district|neighbou?rhood|suburb)(?![\w-])"
+    ),
+)
+
+
+def find_unlisted(
+    text: str, places: Sequence[dict], *, skip_spans: Sequence[tuple[int, int]] = ()
+) -> list[dict]:
+    """Named settlements and quarters that no gazetteer entry matched, as places of kind "locality" without
+    coordinates (ids start with `UNLISTED_PREFIX`). The settlement word makes them places; their country and
+    first-level unit are those of the place named nearest to them in their sentence, if any.
+
+    Events are never placed at them: they have no coordinates, and the town or unit around them does.
+    """
+    windows = _word_windows(text, _SETTLEMENT_WORDS, (60, 60))
+    if not windows:
+        return []
+    gazetteer = _gazetteer()
+    at: dict[tuple[int, int], dict] = {}
+    for place in places:
+        for mention in place.get("mentions") or ():
+            at[(mention["start"], mention["end"])] = place
+    taken = sorted(at)
+    located = {span: place for span, place in at.items() if place.get("lat") is not None}
+    found: dict[str, dict] = {}
+    matches = (
+        m for pattern in UNLISTED_RES for start, end in windows for m in pattern.finditer(text, start, end)
+    )
+    for match in matches:
+        kind = match.lastgroup
+        start, end = match.span(kind)
+        words = match.group(kind).split()
+        while words and (words[0].lower() in _NOT_A_NAME or fold(words[0]) in gazetteer.stoplist):
+            words.pop(0)
+        if not words or any(fold(w) in gazetteer.stoplist or fold(w) in gazetteer.demonyms for w in words):
+            continue
+        start = end - len(" ".join(words)) if kind == "before" else start
+        if _inside(start, skip_spans) or any(s < end and start < e for s, e in taken):
+            continue
+        if kind == "before" and (
+            not _after_locative(text, start)  # "Olympic village athletes"
+            # "the Dogon village of Tieba" names Tieba; "the Qaddam district of Damascus" names Qaddam
+            or _NAMED_AFTER_RE.match(text, match.end())
+            and not _place_at(text, match.end(), at)
+        ):
+            continue
+        name = text[start:end]
+        near = _nearest_place(text, start, end, located)
+        country = near.get("country") if near else None
+        key = f"{fold(name)} {country or ''}"
+        entry = found.get(key)
+        if entry is None:
+            unit = near.get("admin1") if near and near.get("kind") != "country" else None
+            country_index = gazetteer.countries.get(country) if country else None
+            entry = found[key] = {
+                "id": f"{UNLISTED_PREFIX}{_slug(key)}",
+                "name": name,
+                "canonical_name": name,
+                "kind": "locality",
+                "country": country,
+                "admin1": unit,
+                "lat": None,
+                "lon": None,
+                "population": 0,
+                "admin1_id": near.get("admin1_id") if unit else None,
+                "country_id": gazetteer.places[country_index].id if country_index is not None else None,
+                "mentions": [],
+            }
+        entry["mentions"].append({"start": start, "end": end, "text": name})
+    return list(found.values())
 
 
 # A first-level unit the text names right after a town ("X (Y, Unit)") is where the town lies, unless the two are

@@ -490,3 +490,12 @@ def test_a_states_forces_are_at_home_or_abroad_by_where_the_event_happened():
     }
     assert sides["syrian-government-forces"] == ("state_forces", "SY")
     assert sides["military-forces-of-turkey"] == ("external_forces", "SY")
+
+
+def test_an_unlisted_village_never_places_an_event():
+    text = "Gunmen killed four farmers in Chaharmaghzak village in Samangan province on Monday."
+    village = {**place(text, "Chaharmaghzak", "Chaharmaghzak", "locality", "AF", "Samangan", None, None),
+               "id": "unlisted:chaharmaghzak-af"}  # fmt: skip
+    province = place(text, "Samangan", "Samangan", "admin1", "AF", "Samangan", 36.3, 67.9)
+    event = top(code(text, places=[village, province]))
+    assert event["place"]["name"] == "Samangan"

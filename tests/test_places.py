@@ -144,8 +144,12 @@ def test_outer_unit_of_a_parenthetical_picks_the_namesake_town():
 
 
 def test_name_of_a_neighbourhood_is_not_a_distant_namesake_town():
+    # The neighbourhood is kept by name only, in the town's country, not placed at a namesake town.
     text = "In Parintins, Amazonas, a man was killed in a drive-by shooting in Palmares neighborhood."
-    assert {p["name"] for p in find_places(text)} == {"Parintins", "Amazonas"}
+    found = {p["name"]: p for p in find_places(text)}
+    assert set(found) == {"Parintins", "Amazonas", "Palmares"}
+    assert (found["Palmares"]["lat"], found["Palmares"]["country"]) == (None, "BR")
+    assert found["Palmares"]["id"].startswith("unlisted:")
     text = "In Iguatu, Ceara, a man was shot in Jardim Oasis neighborhood by three armed men."
     assert "Jardim" not in {p["name"] for p in find_places(text)}
 
@@ -476,3 +480,27 @@ def test_a_common_word_before_a_region_word_names_the_region():
         "Islamic State province fighters attacked, the State Department said. The Islamic State claimed it."
     )
     assert find_places(text) == []
+
+
+def test_settlements_the_gazetteer_does_not_list_are_places_by_name():
+    text = (
+        "Taliban fighters attacked a checkpoint in Chaharmaghzak village in Sufi Bala district, Samangan. "
+        "Elsewhere, suspected militiamen raided the Dogon village of Tieba (Bankass, Mopti)."
+    )
+    found = find_places(text)
+    village = by_mention(found, "Chaharmaghzak")
+    assert (village["kind"], village["lat"], village["lon"]) == ("locality", None, None)
+    assert (village["country"], village["admin1"]) == ("AF", "Samangan")
+    assert village["id"].startswith("unlisted:")
+    # "Dogon" describes the village; Tieba is its name.
+    assert by_mention(found, "Tieba")["country"] == "ML"
+    assert not [p for p in found if p["name"] == "Dogon"]
+    # A quarter named before the city it lies in, and nothing made of a settlement word after other words.
+    quarter = by_mention(find_places("Security forces fired in the Qaddam district of Damascus."), "Qaddam")
+    assert quarter["country"] == "SY"
+    assert find_places("Olympic village athletes trained in the hamlet's hall.") == []
+
+
+def test_named_sites_are_found_in_a_text_that_names_no_town():
+    (square,) = find_places("Students tried to force their way into Tahrir Square on Friday.")
+    assert (square["name"], square["kind"]) == ("Tahrir Square", "facility")
