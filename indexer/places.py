@@ -1717,8 +1717,10 @@ def _resolve_pass(
                     accepted = reading
                     if not _foreign_unit(accepted, places):
                         break
-                elif not reading.conflict and reading.support >= SUPPORTED:
-                    accepted = reading
+                elif not reading.conflict and (
+                    reading.support >= SUPPORTED or places[reading.index].kind in ("region", "water")
+                ):
+                    accepted = reading  # a place in the country the text is about, or a region ("the Gulf")
                     break
         chosen.append(accepted)
     return chosen
@@ -1726,8 +1728,9 @@ def _resolve_pass(
 
 def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
     """A first-level unit of a country the text says nothing else about while it points at another ("Kaya"
-    as Myanmar's Kayah State in a story about Burkina Faso). Such a reading yields to a supported one in
-    the country the text is about, as a town would; a unit is rarely named without its country."""
+    as Myanmar's Kayah State in a story about Burkina Faso, "Gulf" as Papua New Guinea's Gulf Province).
+    Such a reading yields to a supported one in the country the text is about, as a town would, or to a
+    region or sea of the same name; a unit is rarely named without its country."""
     return reading.conflict and not reading.contained and places[reading.index].kind == "admin1"
 
 

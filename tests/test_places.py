@@ -504,3 +504,11 @@ def test_settlements_the_gazetteer_does_not_list_are_places_by_name():
 def test_named_sites_are_found_in_a_text_that_names_no_town():
     (square,) = find_places("Students tried to force their way into Tahrir Square on Friday.")
     assert (square["name"], square["kind"]) == ("Tahrir Square", "facility")
+
+
+def test_a_foreign_unit_yields_to_a_region_of_the_same_name():
+    text = "Saudi Arabia and the other members of the Gulf Cooperation Council met in Riyadh."
+    gulf = by_mention(find_places(text), "Gulf")
+    assert (gulf["kind"], gulf["country"]) == ("region", None)
+    found = find_places("Troops were sent to Gulf Province in Papua New Guinea.")
+    assert by_mention(found, "Gulf Province")["country"] == "PG"
