@@ -229,3 +229,22 @@ def test_score_against_truth_rewards_the_truth_and_punishes_misses(corpus, tmp_p
     assert scores["place_recall"] == pytest.approx(
         sum(len(t["places"]) for t in truths[:25]) / sum(len(t["places"]) for t in truths), abs=1e-3
     )
+
+
+def test_extraction_finds_the_generated_places_people_and_actors(tmp_path):
+    # 100 generated articles, scored against their truth: the people quoted with their occupations, the
+    # towns residents speak of, and the actors, as well as where the lead event happened.
+    from indexer.extract import extract_article
+    from indexer.parse import parse_record
+
+    generate.write_corpus(tmp_path, 100, seed=3)
+    extracted = tmp_path / "extracted.jsonl"
+    with extracted.open("w", encoding="utf-8") as out:
+        for line in _lines(tmp_path / "articles.jsonl"):
+            out.write(json.dumps(extract_article(parse_record(json.loads(line)))) + "\n")
+    scores = generate.score_against_truth(tmp_path / "truth.jsonl", extracted)
+    # Measured on this corpus when written: 1.0, 0.985, 0.993 and 0.94.
+    assert scores["people_recall"] >= 0.95, scores
+    assert scores["place_recall"] >= 0.95, scores
+    assert scores["actor_recall"] >= 0.97, scores
+    assert scores["geo_within_25km"] >= 0.85, scores
