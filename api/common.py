@@ -210,7 +210,9 @@ class FilterArgs(ma.Schema):
     )
     place = repeatable(
         ma.fields.String(validate=validate.Length(min=1, max=200)),
-        "Place id (geonames:<n>) or name; includes everything inside it (Syria finds Saraqib).",
+        "Place id (geonames:<n>, road:<...>, unlisted:<...>) or name; includes everything inside it (Syria "
+        "finds Saraqib). An event is also found under a village, road or site its sentence names but that has "
+        "no coordinates (Teldau finds an event placed at Homs).",
         ["Idlib"],
     )
     country = repeatable(CountryField(), "Country as ISO 3166 alpha-2, alpha-3 or English name.", ["SY"])
