@@ -665,7 +665,12 @@ LOCATIVES = frozenset(
     # verbs whose object in conflict news is typically a place
     + "shelled attacked struck hit bombed bombarded raided stormed captured seized retook retaken recaptured "
     "entered besieged surrounded targeted reached liberated overran visited fled evacuated toured "
-    "control controls controlled".split()
+    "control controls controlled linking connecting".split()
+)
+# Nouns after which "on" puts a place: "air raids on Mongo", "an attack on Kidal".
+ATTACKS_ON = frozenset(
+    "raid raids attack attacks strike strikes airstrike airstrikes assault assaults offensive bombing "
+    "bombings shelling advance march".split()
 )
 CONNECTORS = frozenset(
     "al el ad ar as ash at az an ed er es ez en de del della di da do dos das du des la le les los las "
@@ -1017,6 +1022,13 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         _read_context(text, tokens, first, j, mention)
         if mention.name_before:
             mention.name_before_any = True
+        if (
+            not mention.locative
+            and mentions
+            and mentions[-1].locative
+            and _LIST_GAP_RE.fullmatch(text, mentions[-1].unit_end or mentions[-1].end, mention.start)
+        ):
+            mention.locative = True  # "in Taloqan and Khanabad": the list shares its preposition
         mentions.append(mention)
         i = j + 1
     return mentions, demonym_countries
@@ -1037,6 +1049,9 @@ def _names_region(tokens: _Tokens, k: int) -> bool:
         and tokens.ends[k] + 1 == tokens.starts[k + 1]
         and not (tokens.capitalised[k - 1] and tokens.ends[k - 1] + 1 == tokens.starts[k])
     )
+
+
+_LIST_GAP_RE = re.compile(r",?\s(?:and|or)\s")
 
 
 def _openings(text: str, tokens: _Tokens) -> list[int]:
@@ -1148,7 +1163,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         if before_key == "of" and mention.cue is None and first >= 2 and keys[first - 2] in UNIT_CUES:
             mention.cue = _cue_class(keys[first - 2])
             mention.cue_before = True
-        if before_key in LOCATIVES or before_key in UNIT_CUES:
+        if (
+            before_key in LOCATIVES
+            or before_key in UNIT_CUES
+            or before_key == "on"
+            and before >= 1
+            and keys[before - 1] in ATTACKS_ON
+        ):
             mention.locative = True
         elif before_key in TITLES and capitalised[before] and before_gap == " ":
             mention.titled = True

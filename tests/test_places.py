@@ -512,3 +512,10 @@ def test_a_foreign_unit_yields_to_a_region_of_the_same_name():
     assert (gulf["kind"], gulf["country"]) == ("region", None)
     found = find_places("Troops were sent to Gulf Province in Papua New Guinea.")
     assert by_mention(found, "Gulf Province")["country"] == "PG"
+
+
+def test_places_in_a_list_share_its_preposition_and_raids_on_a_town_place_it():
+    found = find_places("The road linking Taloqan and Khanabad reopened on Monday.")
+    assert {(p["name"], p["country"]) for p in found} == {("Taloqan", "AF"), ("Khanabad", "AF")}
+    found = find_places("Chadian warplanes carried out air raids on Mongo.")
+    assert {(p["name"], p["country"]) for p in found} == {("Mongo", "TD")}
