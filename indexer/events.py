@@ -1448,12 +1448,14 @@ def code_events(
     dates: Sequence[Mapping[str, Any]],
     people: Sequence[Mapping[str, Any]] | None = None,
     skip_spans: Iterable[tuple[int, int]] = (),
+    title: str | None = None,
 ) -> list[dict[str, Any]]:
     """The events reported in `text`, in text order, in the extraction output's event shape.
 
     `actors`, `places` and `dates` are the outputs of find_actors, find_places and find_dates on the same
     text (their mention offsets are used to tie them to sentences); `published` (ISO date) dates events the
-    text gives no date for. Offsets in the result refer to `text`.
+    text gives no date for. An event placed where the `title` says ("Attack reported near Tripoli") is the
+    one the story leads with, and is trusted more. Offsets in the result refer to `text`.
     """
     if not text:
         return []
@@ -1507,8 +1509,11 @@ def code_events(
     actor_spans = _actor_spans(text, actors, lexicon, scanned)
     for index, mention in enumerate(mentions):
         _resolve(text, mention, cues_of, context, actor_spans, lexicon, mentions[:index])
+    headline_places = _headline_places(title, places)
     for rank, mention in enumerate(mentions):
         mention.confidence = _confidence(mention, rank)
+        if headline_places and (mention.place or {}).get("id") in headline_places:
+            mention.confidence *= HEADLINE_FACTOR
 
     merged: list[Mention] = []
     for mention in mentions:
@@ -1634,6 +1639,36 @@ def _resolve(
         mention.plover_type, mention.plover_mode = "THREATEN", "violence"
     if mention.flags:
         mention.sub_event = None
+
+
+# How much more an event placed where the headline says is trusted than one placed elsewhere.
+HEADLINE_FACTOR = 1.2
+
+
+def _headline_places(title: str | None, places: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Ids of the article's towns and units that its headline names, as the text writes them or by their
+    name: "Rebels retake Saraqib" names the Saraqib the text calls "Saraqeb" too. Countries and regions are
+    left out: a headline naming "Syria" says nothing about which Syrian event leads."""
+    if not title:
+        return set()
+    folded = f" {lower_ascii(title)} "
+    found = set()
+    for place in places:
+        if place.get("kind") in ("country", "region", "water", "continent") or not place.get("id"):
+            continue
+        names = {
+            place.get("name"),
+            *(m.get("text") for m in place.get("mentions") or [] if isinstance(m, dict)),
+        }
+        for name in names:
+            if (
+                isinstance(name, str)
+                and len(name) > 2
+                and re.search(rf"\W{re.escape(lower_ascii(name))}\W", folded)
+            ):
+                found.add(place["id"])
+                break
+    return found
 
 
 def _confidence(mention: Mention, rank: int) -> float:

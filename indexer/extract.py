@@ -41,6 +41,7 @@ def extract_article(article: Article) -> dict[str, Any]:
         dates=dates,
         people=people,
         skip_spans=skip_spans,
+        title=article.title,
     )
     return {
         "id": article.id,

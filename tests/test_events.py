@@ -499,3 +499,25 @@ def test_an_unlisted_village_never_places_an_event():
     province = place(text, "Samangan", "Samangan", "admin1", "AF", "Samangan", 36.3, 67.9)
     event = top(code(text, places=[village, province]))
     assert event["place"]["name"] == "Samangan"
+
+
+def test_the_event_placed_where_the_headline_says_leads():
+    # Untitled, the suicide bombing outranks the shooting the story opens with; a headline about the
+    # shooting's town puts the shooting first again.
+    text = (
+        "Soldiers shot dead twenty villagers in Lusa on Tuesday. "
+        "A suicide bomber blew himself up at a market in Kara on Monday, killing nine people."
+    )
+    places = [place(text, "Kara", "Kara", "city", "XX", lat=1.0, lon=1.0),
+              place(text, "Lusa", "Lusa", "city", "XX", lat=2.0, lon=2.0)]  # fmt: skip
+    assert top(code(text, places=places))["place"]["name"] == "Kara"
+    titled = code_events(
+        text, published=None, actors=[], places=places, dates=[], title="Villagers killed in Lusa"
+    )
+    assert top(titled)["place"]["name"] == "Lusa"
+    # A headline naming only the country changes nothing.
+    country = {**place(text, "Lusa", "Xland", "country", "XX"), "mentions": []}
+    titled = code_events(
+        text, published=None, actors=[], places=[*places, country], dates=[], title="Xland: villagers killed"
+    )
+    assert top(titled)["place"]["name"] == "Kara"
