@@ -2038,6 +2038,7 @@ _ROAD_REACH = (70, 20)
 
 
 def _road_windows(text: str) -> list[tuple[int, int]]:
+    """Where in `text` a road can be named: around its road words."""
     return _word_windows(text, _ROAD_WORDS, _ROAD_REACH)
 
 
@@ -2164,6 +2165,8 @@ def find_unlisted(
             words.pop(0)
         if not words or any(fold(w) in gazetteer.stoplist or fold(w) in gazetteer.demonyms for w in words):
             continue
+        # "Chaharmaghzak village" drops the words before the name ("in", "The"); after "village of" the name
+        # keeps an article the stoplist holds ("the village of As Silm")
         start = end - len(" ".join(words)) if kind == "before" else start
         if _inside(start, skip_spans) or any(s < end and start < e for s, e in taken):
             continue
