@@ -46,6 +46,7 @@ from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
+from indexer.places import UNLISTED_PREFIX
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
@@ -1083,10 +1084,9 @@ def _apply_actor_conventions(
 
 
 # Named sites without coordinates ("Rose Garden"): an event is placed in the town around them instead.
+# Sites, roads, and settlements no gazetteer lists (`indexer.places.find_unlisted`, ids starting with
+# UNLISTED_PREFIX): named, but with no coordinates to map an event to, so the town or unit around them places it.
 UNPLACED_KINDS = frozenset({"facility", "road"})
-# Settlements no gazetteer lists (`indexer.places.find_unlisted`): named, but with no coordinates to map an
-# event to, so the town or unit around them places it.
-UNLISTED_PREFIX = "unlisted:"
 
 
 def _place_rank(place: Mapping[str, Any]) -> int:

@@ -1912,22 +1912,42 @@ def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) ->
         name = " ".join(words)
         entry = found.get(fold(name))
         if entry is None:
-            entry = found[fold(name)] = {
-                "id": f"facility:{_slug(name)}",
-                "name": name,
-                "canonical_name": name,
-                "kind": "facility",
-                "country": None,
-                "admin1": None,
-                "lat": None,
-                "lon": None,
-                "population": 0,
-                "admin1_id": None,
-                "country_id": None,
-                "mentions": [],
-            }
+            entry = found[fold(name)] = _unmapped_place(f"facility:{_slug(name)}", name, "facility")
         entry["mentions"].append({"start": start, "end": match.end(), "text": text[start : match.end()]})
     return list(found.values())
+
+
+def _unmapped_place(
+    place_id: str,
+    name: str,
+    kind: str,
+    country: str | None = None,
+    admin1: str | None = None,
+    admin1_id: str | None = None,
+) -> dict:
+    """A place known by name only, without coordinates (a site, a road, a village no gazetteer lists), in the
+    shape of the gazetteer's places; its mentions are added by the caller."""
+    gazetteer = _gazetteer()
+    country_index = gazetteer.countries.get(country) if country else None
+    return {
+        "id": place_id,
+        "name": name,
+        "canonical_name": name,
+        "kind": kind,
+        "country": country,
+        "admin1": admin1,
+        "lat": None,
+        "lon": None,
+        "population": 0,
+        "admin1_id": admin1_id,
+        "country_id": gazetteer.places[country_index].id if country_index is not None else None,
+        "mentions": [],
+    }
+
+
+def _by_mention(places: Sequence[dict]) -> dict[tuple[int, int], dict]:
+    """Each mention's (start, end) and the place it names."""
+    return {(m["start"], m["end"]): place for place in places for m in place.get("mentions") or ()}
 
 
 # Roads: a road is a line, not a point, so like a named site it is a place without coordinates.
@@ -1966,10 +1986,7 @@ def find_roads(
     if not windows:
         return []
     gazetteer = _gazetteer()
-    at: dict[tuple[int, int], dict] = {}
-    for place in places:
-        for mention in place.get("mentions") or ():
-            at[(mention["start"], mention["end"])] = place
+    at = _by_mention(places)
     votes = Counter(place["country"] for place in at.values() if place.get("country"))
     main_country = next(
         (code for code, count in votes.most_common(1) if 2 * count >= sum(votes.values())), None
@@ -1991,10 +2008,9 @@ def find_roads(
         joined = [p for (s, e), p in at.items() if group_start <= s and e <= group_end]
         if kind == "town" and at.get((group_start, group_end)) is None:
             continue
-        if kind == "linked":
-            sides = re.split(r"[-–]", " ".join(words))
-            if any(fold(side) in gazetteer.stoplist or fold(side) in gazetteer.demonyms for side in sides):
-                continue
+        sides = re.split(r"[-–]", " ".join(words)) if kind == "linked" else []
+        if any(fold(side) in gazetteer.stoplist or fold(side) in gazetteer.demonyms for side in sides):
+            continue
         if kind == "town" and len(words) == 1 and fold(words[0]) in gazetteer.stoplist:
             continue
         countries = {p["country"] for p in joined if p.get("country")}
@@ -2007,27 +2023,13 @@ def find_roads(
         if kind == "code":  # "M5 highway" and "M5 motorway" are one road
             key = match.group("code").replace("-", "").upper()
         elif kind == "linked":  # so are the "Damascus-Aleppo highway" and the "Aleppo-Damascus road"
-            key = "-".join(sorted(fold(side) for side in re.split(r"[-–]", " ".join(words))))
+            key = "-".join(sorted(fold(side) for side in sides))
         else:
             key = fold(name)
         key = f"{key} {country or ''}"
         entry = found.get(key)
         if entry is None:
-            country_index = gazetteer.countries.get(country) if country else None
-            entry = found[key] = {
-                "id": f"road:{_slug(key)}",
-                "name": name,
-                "canonical_name": name,
-                "kind": "road",
-                "country": country,
-                "admin1": None,
-                "lat": None,
-                "lon": None,
-                "population": 0,
-                "admin1_id": None,
-                "country_id": gazetteer.places[country_index].id if country_index is not None else None,
-                "mentions": [],
-            }
+            entry = found[key] = _unmapped_place(f"road:{_slug(key)}", name, "road", country)
         entry["mentions"].append({"start": start, "end": end, "text": name})
     return list(found.values())
 
@@ -2147,10 +2149,7 @@ def find_unlisted(
     if not windows:
         return []
     gazetteer = _gazetteer()
-    at: dict[tuple[int, int], dict] = {}
-    for place in places:
-        for mention in place.get("mentions") or ():
-            at[(mention["start"], mention["end"])] = place
+    at = _by_mention(places)
     taken = sorted(at)
     located = {span: place for span, place in at.items() if place.get("lat") is not None}
     found: dict[str, dict] = {}
@@ -2184,21 +2183,10 @@ def find_unlisted(
         entry = found.get(key)
         if entry is None:
             unit = near.get("admin1") if near and near.get("kind") != "country" else None
-            country_index = gazetteer.countries.get(country) if country else None
-            entry = found[key] = {
-                "id": f"{UNLISTED_PREFIX}{_slug(key)}",
-                "name": name,
-                "canonical_name": name,
-                "kind": "locality",
-                "country": country,
-                "admin1": unit,
-                "lat": None,
-                "lon": None,
-                "population": 0,
-                "admin1_id": near.get("admin1_id") if unit else None,
-                "country_id": gazetteer.places[country_index].id if country_index is not None else None,
-                "mentions": [],
-            }
+            unit_id = near.get("admin1_id") if near and unit else None
+            entry = found[key] = _unmapped_place(
+                f"{UNLISTED_PREFIX}{_slug(key)}", name, "locality", country, unit, unit_id
+            )
         entry["mentions"].append({"start": start, "end": end, "text": name})
     return list(found.values())
 
