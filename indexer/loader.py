@@ -601,6 +601,10 @@ def run_pipeline(
     batch_done = on_batch or (lambda: None)
     batches = _batches(items, batch_articles, batch_text_chars)
     with _extraction_pool(workers if extractor is None else 1) as pooled:
+        if pooled is None and extractor is None:
+            from indexer.extract import warm_up
+
+            warm_up()
         start_build = pooled or _in_process_builder(extractor or default_extractor())
         lookahead = 1 if pooled is not None else 0
         yield from _run_batches(batches, writer, start_build, lookahead, overlap, batch_done)
@@ -617,7 +621,9 @@ def _extraction_pool(workers: int) -> Iterator[Builder | None]:
     if workers <= 1:
         yield None
         return
-    _warm_up_extractor()
+    from indexer.extract import warm_up
+
+    warm_up()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
@@ -656,20 +662,6 @@ def _exit_with_parent(parent: int) -> None:
 
 def _noop(_: int) -> None:
     return None
-
-
-def _warm_up_extractor() -> None:
-    """Load every lexicon and gazetteer the extractor uses, by extracting one short article."""
-    from indexer.extract import extract_article
-    from indexer.parse import parse_record
-
-    sample = {
-        "id": "warm-up",
-        "title": "Warm-up",
-        "published": "2020-02-27",
-        "text": "Shelling hit Idlib on Monday.",
-    }
-    extract_article(parse_record(sample))
 
 
 def _run_batches(
