@@ -83,5 +83,9 @@ def test_bench_extract_on_given_articles_cycles_them_and_counts_tokens(tmp_path)
     assert result["articles"] == 5
     assert result["tokens"] == 3 * 8 + 2 * 6
     assert result["tokens_per_article"] == round(result["tokens"] / 5, 1)
+    assert result["words_per_article"] == round((3 * 8 + 2 * 6) / 5, 1)
+    # articles per CPU-second scaled to the 600-word length the speed target is stated for
+    scaled = result["extract_articles_per_cpu_s"] * result["words_per_article"] / 600
+    assert result["articles_per_cpu_s_at_600_words"] == pytest.approx(scaled, rel=0.02, abs=0.2)
     with pytest.raises(ValueError):
         bench.cycled([], 3)
