@@ -12,6 +12,7 @@ Choices made here, and why:
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -35,7 +36,9 @@ log = logging.getLogger("conflictwire.api")
 
 
 def warm_lexicons() -> None:
-    """Load the actor lexicon and the gazetteer once, if the indexer's NLP modules are installed."""
+    """Load the actor lexicon and the gazetteer once, if the indexer's NLP modules are installed, and take
+    them out of the cyclic collector (`gc.freeze`) before the workers fork: a collection in a worker would
+    otherwise write to every page holding them, and those pages would stop being shared with the master."""
     try:
         from indexer.places import lookup_place
     except ImportError:
@@ -50,6 +53,8 @@ def warm_lexicons() -> None:
     if lookup_actor is not None:
         lookup_actor("regime forces")
     if lookup_place or lookup_actor:
+        gc.collect()
+        gc.freeze()
         print(f"lexicons loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
