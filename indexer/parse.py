@@ -265,8 +265,11 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
         position = end
     parts.append(text[position:])
     kept = "".join(parts)
-    kept = re.sub(r"[ \t]+\n", "\n", kept)
-    return re.sub(r"\n{3,}", "\n\n", kept).strip()
+    if " \n" in kept or "\t\n" in kept:  # most texts have neither, and the regexes would scan them whole
+        kept = re.sub(r"[ \t]+\n", "\n", kept)
+    if "\n\n\n" in kept:
+        kept = re.sub(r"\n{3,}", "\n\n", kept)
+    return kept.strip()
 
 
 # --------------------------------------------------------------------------------- records
