@@ -592,16 +592,19 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
+from operator import itemgetter  # noqa: E402
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
 # regions and seas keep their English gazetteer names ("United States" rather than "U.S.").
 # A word (letters with inner apostrophes) as the captured separator: split() yields gap, word, gap, ...
-_WORD_SPLIT_RE = re.compile("(" + _WORD_RE.pattern + ")")
+# `_WORD_RE` with possessive repeats: nothing follows a word in the pattern, so its first, longest match
+# is the only one, and the regex engine keeps no states to backtrack into (a third faster).
+_WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*+)")
 _POSSESSIVE_RE = re.compile("|".join(_POSSESSIVE))
 # `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
-_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]+(?:[" + _APOSTROPHES + "][A-Za-z]+)*)")
+_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*+)")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 _QUOTE_GOES_ON_RE = re.compile(r",\s?[\"”]\s+")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
@@ -818,7 +821,8 @@ class _Mention:
     candidates: tuple[int, ...]
     loose_only: frozenset[int]
     exact: tuple[int, ...]  # the candidates not in loose_only
-    name_priors: dict[tuple, tuple]  # shared by every mention written alike: see `_fixed_reading`
+    not_admin2: tuple[int, ...]  # the candidates but second-level units, read without a unit word
+    name_priors: dict[tuple, dict]  # shared by every mention written alike: see `_fixed_store`
     first_token: int
     last_token: int
     cue: str | None = _flag(None)
@@ -875,8 +879,13 @@ class _Tokens:
             for k in [k for k, word in enumerate(words) if not word.isascii()]:
                 keys[k] = fold(words[k])
         if "'" in text:
-            for k in [k for k, key in enumerate(keys) if "'" in key]:
-                keys[k] = keys[k].replace("'", "")
+            # Only the few words around the text's straight apostrophes can hold one.
+            at = text.find("'")
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                if k >= 0 and at < ends[k]:
+                    keys[k] = keys[k].replace("'", "")
+                at = text.find("'", at + 1)
         gaps = parts[2 : 2 * count : 2]
         # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
         # A quotation closed by a comma goes on in the same sentence: '"...," Fawzia Safi said'.
@@ -1081,12 +1090,12 @@ _HYPHEN = re.compile("-")
 @lru_cache(maxsize=16_384)
 def _mention_candidates(
     surface: str, key: str, multiword: bool, unit: bool
-) -> tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], dict[tuple, tuple]] | None:
+) -> tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], tuple[int, ...], dict[tuple, dict]] | None:
     """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
-    ones first), those only the loose key found, the exact ones, and a store for the priors of its readings
-    (see `_fixed_reading`); None when its case rules all out. With `unit`, the name is a demonym before a
-    unit word, and its candidates are the units so named. A name recurs within an article and across
-    articles, so this is worked out once per spelling."""
+    ones first), those only the loose key found, the exact ones, the candidates that are not second-level
+    units, and a store for the priors of its readings (see `_fixed_store`); None when its case rules all
+    out. With `unit`, the name is a demonym before a unit word, and its candidates are the units so named.
+    A name recurs within an article and across articles, so this is worked out once per spelling."""
     gazetteer = _gazetteer()
     if unit:
         exact, similar = gazetteer.exact_candidates(key), ()
@@ -1097,7 +1106,9 @@ def _mention_candidates(
     if not exact and not similar:
         return None
     extra = tuple(c for c in similar if c not in exact) if similar else ()
-    return _fold_name(surface), exact + extra, frozenset(extra), exact, {}
+    candidates = exact + extra
+    not_admin2 = tuple(c for c in candidates if gazetteer.places[c].kind != "admin2")
+    return _fold_name(surface), candidates, frozenset(extra), exact, not_admin2, {}
 
 
 _fold_name = lru_cache(maxsize=65_536)(fold)
@@ -1130,7 +1141,10 @@ def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazettee
 
 
 def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+    for start, end in spans:
+        if start <= position < end:
+            return True
+    return False
 
 
 def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention) -> None:
@@ -1235,13 +1249,14 @@ _PERSON_APPOSITION_RE = re.compile(
 
 def _closes_parenthetical(text: str, tokens: _Tokens, first: int, last: int) -> bool:
     """A name that ends a short parenthetical list after a comma, as in "Bule (Djugu, Ituri)": notes in
-    this style put the larger units last, so the name is a place even when nothing else says so."""
+    this style put the larger units last, so the name is a place even when nothing else says so. The
+    closing parenthesis is looked for first: most names have none after them."""
+    if text[tokens.ends[last] : tokens.ends[last] + 1] != ")":
+        return False
     opening = text.rfind("(", max(0, tokens.starts[first] - 40), tokens.starts[first])
     if opening < 0 or ")" in text[opening : tokens.starts[first]]:
         return False
-    return (
-        text[tokens.ends[last] : tokens.ends[last] + 1] == ")" and "," in text[opening : tokens.starts[first]]
-    )
+    return "," in text[opening : tokens.starts[first]]
 
 
 def _names_feature(text: str, tokens: _Tokens, j: int) -> bool:
@@ -1338,14 +1353,11 @@ class _Evidence:
     anchors: list[tuple[int, _Place]]
     members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
-    rivals: list[list[tuple[float, str]]] = field(default_factory=list)
     anchors_by_latitude: list[tuple[int, _Place]] = field(default_factory=list)
     anchor_latitudes: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
-        # Per mention, the leading countries' votes without that mention's own: read for every candidate.
-        self.rivals = [[(v - mine.get(c, 0.0), c) for v, c in self.leaders] for mine, _ in self.own]
         # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
         self.anchors_by_latitude = sorted(
             (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
@@ -1474,15 +1486,18 @@ def _readings(
     mentions: list[_Mention],
     evidence: _Evidence,
     places: list[_Place],
-) -> list[_Reading]:
+) -> list[tuple]:
     """Score reading `mention` as each place in `indexes`: prominence, kind cues, and what the rest of the
     text says. What the evidence says about the mention itself (its own votes, the rival countries) is
-    looked up once for all its candidates."""
+    looked up once for all its candidates.
+
+    Each reading is the tuple of `_Reading`'s fields: most candidates are scored only to be outranked, so
+    the caller makes a `_Reading` of the few it goes on to judge."""
     own_countries, own_admin1 = evidence.own[number]
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
-    rivals = evidence.rivals[number]
+    rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
     anchors = evidence.anchors_by_latitude
-    fixed_parts = mention.fixed
+    fixed_parts = _fixed_store(mention)
     readings = []
     for index in indexes:
         place = places[index]
@@ -1490,25 +1505,32 @@ def _readings(
         if fixed is None:
             fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places)
         score, alias, contained, contradicted, foreign, fixed_support = fixed
-        container_support, outer_support, containee_support = fixed_support
         country, kind = place.country, place.kind
         country_votes = country_votes_of.get(country, 0.0) - own_countries.get(country, 0.0)
-        country_support = COUNTRY_WEIGHT * min(1.5, max(0.0, country_votes)) if country else 0.0
+        # min(1.5, max(0.0, votes)) written out: the same value, without two calls per candidate.
+        if country and country_votes > 0.0:
+            country_support = COUNTRY_WEIGHT * (country_votes if country_votes < 1.5 else 1.5)
+        else:
+            country_support = 0.0
         support = country_support
         if place.admin1_code and kind != "admin1":
             unit_votes = admin1_votes_of.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
-            support += ADMIN1_WEIGHT * min(1.5, max(0.0, unit_votes))
+            if unit_votes > 0.0:  # no votes add nothing: `support` is 0.0 or positive here
+                support += ADMIN1_WEIGHT * (unit_votes if unit_votes < 1.5 else 1.5)
         # The fixed supports are added where they always were, so that the sums (and ties) come out the same.
-        if container_support:
-            support += container_support
+        if fixed_support is not _NO_FIXED_SUPPORT:
+            container_support, outer_support, containee_support = fixed_support
+            if container_support:
+                support += container_support
         if kind == "admin1" and any(
             n != number and code == place.admin1_code for n, code in evidence.members
         ):
             support += MEMBER_WEIGHT
-        if outer_support:
-            support += outer_support
-        for extra in containee_support:
-            support += extra
+        if fixed_support is not _NO_FIXED_SUPPORT:
+            if outer_support:
+                support += outer_support
+            for extra in containee_support:
+                support += extra
         near = False
         if anchors and kind in ("city", "locality", "admin2"):
             nearby = _near_anchor_support(place, number, evidence)
@@ -1516,13 +1538,15 @@ def _readings(
             support += nearby
         conflict = False
         if country and country_votes <= 0.0 and not contained:
+            if rivals is None:
+                rivals = [(v - own_countries.get(c, 0.0), c) for v, c in evidence.leaders]
             rival_votes = 0.0
             for votes, code in rivals:
                 if code != country and votes > rival_votes:
                     rival_votes = votes
             conflict = rival_votes >= CONFLICTING
         readings.append(
-            _Reading(
+            (
                 index,
                 score + support,
                 support,
@@ -1538,6 +1562,19 @@ def _readings(
     return readings
 
 
+def _fixed_store(mention: _Mention) -> dict[int, tuple]:
+    """Where the fixed parts of `mention`'s readings are kept (see `_fixed_reading`): with the mention when it
+    stands in an apposition; else with its name, one store per unit word and qualifier, for every article
+    that writes the name the same way."""
+    if mention.container is not None or mention.containees:
+        return mention.fixed
+    setting = (mention.cue, mention.cue_before, mention.qualified)
+    store = mention.name_priors.get(setting)
+    if store is None:
+        store = mention.name_priors[setting] = {}
+    return store
+
+
 _NO_FIXED_SUPPORT: tuple[float, float, tuple[float, ...]] = (0.0, 0.0, ())
 
 
@@ -1551,14 +1588,10 @@ def _fixed_reading(
 
     Most mentions stand in no apposition; theirs is the prior alone, which depends only on how the name is
     written (its candidates) and on its unit word and qualifier, and so is kept with the name for every
-    article that writes it the same way."""
+    article that writes it the same way (`_fixed_store`)."""
     if mention.container is None and not mention.containees:
-        setting = (index, mention.cue, mention.cue_before, mention.qualified)
-        fixed = mention.name_priors.get(setting)
-        if fixed is None:
-            score, alias = _prior(mention, index, places)
-            fixed = mention.name_priors[setting] = (score, alias, False, False, False, _NO_FIXED_SUPPORT)
-        return fixed
+        score, alias = _prior(mention, index, places)
+        return score, alias, False, False, False, _NO_FIXED_SUPPORT
     place = places[index]
     score, alias = _prior(mention, index, places)
     contained = contradicted = foreign = False
@@ -1726,13 +1759,18 @@ def _resolve_pass(
 ) -> list[_Reading | None]:
     chosen: list[_Reading | None] = []
     for number, mention in enumerate(mentions):
-        indexes = _plausible(mention, evidence, places, limit)
-        if mention.cue != "admin2" and mention.container is None:
-            indexes = [index for index in indexes if places[index].kind != "admin2"]
+        districts_too = mention.cue == "admin2" or mention.container is not None
+        if len(mention.candidates) <= limit:
+            indexes = mention.candidates if districts_too else mention.not_admin2
+        else:
+            indexes = _plausible(mention, evidence, places, limit)
+            if not districts_too:
+                indexes = [index for index in indexes if places[index].kind != "admin2"]
         readings = _readings(number, mention, indexes, mentions, evidence, places)
-        readings.sort(key=lambda r: -r.score)
+        readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
-        for reading in readings[:MAX_READINGS]:
+        for fields in readings[:MAX_READINGS]:
+            reading = _Reading(*fields)
             if _accept(mention, places[reading.index], reading, places):
                 if accepted is None:
                     accepted = reading
@@ -1745,6 +1783,9 @@ def _resolve_pass(
                     break
         chosen.append(accepted)
     return chosen
+
+
+_SCORE = itemgetter(1)
 
 
 def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
@@ -1862,7 +1903,8 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
-        spellings[place.id][_label(mention.surface)] += 1
+        if place.kind in SPELLED_AS_WRITTEN:
+            spellings[place.id][_label(mention.surface)] += 1
         end = mention.unit_end or mention.end
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
     for place_id, entry in results.items():
@@ -1879,13 +1921,15 @@ _FACILITY_HEADS = (
     "Garden|Gardens|Hall|Palace|Square|Airport|Airbase|Base|Hospital|Camp|Bridge|Mosque|Church|Cathedral|"
     "Stadium|Prison|Museum|Embassy|Hotel|Market|Park|Tower|Towers|Dam|Refinery|University|Compound"
 )
-_NAME = r"[A-Z][\w'’-]*"
+_NAME = r"[A-Z][\w'’-]*+"
 # Both forms start with a capital at a word start; it is written first, and the word start checked after
-# it, so the regex engine skips to capitals in C instead of trying every position.
+# it, so the regex engine skips to capitals in C instead of trying every position. A word's letters are
+# taken possessively (`*+`): what follows a word is never a letter, so giving some back cannot help, and
+# the engine no longer retries each shorter word when a name turns out not to end in a facility word.
 FACILITY_RE = re.compile(
     r"[A-Z](?<!\w[A-Z])(?:"
-    rf"[\w'’-]*\s(?:{_NAME}\s){{0,2}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
-    rf"|[\w'’-]*(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
+    rf"[\w'’-]*+\s(?:{_NAME}\s){{0,2}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
+    rf"|[\w'’-]*+(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
     rf"airbase|bridge|square|market|hotel|cathedral)\b)"
 )
 _NOT_A_NAME = frozenset(
@@ -2044,11 +2088,15 @@ def _road_windows(text: str) -> list[tuple[int, int]]:
     return _word_windows(text, _ROAD_WORDS, _ROAD_REACH)
 
 
+# Roads and unlisted villages both look for their words in the lowered text.
+_lowered = lru_cache(maxsize=4)(str.lower)
+
+
 def _word_windows(text: str, words: Sequence[str], reach: tuple[int, int]) -> list[tuple[int, int]]:
     """The stretches of text around any of `words`, merged where they overlap: a name built on such a word
     is found only there, and few texts have many, so the full pattern runs on a small part of the text
     (`str.find` on the lowered text finds the words many times faster than a case-blind pattern)."""
-    lowered = text.lower()
+    lowered = _lowered(text)
     if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would drift
         lowered = text
     before, after = reach
@@ -2267,13 +2315,19 @@ def _admin1_labels(
             namesake_spellings.setdefault(code, _label(mention.surface))
         elif (
             gazetteer.places[index].kind == "city"
-            and index in gazetteer.exact_candidates(fold(bare_unit_name(gazetteer.places[unit].name)))
-            and _consonants(mention.key) == _consonants(fold(bare_unit_name(gazetteer.places[unit].name)))
+            and index in gazetteer.exact_candidates(_bare_unit_key(unit))
+            and _consonants(mention.key) == _consonants(_bare_unit_key(unit))
         ):
             # The unit bears its seat's name in another transliteration (Beyrouth for Beirut, Duhok for
             # Dahuk), not an older or another name (Bie for Kuito).
             namesake_spellings.setdefault(code, _label(mention.surface))
     return namesake_spellings | labels
+
+
+@lru_cache(maxsize=4_096)
+def _bare_unit_key(unit: int) -> str:
+    """A first-level unit's folded name without its generic word, worked out once per unit."""
+    return fold(bare_unit_name(_gazetteer().places[unit].name))
 
 
 _VOWELS_AND_GLIDES = str.maketrans({c: None for c in "aeiouyhw "} | {"q": "k", "c": "k"})
@@ -2374,7 +2428,9 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
     return groups, group_of
 
 
+@lru_cache(maxsize=16_384)
 def _label(surface: str) -> str:
-    """A name as the article spells it, tidied: one space between words, no all-capitals."""
+    """A name as the article spells it, tidied: one space between words, no all-capitals. Kept per
+    spelling: every mention of every place is labelled, and names recur."""
     label = " ".join(surface.split())
     return label.title() if label.isupper() else label
