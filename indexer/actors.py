@@ -230,6 +230,7 @@ class ActorEntry:
     note: str | None = None
     curated: bool = True
     _listed: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _listed_keys: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def all_aliases(self) -> list[str]:
         """Curated aliases, then the ones derived from the country tables (listed, never matched)."""
@@ -241,6 +242,21 @@ class ActorEntry:
         if self._listed is None:
             self._listed = _dedupe(self.all_aliases(), exclude=self.name)
         return self._listed
+
+    def aliases_with(self, surfaces: Sequence[str]) -> list[str]:
+        """``_dedupe([*surfaces, *all_aliases()], exclude=name)``: the article's spellings of the actor, then
+        its listed aliases. The listed ones are already distinct and apart from the name, so only a surface
+        can repeat one; their keys are worked out once, not for every article that mentions the actor."""
+        listed = self.listed_aliases()
+        if self._listed_keys is None:
+            self._listed_keys = frozenset(map(normalize_key, listed))
+        written = _dedupe(surfaces, exclude=self.name)
+        if not written:
+            return list(listed)
+        taken = {normalize_key(value) for value in written}
+        if taken.isdisjoint(self._listed_keys):
+            return written + listed
+        return written + [value for value in listed if normalize_key(value) not in taken]
 
     def as_dict(self) -> dict:
         aliases = list(self.listed_aliases())
@@ -858,13 +874,65 @@ def _scanner() -> MultiPattern:
 _NEVER = re.compile(r"(?!)")
 
 
+_LONG_SEPARATOR_RUN = re.compile(r"[\s\-]{6,}")
+_SEPARATOR_RUN = re.compile(r"[\s\-]+")
+
+
+def _alias_reach(text: str) -> int:
+    """More characters than an attempt of an alias pattern reads in `text`: at most `_longest_alias` pieces,
+    each a character or a run of spaces and hyphens, and two characters after them (the look-ahead). The
+    longest run is looked for only when some run is longer than a blanked "pro-" and the space before it."""
+    longest_run = 5
+    if _LONG_SEPARATOR_RUN.search(text) is not None:
+        longest_run = max(map(len, _SEPARATOR_RUN.findall(text)))
+    return _longest_alias() * (longest_run + 1) + 3
+
+
+@lru_cache(maxsize=1)
+def _longest_alias() -> int:
+    """The most characters and separators an alias pattern reads as one phrase (see `_atoms`)."""
+    m = _matchers()
+    keys = [(key, True) for key in m.alias_lookup] + [(key, False) for key in m.acronym_lookup]
+    return max((len(_atoms(key, lower)) for key, lower in keys), default=0)
+
+
+def _after_prefixes(
+    regex: re.Pattern[str], masked: str, sites: list[int], hits: list[re.Match[str]], reach: int
+) -> list[re.Match[str]]:
+    """The hits of ``regex.finditer(masked)`` that start where a blanked "pro-" at one of `sites` ends (the
+    only ones the caller keeps), without running the pattern over the whole text. `hits` are its hits on
+    the text before blanking.
+
+    An attempt to match reads less than `reach` characters (see `_alias_reach`). Both texts
+    are the same before the first site, so the attempts that start `reach` before it or earlier give the
+    same results on both, and the search over the blanked text can resume from there, where the hits on
+    the original say it stood. It can stop `reach` after the last site: no attempt that starts by then
+    reads that far, so none sees the end put there.
+    """
+    resume_from = max(0, sites[0] - reach)
+    position = resume_from
+    for hit in hits:
+        if hit.start() >= resume_from:
+            break
+        position = max(position, hit.end())
+    wanted = {site + 4 for site in sites}
+    last = sites[-1] + 4
+    return [
+        match
+        for match in regex.finditer(masked, position, min(len(masked), last + reach))
+        if match.start() in wanted
+    ]
+
+
 def _collect_candidates(
     text: str, folded: str, lex: Lexicon, m: _Matchers, hits: dict[str, list[re.Match[str]]]
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     # "pro-Houthi forces" are the Houthis' side: the aliases are also matched with "pro-" blanked out,
     # and such a match keeps the prefix in its span.
-    masked = _PRO_PREFIX.sub("    ", folded) if "pro-" in folded.lower() else None
+    sites = [found.start() for found in _PRO_PREFIX.finditer(folded)] if "pro-" in folded.lower() else []
+    masked = _PRO_PREFIX.sub("    ", folded) if sites else None
+    reach = _alias_reach(masked) if masked is not None else 0
     for regex, lookup, key_of, source in (
         (m.alias_words, m.alias_lookup, _alias_key, folded),
         (m.alias_acronyms, m.acronym_lookup, _exact_key, folded),
@@ -873,11 +941,8 @@ def _collect_candidates(
     ):
         if regex is None or source is None:
             continue
-        matches = (
-            hits["alias_words" if regex is m.alias_words else "alias_acronyms"]
-            if source is folded
-            else regex.finditer(source)
-        )
+        name = "alias_words" if regex is m.alias_words else "alias_acronyms"
+        matches = hits[name] if source is folded else _after_prefixes(regex, masked, sites, hits[name], reach)
         for match in matches:
             actor_id, weak = lookup.get(key_of(match.group(0)), (None, False))
             if actor_id is None:
@@ -1185,7 +1250,7 @@ def _render(text: str, found: dict[str, _Found], context: str | None) -> list[di
         implicit = item.kinds == {"implicit"}
         # The same as de-duplicating the surfaces followed by all of `all_aliases`: an alias repeated
         # there, or equal to the name, would be dropped either way.
-        aliases = _dedupe([*([] if implicit else surfaces), *entry.listed_aliases()], exclude=entry.name)
+        aliases = entry.aliases_with([] if implicit else surfaces)
         actor = {
             "id": entry.id,
             "name": entry.name,

