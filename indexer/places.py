@@ -976,7 +976,12 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         stop = min(count, i + MAX_NAME_TOKENS)
         j = i
         while True:
-            if capitalised[j] and (j > i or key not in stoplist or _names_region(tokens, j)):
+            if capitalised[j] and (
+                j > i
+                or key not in stoplist
+                or _names_region(tokens, j)
+                or _placed_by_position(text, tokens, j)
+            ):
                 country, exact, similar = _name_lookup(key, j > i)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
@@ -1048,6 +1053,46 @@ def _names_region(tokens: _Tokens, k: int) -> bool:
         and not tokens.sentence_start[k]
         and tokens.ends[k] + 1 == tokens.starts[k + 1]
         and not (tokens.capitalised[k - 1] and tokens.ends[k - 1] + 1 == tokens.starts[k])
+    )
+
+
+# Settlement words after which a common word is a town's name: "Man town". Written in lower case, so that
+# a club ("Man City") stays a club.
+_TOWN_WORDS = frozenset({"town", "city", "village"})
+# Where a parenthesis after a name closes on one word: "San Lorenzo (Central)", "Batibo (Momo, North)".
+_UNIT_IN_PARENTHESIS_RE = re.compile(r"[^\W\d_][\w'’.-]* \((?:[^()\n,]{1,30}, )?$")
+
+
+def _common_word_placed(
+    text: str, tokens: _Tokens, mentions: list[_Mention], number: int, places: list[_Place]
+) -> bool:
+    """Whether a one-word mention of a stoplisted word is a place after all (see `_placed_by_position`).
+    In a parenthesis it must also be a unit holding a reading of the name before it: "Tripoli (North)"
+    keeps no "North" when no North it could mean contains a Tripoli."""
+    mention = mentions[number]
+    if mention.first_token != mention.last_token or not _placed_by_position(text, tokens, mention.last_token):
+        return False
+    if text.startswith(")", mention.end) and number > 0:
+        before = mentions[number - 1]
+        return any(_contains(places[c], places[d]) for c in mention.exact for d in before.candidates)
+    return not text.startswith(")", mention.end)
+
+
+def _placed_by_position(text: str, tokens: _Tokens, k: int) -> bool:
+    """Whether a capitalised common word k (one the stoplist keeps from being a place on its own) stands
+    where only a place's name can: before a lower-case settlement word ("in Man town"), or closing a
+    parenthesis that follows a name, the way notes give a town's units ("San Lorenzo (Central)",
+    "Bamenda (Mezam, North-West)"). As with `_names_region`, not at a sentence's start nor as the last word
+    of a longer capitalised name."""
+    starts, ends = tokens.starts, tokens.ends
+    if tokens.sentence_start[k] or (k > 0 and tokens.capitalised[k - 1] and ends[k - 1] + 1 == starts[k]):
+        return False
+    if k + 1 < len(tokens.keys) and tokens.keys[k + 1] in _TOWN_WORDS and not tokens.capitalised[k + 1]:
+        return ends[k] + 1 == starts[k + 1]
+    return (
+        tokens.parenthesis
+        and text.startswith(")", ends[k])
+        and _UNIT_IN_PARENTHESIS_RE.search(text, max(0, starts[k] - 60), starts[k]) is not None
     )
 
 
@@ -1218,6 +1263,16 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
+    if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+        # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
+        mention.locative = True
+        mention.compound = False
+
+
+# A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
+_ROAD_AFTER_NAME_RE = re.compile(
+    r"(?:[-–][^\W\d_][\w'’]*)?\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b"
+)
 
 
 # After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
@@ -1836,10 +1891,11 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
     mentions = [
         m
-        for m in mentions
+        for number, m in enumerate(mentions)
         if m.key not in gazetteer.stoplist
         or (m.first_token != m.last_token and m.cue is not None)
         or _names_region(tokens, m.last_token)
+        or _common_word_placed(text, tokens, mentions, number, gazetteer.places)
     ]
     _link_appositions(text, mentions)
     groups, group_of = _group(mentions, gazetteer.places)

@@ -519,3 +519,29 @@ def test_places_in_a_list_share_its_preposition_and_raids_on_a_town_place_it():
     assert {(p["name"], p["country"]) for p in found} == {("Taloqan", "AF"), ("Khanabad", "AF")}
     found = find_places("Chadian warplanes carried out air raids on Mongo.")
     assert {(p["name"], p["country"]) for p in found} == {("Mongo", "TD")}
+
+
+def test_a_common_word_closing_a_parenthesis_after_a_town_is_the_unit_holding_it():
+    places = find_places(
+        "On 5 May 2020, in San Lorenzo (Central), bus drivers protested at the San Fernando depot."
+    )
+    assert by_mention(places, "San Lorenzo")["country"] == "PY"
+    assert by_mention(places, "Central")["id"] == "admin1:PY.06"
+    # no unit called "North" holds any Tripoli: the word stays a word
+    places = find_places("On 2 May 2020, protesters gathered in Tripoli (North) to demand aid.")
+    assert [p["name"] for p in places] == ["Tripoli"]
+
+
+def test_a_common_word_before_a_lower_case_settlement_word_is_the_town():
+    man = by_mention(find_places("Party members disrupted a meeting in Man town on Wednesday."), "Man town")
+    assert (man["country"], man["kind"]) == ("CI", "city")
+    assert find_places("Fans of Man City celebrated in the streets.") == []
+
+
+def test_a_town_a_road_is_named_after_is_a_place():
+    places = find_places("Rioters blocked the Halba highway with burning tyres.")
+    assert by_mention(places, "Halba")["country"] == "LB"
+    assert by_mention(places, "Halba highway")["kind"] == "road"
+    places = find_places("Protesters blocked the Aabde-Halba road at an intersection.")
+    assert by_mention(places, "Halba")["country"] == "LB"
+    assert find_places("Traffic on the Ring road was stopped for an hour.") == []
