@@ -653,6 +653,8 @@ PLACE_HEADS = frozenset(
     "airbase base military army front frontline border crossing highway road bridge river valley mountains "
     "mountain hills plain desert coast camp stadium square mosque church market station".split()
 )
+# Words after a name that only a place's name takes: "the Idleb front", "the Bakhmut axis".
+FRONT_WORDS = frozenset("front fronts frontline frontlines axis outskirts".split())
 QUALIFIERS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast "
     "southwest northeastern northwestern southeastern southwestern north-east north-west south-east "
@@ -1263,6 +1265,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
+    if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
+        mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
     if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
         # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
         mention.locative = True

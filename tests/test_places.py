@@ -545,3 +545,8 @@ def test_a_town_a_road_is_named_after_is_a_place():
     places = find_places("Protesters blocked the Aabde-Halba road at an intersection.")
     assert by_mention(places, "Halba")["country"] == "LB"
     assert find_places("Traffic on the Ring road was stopped for an hour.") == []
+
+
+def test_a_spelling_variant_before_a_front_word_is_the_place():
+    idleb = by_mention(find_places("Regime forces captured two rebels on the eastern Idleb front."), "Idleb")
+    assert (idleb["country"], idleb["admin1"]) == ("SY", "Idleb")
