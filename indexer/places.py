@@ -831,6 +831,7 @@ class _Mention:
     name_before: bool = _flag()
     name_before_any: bool = _flag()
     name_after: bool = _flag()
+    longer_name: bool = _flag()
     compound: bool = _flag()
     titled: bool = _flag()
     speaker: bool = _flag()
@@ -1251,6 +1252,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         and _joined(text, tokens, after, after + 1)
     ):
         mention.name_after = True
+        mention.longer_name = True
     if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
         after_key = keys[after]
         if after_key in SPEECH_VERBS and after_gap == " ":
@@ -1869,6 +1871,8 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         return False
     if mention.sentence_start and minor and not (strong or local >= SUPPORTED):
         return False
+    if mention.longer_name and minor and not strong:
+        return False
     if reading.index in mention.loose_only:
         if not minor:
             located = mention.locative or mention.cue is not None
@@ -2413,6 +2417,7 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         group.qualified |= mention.qualified
         group.name_before = group.name_before and mention.name_before
         group.name_after = group.name_after and mention.name_after
+        group.longer_name = group.longer_name and mention.longer_name
         group.compound = group.compound and mention.compound
         group.sentence_start = group.sentence_start and mention.sentence_start
         group.feature = group.feature and mention.feature

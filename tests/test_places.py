@@ -550,3 +550,12 @@ def test_a_town_a_road_is_named_after_is_a_place():
 def test_a_spelling_variant_before_a_front_word_is_the_place():
     idleb = by_mention(find_places("Regime forces captured two rebels on the eastern Idleb front."), "Idleb")
     assert (idleb["country"], idleb["admin1"]) == ("SY", "Idleb")
+
+
+def test_a_town_whose_name_goes_on_with_a_particle_and_a_name_is_another_place():
+    text = (
+        "Near Caracuaro de Morelos, Michoacan, police were ambushed in the community of La Presa del Cirian."
+    )
+    names = [p["name"] for p in find_places(text)]
+    assert "Caracuaro de Morelos" in names
+    assert "La Presa" not in names
