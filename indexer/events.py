@@ -1234,6 +1234,25 @@ def _outside_named_units_dropped(
     return kept if kept else candidates
 
 
+# The gap between a place and a parenthesis that locates it: "Hays district in western Yemen (Al Hudaydah)",
+# "Kumbo (Bui, Nord-Ouest)". A place named there is ranked as no more specific than a district: the name of a
+# province and of its namesake capital is the province there, not a venue in the capital.
+LOCATOR_RANK = 2
+LOCATOR_GAP = re.compile(r"\s?\((?:[^()\n]{1,40},\s?)?")
+
+
+def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
+    """Where the candidates named in a parenthesis right after another one start: "(Al Hudaydah)" after
+    "Hays district in western Yemen", "(Bui, Nord-Ouest)" after "Kumbo". They say where that place lies."""
+    if len(candidates) < 2 or "(" not in text:
+        return set()
+    return {
+        c[0]
+        for c in candidates
+        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in candidates if o is not c)
+    }
+
+
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
     """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
     window = max(0, start - 40)
@@ -1279,6 +1298,12 @@ def _choose_place(
                 continue
             candidates.append((start, end, place))
     candidates = _outside_named_units_dropped(candidates)
+    locators = _locators(context.text, candidates)
+
+    def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
+        found = _place_rank(candidate[2])
+        return min(found, LOCATOR_RANK) if candidate[0] in locators else found
+
     previous = earlier[-1] if earlier else None
     same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
@@ -1294,12 +1319,12 @@ def _choose_place(
         here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
         if any(_place_rank(c[2]) > 0 for c in here):
             candidates = here
-        top_rank = max(_place_rank(p) for _, _, p in candidates)
+        top_rank = max(rank(c) for c in candidates)
         unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(_place_rank(c[2]) >= top_rank for c in unnamed):
+        if any(rank(c) >= top_rank for c in unnamed):
             candidates = unnamed
-        best_rank = max(_place_rank(p) for _, _, p in candidates)
-        best = [c for c in candidates if _place_rank(c[2]) == best_rank]
+        best_rank = max(rank(c) for c in candidates)
+        best = [c for c in candidates if rank(c) == best_rank]
         after_trigger = [
             c
             for c in best
