@@ -1861,7 +1861,10 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         strong or not minor and supported
     ):
         return False
-    if reading.conflict and (minor or reading.alias) and not (reading.contained or mention.cue == "admin1"):
+    # A unit word or "city" written after a name holds against rival countries, except for a small town:
+    # "Idleb city" is Syria's Idlib even where another name of the text was first read as a place abroad.
+    cue_holds = mention.cue == "admin1" or mention.cue == "locality" and not minor
+    if reading.conflict and (minor or reading.alias) and not (reading.contained or cue_holds):
         return False
     if (
         (mention.name_after or mention.compound)

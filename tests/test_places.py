@@ -559,3 +559,9 @@ def test_a_town_whose_name_goes_on_with_a_particle_and_a_name_is_another_place()
     names = [p["name"] for p in find_places(text)]
     assert "Caracuaro de Morelos" in names
     assert "La Presa" not in names
+
+
+def test_a_city_word_after_a_spelling_variant_holds_against_a_rival_country():
+    places = find_places("An IED exploded in the Al-Saba Bahrat area in Idleb city on Saturday.")
+    idleb = by_mention(places, "Idleb city")
+    assert (idleb["kind"], idleb["country"]) == ("city", "SY")
