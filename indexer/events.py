@@ -1196,6 +1196,13 @@ FEATURE_AFTER_PLACE = re.compile(
     r"factory|complex|palace|park|neighbou?rhood)\b"
 )
 
+# A town that names a road or a street ("the Mumbai-Agra highway", "Sanaa Street") names where it leads, not
+# where it runs: such a town gives way to any unit or town the sentence names, a building's namesake only to
+# one as specific (a hospital or an airport is in the town it is named after).
+ROAD_AFTER_PLACE = re.compile(
+    r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+(?i:street|road|avenue|boulevard|highway|"
+    r"motorway|expressway)\b"
+)
 
 # Towns smaller than this that lie outside every unit their sentence names are taken for a namesake village.
 NAMESAKE_TOWN_POPULATION = 100_000
@@ -1319,6 +1326,9 @@ def _choose_place(
         here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
         if any(_place_rank(c[2]) > 0 for c in here):
             candidates = here
+        off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+        if any(rank(c) > 0 for c in off_road):
+            candidates = off_road
         top_rank = max(rank(c) for c in candidates)
         unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
         if any(rank(c) >= top_rank for c in unnamed):

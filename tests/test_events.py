@@ -540,3 +540,13 @@ def test_a_capital_named_in_a_parenthesis_after_a_district_does_not_outrank_the_
         place(text, "Nord-Ouest", "North-West", "admin1", "CM", "North-West", 6.0, 10.2),
     ]
     assert top(code(text, places=places))["place"]["name"] == "Kumbo"
+
+
+def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
+    text = "On 3 May 2020, migrant labourers blocked the Mumbai-Agra highway and pelted stones at police in Barwani."
+    places = [
+        place(text, "Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
+        place(text, "Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
+        place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Barwani"
