@@ -1215,6 +1215,13 @@ FEATURE_AFTER_PLACE = re.compile(
     r"factory|complex|palace|park|neighbou?rhood)\b"
 )
 
+# A town that names a road or a street ("the Mumbai-Agra highway", "Sanaa Street") names where it leads, not
+# where it runs: such a town gives way to any unit or town the sentence names, a building's namesake only to
+# one as specific (a hospital or an airport is in the town it is named after).
+ROAD_AFTER_PLACE = re.compile(
+    r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+(?i:street|road|avenue|boulevard|highway|"
+    r"motorway|expressway)\b"
+)
 
 # Towns smaller than this that lie outside every unit their sentence names are taken for a namesake village.
 NAMESAKE_TOWN_POPULATION = 100_000
@@ -1251,6 +1258,25 @@ def _outside_named_units_dropped(
 
     kept = [c for c in candidates if not stray(c[2])]
     return kept if kept else candidates
+
+
+# The gap between a place and a parenthesis that locates it: "Hays district in western Yemen (Al Hudaydah)",
+# "Kumbo (Bui, Nord-Ouest)". A place named there is ranked as no more specific than a district: the name of a
+# province and of its namesake capital is the province there, not a venue in the capital.
+LOCATOR_RANK = 2
+LOCATOR_GAP = re.compile(r"\s?\((?:[^()\n]{1,40},\s?)?")
+
+
+def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
+    """Where the candidates named in a parenthesis right after another one start: "(Al Hudaydah)" after
+    "Hays district in western Yemen", "(Bui, Nord-Ouest)" after "Kumbo". They say where that place lies."""
+    if len(candidates) < 2 or "(" not in text:
+        return set()
+    return {
+        c[0]
+        for c in candidates
+        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in candidates if o is not c)
+    }
 
 
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
@@ -1298,6 +1324,12 @@ def _choose_place(
                 continue
             candidates.append((start, end, place))
     candidates = _outside_named_units_dropped(candidates)
+    locators = _locators(context.text, candidates)
+
+    def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
+        found = _place_rank(candidate[2])
+        return min(found, LOCATOR_RANK) if candidate[0] in locators else found
+
     previous = earlier[-1] if earlier else None
     same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
@@ -1313,12 +1345,15 @@ def _choose_place(
         here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
         if any(_place_rank(c[2]) > 0 for c in here):
             candidates = here
-        top_rank = max(_place_rank(p) for _, _, p in candidates)
+        off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+        if any(rank(c) > 0 for c in off_road):
+            candidates = off_road
+        top_rank = max(rank(c) for c in candidates)
         unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(_place_rank(c[2]) >= top_rank for c in unnamed):
+        if any(rank(c) >= top_rank for c in unnamed):
             candidates = unnamed
-        best_rank = max(_place_rank(p) for _, _, p in candidates)
-        best = [c for c in candidates if _place_rank(c[2]) == best_rank]
+        best_rank = max(rank(c) for c in candidates)
+        best = [c for c in candidates if rank(c) == best_rank]
         after_trigger = [
             c
             for c in best

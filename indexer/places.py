@@ -656,6 +656,8 @@ PLACE_HEADS = frozenset(
     "airbase base military army front frontline border crossing highway road bridge river valley mountains "
     "mountain hills plain desert coast camp stadium square mosque church market station".split()
 )
+# Words after a name that only a place's name takes: "the Idleb front", "the Bakhmut axis".
+FRONT_WORDS = frozenset("front fronts frontline frontlines axis outskirts".split())
 QUALIFIERS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast "
     "southwest northeastern northwestern southeastern southwestern north-east north-west south-east "
@@ -833,6 +835,7 @@ class _Mention:
     name_before: bool = _flag()
     name_before_any: bool = _flag()
     name_after: bool = _flag()
+    longer_name: bool = _flag()
     compound: bool = _flag()
     titled: bool = _flag()
     speaker: bool = _flag()
@@ -985,7 +988,12 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         stop = min(count, i + MAX_NAME_TOKENS)
         j = i
         while True:
-            if capitalised[j] and (j > i or key not in stoplist or _names_region(tokens, j)):
+            if capitalised[j] and (
+                j > i
+                or key not in stoplist
+                or _names_region(tokens, j)
+                or _placed_by_position(text, tokens, j)
+            ):
                 country, exact, similar = _name_lookup(key, j > i)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
@@ -1057,6 +1065,46 @@ def _names_region(tokens: _Tokens, k: int) -> bool:
         and not tokens.sentence_start[k]
         and tokens.ends[k] + 1 == tokens.starts[k + 1]
         and not (tokens.capitalised[k - 1] and tokens.ends[k - 1] + 1 == tokens.starts[k])
+    )
+
+
+# Settlement words after which a common word is a town's name: "Man town". Written in lower case, so that
+# a club ("Man City") stays a club.
+_TOWN_WORDS = frozenset({"town", "city", "village"})
+# Where a parenthesis after a name closes on one word: "San Lorenzo (Central)", "Batibo (Momo, North)".
+_UNIT_IN_PARENTHESIS_RE = re.compile(r"[^\W\d_][\w'’.-]* \((?:[^()\n,]{1,30}, )?$")
+
+
+def _common_word_placed(
+    text: str, tokens: _Tokens, mentions: list[_Mention], number: int, places: list[_Place]
+) -> bool:
+    """Whether a one-word mention of a stoplisted word is a place after all (see `_placed_by_position`).
+    In a parenthesis it must also be a unit holding a reading of the name before it: "Tripoli (North)"
+    keeps no "North" when no North it could mean contains a Tripoli."""
+    mention = mentions[number]
+    if mention.first_token != mention.last_token or not _placed_by_position(text, tokens, mention.last_token):
+        return False
+    if text.startswith(")", mention.end) and number > 0:
+        before = mentions[number - 1]
+        return any(_contains(places[c], places[d]) for c in mention.exact for d in before.candidates)
+    return not text.startswith(")", mention.end)
+
+
+def _placed_by_position(text: str, tokens: _Tokens, k: int) -> bool:
+    """Whether a capitalised common word k (one the stoplist keeps from being a place on its own) stands
+    where only a place's name can: before a lower-case settlement word ("in Man town"), or closing a
+    parenthesis that follows a name, the way notes give a town's units ("San Lorenzo (Central)",
+    "Bamenda (Mezam, North-West)"). As with `_names_region`, not at a sentence's start nor as the last word
+    of a longer capitalised name."""
+    starts, ends = tokens.starts, tokens.ends
+    if tokens.sentence_start[k] or (k > 0 and tokens.capitalised[k - 1] and ends[k - 1] + 1 == starts[k]):
+        return False
+    if k + 1 < len(tokens.keys) and tokens.keys[k + 1] in _TOWN_WORDS and not tokens.capitalised[k + 1]:
+        return ends[k] + 1 == starts[k + 1]
+    return (
+        tokens.parenthesis
+        and text.startswith(")", ends[k])
+        and _UNIT_IN_PARENTHESIS_RE.search(text, max(0, starts[k] - 60), starts[k]) is not None
     )
 
 
@@ -1218,6 +1266,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         and _joined(text, tokens, after, after + 1)
     ):
         mention.name_after = True
+        mention.longer_name = True
     if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
         after_key = keys[after]
         if after_key in SPEECH_VERBS and after_gap == " ":
@@ -1232,6 +1281,18 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
+    if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
+        mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
+    if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+        # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
+        mention.locative = True
+        mention.compound = False
+
+
+# A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
+_ROAD_AFTER_NAME_RE = re.compile(
+    r"(?:[-–][^\W\d_][\w'’]*)?\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b"
+)
 
 
 # After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
@@ -1841,7 +1902,10 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         strong or not minor and supported
     ):
         return False
-    if reading.conflict and (minor or reading.alias) and not (reading.contained or mention.cue == "admin1"):
+    # A unit word or "city" written after a name holds against rival countries, except for a small town:
+    # "Idleb city" is Syria's Idlib even where another name of the text was first read as a place abroad.
+    cue_holds = mention.cue == "admin1" or mention.cue == "locality" and not minor
+    if reading.conflict and (minor or reading.alias) and not (reading.contained or cue_holds):
         return False
     if (
         (mention.name_after or mention.compound)
@@ -1850,6 +1914,8 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     ):
         return False
     if mention.sentence_start and minor and not (strong or local >= SUPPORTED):
+        return False
+    if mention.longer_name and minor and not strong:
         return False
     if reading.index in mention.loose_only:
         if not minor:
@@ -1877,10 +1943,11 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
     mentions = [
         m
-        for m in mentions
+        for number, m in enumerate(mentions)
         if m.key not in gazetteer.stoplist
         or (m.first_token != m.last_token and m.cue is not None)
         or _names_region(tokens, m.last_token)
+        or _common_word_placed(text, tokens, mentions, number, gazetteer.places)
     ]
     _link_appositions(text, mentions)
     groups, group_of = _group(mentions, gazetteer.places)
@@ -2407,6 +2474,7 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         group.qualified |= mention.qualified
         group.name_before = group.name_before and mention.name_before
         group.name_after = group.name_after and mention.name_after
+        group.longer_name = group.longer_name and mention.longer_name
         group.compound = group.compound and mention.compound
         group.sentence_start = group.sentence_start and mention.sentence_start
         group.feature = group.feature and mention.feature

@@ -521,3 +521,32 @@ def test_the_event_placed_where_the_headline_says_leads():
         text, published=None, actors=[], places=[*places, country], dates=[], title="Xland: villagers killed"
     )
     assert top(titled)["place"]["name"] == "Kara"
+
+
+def test_a_capital_named_in_a_parenthesis_after_a_district_does_not_outrank_the_district():
+    text = (
+        "On 4 May 2020, pro-Houthi forces attacked National Resistance forces in Hays district (Al Hudaydah)."
+    )
+    places = [
+        place(text, "Hays district", "Hays", "admin2", "YE", "Al Hudaydah", 13.93, 43.48),
+        place(text, "Al Hudaydah", "Al Hudaydah", "city", "YE", "Al Hudaydah", 14.80, 42.95),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Hays"
+    # a town with its units after it stays the venue
+    text = "On 4 May 2020, gunmen attacked a checkpoint in Kumbo (Bui, Nord-Ouest)."
+    places = [
+        place(text, "Kumbo", "Kumbo", "city", "CM", "North-West", 6.20, 10.68),
+        place(text, "Bui", "Bui", "admin2", "CM", "North-West", 6.25, 10.70),
+        place(text, "Nord-Ouest", "North-West", "admin1", "CM", "North-West", 6.0, 10.2),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Kumbo"
+
+
+def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
+    text = "On 3 May 2020, migrant labourers blocked the Mumbai-Agra highway and pelted stones at police in Barwani."
+    places = [
+        place(text, "Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
+        place(text, "Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
+        place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Barwani"

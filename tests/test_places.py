@@ -519,3 +519,49 @@ def test_places_in_a_list_share_its_preposition_and_raids_on_a_town_place_it():
     assert {(p["name"], p["country"]) for p in found} == {("Taloqan", "AF"), ("Khanabad", "AF")}
     found = find_places("Chadian warplanes carried out air raids on Mongo.")
     assert {(p["name"], p["country"]) for p in found} == {("Mongo", "TD")}
+
+
+def test_a_common_word_closing_a_parenthesis_after_a_town_is_the_unit_holding_it():
+    places = find_places(
+        "On 5 May 2020, in San Lorenzo (Central), bus drivers protested at the San Fernando depot."
+    )
+    assert by_mention(places, "San Lorenzo")["country"] == "PY"
+    assert by_mention(places, "Central")["id"] == "admin1:PY.06"
+    # no unit called "North" holds any Tripoli: the word stays a word
+    places = find_places("On 2 May 2020, protesters gathered in Tripoli (North) to demand aid.")
+    assert [p["name"] for p in places] == ["Tripoli"]
+
+
+def test_a_common_word_before_a_lower_case_settlement_word_is_the_town():
+    man = by_mention(find_places("Party members disrupted a meeting in Man town on Wednesday."), "Man town")
+    assert (man["country"], man["kind"]) == ("CI", "city")
+    assert find_places("Fans of Man City celebrated in the streets.") == []
+
+
+def test_a_town_a_road_is_named_after_is_a_place():
+    places = find_places("Rioters blocked the Halba highway with burning tyres.")
+    assert by_mention(places, "Halba")["country"] == "LB"
+    assert by_mention(places, "Halba highway")["kind"] == "road"
+    places = find_places("Protesters blocked the Aabde-Halba road at an intersection.")
+    assert by_mention(places, "Halba")["country"] == "LB"
+    assert find_places("Traffic on the Ring road was stopped for an hour.") == []
+
+
+def test_a_spelling_variant_before_a_front_word_is_the_place():
+    idleb = by_mention(find_places("Regime forces captured two rebels on the eastern Idleb front."), "Idleb")
+    assert (idleb["country"], idleb["admin1"]) == ("SY", "Idleb")
+
+
+def test_a_town_whose_name_goes_on_with_a_particle_and_a_name_is_another_place():
+    text = (
+        "Near Caracuaro de Morelos, Michoacan, police were ambushed in the community of La Presa del Cirian."
+    )
+    names = [p["name"] for p in find_places(text)]
+    assert "Caracuaro de Morelos" in names
+    assert "La Presa" not in names
+
+
+def test_a_city_word_after_a_spelling_variant_holds_against_a_rival_country():
+    places = find_places("An IED exploded in the Al-Saba Bahrat area in Idleb city on Saturday.")
+    idleb = by_mention(places, "Idleb city")
+    assert (idleb["kind"], idleb["country"]) == ("city", "SY")
