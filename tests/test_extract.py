@@ -115,6 +115,7 @@ def test_record_without_text_gets_an_empty_extraction_not_an_error(tmp_path):
 
 
 def test_warm_up_leaves_the_loaded_gazetteer_and_lexicons_outside_the_cyclic_collector():
+    warm_up.cache_clear()
     warm_up()
     try:
         frozen = gc.get_freeze_count()
