@@ -1189,7 +1189,7 @@ SUBORDINATE_BETWEEN = re.compile(
     r"\b(?:who|whom|whose|which|during|following|after|amid|since)\b", re.IGNORECASE
 )
 LOCATIVE = re.compile(
-    r"\b(?:in|at|near|inside|into|across|within|outside|around|of|from|to|towards|toward|on|over)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
+    r"\b(?:in|at|near|inside|into|across|within|outside|around|from|to|towards|toward|on|over)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # A place named as where people or things came from or went to ("migrants returned from Ecuador", "the road

@@ -550,3 +550,19 @@ def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_th
         place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
     ]
     assert top(code(text, places=places))["place"]["name"] == "Barwani"
+
+
+def test_a_place_inside_an_actor_named_after_of_is_a_side_not_the_venue():
+    text = (
+        "On 1 May 2020, Ukrainian forces fired at the positions of the Luhansk People's Militia "
+        "in the area of Donetskyi."
+    )
+    actors = [
+        actor(text, "Ukrainian forces", "Military Forces of Ukraine", "state_forces", "UA"),
+        actor(text, "Luhansk People's Militia", "NAF", "rebel_group", "UA"),
+    ]
+    places = [
+        place(text, "Luhansk", "Luhansk", "city", "UA", "Luhansk", 48.57, 39.31),
+        place(text, "Donetskyi", "Donetskyi", "locality", "UA", "Luhansk", 48.82, 38.56),
+    ]
+    assert top(code(text, actors=actors, places=places))["place"]["name"] == "Donetskyi"
