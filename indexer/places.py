@@ -1289,6 +1289,31 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         mention.compound = False
 
 
+# A road's two ends further apart than this are not both what the text means ("the Rashayya-Masnaa road"
+# read with a Masnaa in Yemen because the gazetteer has no Lebanese one).
+FAR_ROAD_ENDS_KM = 500
+_ROAD_WORD_AFTER_RE = re.compile(r"\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b")
+
+
+def _far_road_ends_dropped(
+    text: str, mentions: list[_Mention], chosen: list[int | None], places: list[_Place]
+) -> None:
+    """Unset both ends of a road named after two towns ("the X-Y road") when they were read in different
+    countries hundreds of kilometres apart: one of them is a namesake, and nothing says which. A town named
+    elsewhere in the text keeps those other mentions."""
+    for number in range(len(mentions) - 1):
+        left, right = mentions[number], mentions[number + 1]
+        first, second = chosen[number], chosen[number + 1]
+        if first is None or second is None or text[left.end : right.start] not in ("-", "–"):
+            continue
+        if not _ROAD_WORD_AFTER_RE.match(text, right.end):
+            continue
+        a, b = places[first], places[second]
+        if a.country != b.country and a.lat is not None and b.lat is not None:
+            if _distance_km(a, b) > FAR_ROAD_ENDS_KM:
+                chosen[number] = chosen[number + 1] = None
+
+
 # A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
 _ROAD_AFTER_NAME_RE = re.compile(
     r"(?:[-–][^\W\d_][\w'’]*)?\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b"
@@ -1953,6 +1978,7 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     groups, group_of = _group(mentions, gazetteer.places)
     group_choice = _resolve(groups, demonyms, gazetteer)
     chosen = [group_choice[group_of[n]] for n in range(len(mentions))]
+    _far_road_ends_dropped(text, mentions, chosen, gazetteer.places)
 
     admin1_labels = _admin1_labels(mentions, chosen, gazetteer)
     stated_units = _stated_units(text, mentions, chosen, gazetteer.places)

@@ -565,3 +565,11 @@ def test_a_city_word_after_a_spelling_variant_holds_against_a_rival_country():
     places = find_places("An IED exploded in the Al-Saba Bahrat area in Idleb city on Saturday.")
     idleb = by_mention(places, "Idleb city")
     assert (idleb["kind"], idleb["country"]) == ("city", "SY")
+
+
+def test_the_ends_of_a_road_read_in_countries_far_apart_are_both_dropped():
+    # the gazetteer has no Lebanese Masnaa, only a Yemeni one: which end is the namesake is unknowable
+    places = find_places("Rioters blocked the Rashayya-Masnaa road with dirt mounds.")
+    assert [p["kind"] for p in places] == ["road"]
+    places = find_places("Troops reopened the Damascus-Aleppo highway.")
+    assert {p["name"] for p in places if p["kind"] == "city"} == {"Damascus", "Aleppo"}
