@@ -1084,10 +1084,12 @@ def _common_word_placed(
     mention = mentions[number]
     if mention.first_token != mention.last_token or not _placed_by_position(text, tokens, mention.last_token):
         return False
-    if text.startswith(")", mention.end) and number > 0:
-        before = mentions[number - 1]
-        return any(_contains(places[c], places[d]) for c in mention.exact for d in before.candidates)
-    return not text.startswith(")", mention.end)
+    if not text.startswith(")", mention.end):
+        return True  # before a settlement word
+    if number == 0:
+        return False
+    before = mentions[number - 1]
+    return any(_contains(places[c], places[d]) for c in mention.exact for d in before.candidates)
 
 
 def _placed_by_position(text: str, tokens: _Tokens, k: int) -> bool:
