@@ -526,8 +526,15 @@ class SearchService:
                 "ids": {
                     "terms": {"field": id_field, "include": ids, "size": len(ids)},
                     "aggs": {
+                        # Newest articles first, so that an entity described differently by different
+                        # articles (an army as state forces at home, external forces abroad) is described
+                        # the same way on every request: as its latest article has it.
                         "sample": {
-                            "top_hits": {"size": 3, "_source": {"includes": [f"entities.{entity_key}"]}}
+                            "top_hits": {
+                                "size": 3,
+                                "sort": [{"published": {"order": "desc"}}, {"id": {"order": "asc"}}],
+                                "_source": {"includes": [f"entities.{entity_key}"]},
+                            }
                         }
                     },
                 }
@@ -660,8 +667,15 @@ class SearchService:
                 "buckets": {
                     "terms": terms,
                     "aggs": {
+                        # Newest articles first, so that an entity described differently by different
+                        # articles (an army as state forces at home, external forces abroad) is described
+                        # the same way on every request: as its latest article has it.
                         "sample": {
-                            "top_hits": {"size": 3, "_source": {"includes": [f"entities.{entity_key}"]}}
+                            "top_hits": {
+                                "size": 3,
+                                "sort": [{"published": {"order": "desc"}}, {"id": {"order": "asc"}}],
+                                "_source": {"includes": [f"entities.{entity_key}"]},
+                            }
                         }
                     },
                 }
