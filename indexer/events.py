@@ -1208,20 +1208,18 @@ RESIDENTS_BEFORE = re.compile(
 )
 # A place name that starts the name of a street or building ("Murree road", "Sanaa Street", "Belen de
 # Trujillo hospital") names that feature, which lies in the town the sentence also names.
+_REST_OF_NAME = r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+"
+_ROAD_HEADS = r"street|road|avenue|boulevard|highway|motorway"
 FEATURE_AFTER_PLACE = re.compile(
-    r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+(?i:street|road|avenue|boulevard|highway|"
-    r"motorway|bridge|roundabout|square|hospital|clinic|camp|prison|jail|airport|airbase|base|university|"
-    r"school|college|mosque|church|market|mall|hotel|stadium|office|offices|building|station|checkpoint|"
-    r"factory|complex|palace|park|neighbou?rhood)\b"
+    rf"{_REST_OF_NAME}(?i:{_ROAD_HEADS}|bridge|roundabout|square|hospital|clinic|camp|prison|jail|airport|"
+    r"airbase|base|university|school|college|mosque|church|market|mall|hotel|stadium|office|offices|"
+    r"building|station|checkpoint|factory|complex|palace|park|neighbou?rhood)\b"
 )
 
 # A town that names a road or a street ("the Mumbai-Agra highway", "Sanaa Street") names where it leads, not
 # where it runs: such a town gives way to any unit or town the sentence names, a building's namesake only to
 # one as specific (a hospital or an airport is in the town it is named after).
-ROAD_AFTER_PLACE = re.compile(
-    r"(?:[\s-]+(?:al|el|de|del|da|do|dos|ibn|bin|[A-Z][\w'’]*)){0,4}\s+(?i:street|road|avenue|boulevard|highway|"
-    r"motorway|expressway)\b"
-)
+ROAD_AFTER_PLACE = re.compile(rf"{_REST_OF_NAME}(?i:{_ROAD_HEADS}|expressway)\b")
 
 # Towns smaller than this that lie outside every unit their sentence names are taken for a namesake village.
 NAMESAKE_TOWN_POPULATION = 100_000

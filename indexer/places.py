@@ -1317,9 +1317,7 @@ def _far_road_ends_dropped(
 
 
 # A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
-_ROAD_AFTER_NAME_RE = re.compile(
-    r"(?:[-–][^\W\d_][\w'’]*)?\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b"
-)
+_ROAD_AFTER_NAME_RE = re.compile(r"(?:[-–][^\W\d_][\w'’]*)?" + _ROAD_WORD_AFTER_RE.pattern)
 
 
 # After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
