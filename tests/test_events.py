@@ -106,6 +106,31 @@ def test_each_acled_sub_event_type(text, expected, plover):
     assert event["type"] == plover
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 3 May, 120 Testlandic migrants returned from abroad and were taken to a shelter in Lusa.",
+        "Families fled their homes in Kalo after the fighting, and a humanitarian corridor was opened.",
+        "Police evicted dozens of families from a settlement on the edge of Lusa.",
+    ],
+)
+def test_people_leaving_or_coming_back_in_numbers_is_a_strategic_development(text):
+    event = top(code(text))
+    assert event["acled"] == {"event_type": "Strategic developments", "sub_event_type": "Other"}
+
+
+def test_displacement_gives_way_to_the_violence_that_caused_it():
+    event = top(code("Soldiers clashed with rebels in Kalo and families fled their homes."))
+    assert sub_event(event) == "Armed clash"
+
+
+def test_seized_property_is_property_destruction_but_seized_ground_is_not():
+    event = top(code("Militiamen confiscated a shopping mall and two hotels from their owners in Lusa."))
+    assert sub_event(event) == "Looting/property destruction"
+    event = top(code("Rebel fighters seized control of the town of Mera on Monday."))
+    assert sub_event(event) != "Looting/property destruction"
+
+
 def test_territory_goes_to_the_side_that_gained_it():
     text = "Government troops recaptured the town of Mera from the rebels on Monday."
     actors = [
