@@ -1531,7 +1531,10 @@ def _evidence_from(
                 mine_countries[place.country] = 0.6 if confident else 0.3
             if place.admin1_code and confident:
                 mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
-            if place.kind in ("city", "locality", "admin2", "admin1") and confident:
+            # Every town picked is an anchor, however weakly it was supported: two small places read in one
+            # country and near each other ("Panagitsa of Pella ... towards Arnissa") hold each other up,
+            # where a namesake abroad has no such neighbour. A unit anchors only when it was confident.
+            if place.kind in ("city", "locality", "admin2") or place.kind == "admin1" and confident:
                 anchors.append((number, place))
             if place.kind in ("city", "locality", "admin2") and place.admin1_code:
                 members.append((number, place.admin1_code))

@@ -585,3 +585,11 @@ def test_a_name_before_a_business_word_is_the_business_not_a_town():
         by_mention(find_places("Workers protested in San Fernando, Pampanga."), "San Fernando")["country"]
         == "PH"
     )
+
+
+def test_two_small_towns_near_each_other_hold_each_other_up_against_a_bigger_namesake_abroad():
+    text = "Rioters in Pella set fires overnight, and the coaches carrying migrants were led towards Arnissa."
+    pella, arnissa = (by_mention(find_places(text), name) for name in ("Pella", "Arnissa"))
+    assert pella["country"] == "GR"  # not the larger Pella in Iowa
+    assert km((pella["lat"], pella["lon"]), (arnissa["lat"], arnissa["lon"])) < 60
+    assert by_mention(find_places("Tulip growers gathered in Pella on Saturday."), "Pella")["country"] == "US"
