@@ -46,7 +46,7 @@ from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
-from indexer.places import UNLISTED_PREFIX
+from indexer.places import UNLISTED_PREFIX, distance_km
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
@@ -1277,6 +1277,34 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
     }
 
 
+# A town whose parenthesis names a town or district further away than this is a namesake the gazetteer
+# read elsewhere: "Kwal district (Bassa LGA, Plateau)" with a Kwal 117 km from Bassa.
+FAR_FROM_LOCATOR_KM = 80
+
+
+def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
+    """Where the candidates start that lie far from the town or district their parenthesis names (see
+    `FAR_FROM_LOCATOR_KM`). A first-level unit in the parenthesis says too little to judge by, and a
+    locator read in another country is the misread one ("Panama City (Bella Vista)")."""
+    far = set()
+    for place_start, place_end, place in candidates:
+        if place.get("lat") is None or _place_rank(place) < 2:
+            continue
+        for start, _, locator in candidates:
+            if start >= place_end and LOCATOR_GAP.fullmatch(text, place_end, start):
+                if (
+                    _place_rank(locator) >= 2
+                    and locator.get("country") == place.get("country")
+                    and distance_km(
+                        place.get("lat"), place.get("lon"), locator.get("lat"), locator.get("lon")
+                    )
+                    > FAR_FROM_LOCATOR_KM
+                ):
+                    far.add(place_start)
+                break
+    return far
+
+
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
     """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
     window = max(0, start - 40)
@@ -1322,6 +1350,9 @@ def _choose_place(
                 continue
             candidates.append((start, end, place))
     candidates = _outside_named_units_dropped(candidates)
+    far = _far_from_locators(context.text, candidates)
+    if far and len(far) < len(candidates):
+        candidates = [c for c in candidates if c[0] not in far]
     locators = _locators(context.text, candidates)
 
     def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:

@@ -1423,12 +1423,17 @@ def _allowed_kinds(mention: _Mention) -> tuple[str, ...] | None:
 
 
 def _distance_km(a: _Place, b: _Place) -> float:
-    """Approximate distance (equirectangular): exact enough at the tens-of-kilometres scale used here."""
-    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def distance_km(a_lat: float | None, a_lon: float | None, b_lat: float | None, b_lon: float | None) -> float:
+    """Approximate distance (equirectangular), infinite where a coordinate is missing: exact enough at the
+    tens-of-kilometres scale the resolver and the event coder judge by."""
+    if a_lat is None or b_lat is None or a_lon is None or b_lon is None:
         return math.inf
-    dlon = abs(a.lon - b.lon)
-    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 111.2 * math.hypot(a.lat - b.lat, dlon)
+    dlon = abs(a_lon - b_lon)
+    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians((a_lat + b_lat) / 2))
+    return 111.2 * math.hypot(a_lat - b_lat, dlon)
 
 
 @dataclass(slots=True)

@@ -567,6 +567,22 @@ def test_a_capital_named_in_a_parenthesis_after_a_district_does_not_outrank_the_
     assert top(code(text, places=places))["place"]["name"] == "Kumbo"
 
 
+def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_that_district():
+    text = "On 3 May 2020, gunmen killed four youths in Kwal district (Bassa LGA, Plateau)."
+
+    def places(kwal_lat, bassa_country="NG"):
+        return [
+            place(text, "Kwal district", "Kwal", "locality", "NG", "Plateau", kwal_lat, 8.85),
+            place(text, "Bassa LGA", "Bassa", "locality", bassa_country, "Plateau", 9.93, 8.73),
+            place(text, "Plateau", "Plateau", "admin1", "NG", "Plateau", 9.17, 9.75),
+        ]
+
+    assert top(code(text, places=places(8.90)))["place"]["name"] == "Bassa"  # Kwal read 115 km away
+    assert top(code(text, places=places(9.80)))["place"]["name"] == "Kwal"  # 15 km: the village itself
+    # a locator read in another country is the misread name, not the town
+    assert top(code(text, places=places(8.90, bassa_country="DO")))["place"]["name"] == "Kwal"
+
+
 def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
     text = "On 3 May 2020, migrant labourers blocked the Mumbai-Agra highway and pelted stones at police in Barwani."
     places = [
