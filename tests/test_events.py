@@ -607,3 +607,8 @@ def test_a_place_inside_an_actor_named_after_of_is_a_side_not_the_venue():
         place(text, "Donetskyi", "Donetskyi", "locality", "UA", "Luhansk", 48.82, 38.56),
     ]
     assert top(code(text, actors=actors, places=places))["place"]["name"] == "Donetskyi"
+
+
+def test_a_ship_or_convoy_loaded_with_weapons_is_a_change_to_group_activity():
+    event = top(code("A ship loaded with tanks, armored vehicles and heavy weapons arrived in Lusa port."))
+    assert sub_event(event) == "Change to group/activity"

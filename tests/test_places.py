@@ -593,3 +593,12 @@ def test_two_small_towns_near_each_other_hold_each_other_up_against_a_bigger_nam
     assert pella["country"] == "GR"  # not the larger Pella in Iowa
     assert km((pella["lat"], pella["lon"]), (arnissa["lat"], arnissa["lon"])) < 60
     assert by_mention(find_places("Tulip growers gathered in Pella on Saturday."), "Pella")["country"] == "US"
+
+
+def test_common_english_and_note_spellings_of_first_level_units_resolve():
+    socotra = by_mention(find_places("A ship arrived in Socotra (Hidaybu, Suqutra)."), "Socotra")
+    assert (socotra["kind"], socotra["country"]) == ("admin1", "YE")
+    assert by_mention(find_places("Camps were bombed (Hidaybu, Suqutra)."), "Hidaybu")["kind"] == "admin2"
+    places = find_places("In Providencia, Metropolitana, workers protested.")
+    assert by_mention(places, "Metropolitana")["id"] == "admin1:CL.12"  # Santiago Metropolitan Region
+    assert by_mention(places, "Providencia")["country"] == "CL"  # not the Mexican village
