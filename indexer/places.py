@@ -1014,7 +1014,8 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
                 text, tokens, j - 1, j
             ):
                 break
-            if not capitalised[j] and keys[j] not in CONNECTORS:
+            # "and" only inside a name: "Jammu and Kashmir", "Sistan and Baluchestan", "Trinidad and Tobago"
+            if not capitalised[j] and keys[j] not in CONNECTORS and keys[j] != "and":
                 break
             key = f"{key} {keys[j]}"
         if demonym is not None:

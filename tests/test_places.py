@@ -602,3 +602,17 @@ def test_common_english_and_note_spellings_of_first_level_units_resolve():
     places = find_places("In Providencia, Metropolitana, workers protested.")
     assert by_mention(places, "Metropolitana")["id"] == "admin1:CL.12"  # Santiago Metropolitan Region
     assert by_mention(places, "Providencia")["country"] == "CL"  # not the Mexican village
+
+
+def test_names_joined_by_and_are_one_place_where_the_gazetteer_has_them_so():
+    sistan = by_mention(
+        find_places("Clashes in Sistan and Baluchestan province."), "Sistan and Baluchestan province"
+    )
+    assert (sistan["kind"], sistan["country"]) == ("admin1", "IR")  # not Pakistan's Balochistan
+    kashmir = by_mention(find_places("Protests in Jammu and Kashmir."), "Jammu and Kashmir")
+    assert (kashmir["kind"], kashmir["country"]) == ("admin1", "IN")
+    assert (
+        by_mention(find_places("Flights to Trinidad and Tobago."), "Trinidad and Tobago")["kind"] == "country"
+    )
+    # two places side by side stay two
+    assert [p["name"] for p in find_places("Fighting in Jammu and Srinagar.")] == ["Jammu", "Srinagar"]
