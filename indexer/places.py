@@ -146,6 +146,7 @@ def fold(name: str) -> str:
 _LOOSE_LETTERS = str.maketrans({"q": "k", "y": "i", "e": "i", "o": "u"})
 _LOOSE_C = re.compile(r"c(?=[aou])|w(?![aeiou])")
 _LOOSE_DOUBLE = re.compile(r"(.)\1+")
+_LOOSE_QU = re.compile(r"qu(?=[aeio])")
 
 
 def _single(match: re.Match) -> str:
@@ -161,12 +162,14 @@ def loose_token(token: str) -> str:
     """Fold the spelling variants transliteration produces inside one folded word.
 
     Arabic, Persian, Pashto, Somali and Slavic names reach English copy in several romanisations:
-    e/i and o/u vowels, q/k, doubled consonants, a final -h or -a ("Hama", "Hamah"), y/i, ou/u.
+    e/i and o/u vowels, q/k and qu/k, doubled consonants, a final -h or -a ("Hama", "Hamah"), y/i, ou/u.
     Mapping each family to one letter turns those variants into one key; the loose index is only
     consulted when the exact one has nothing, so it widens recall without overriding real names.
     """
     token = token.replace("ou", "u").replace("oo", "u").replace("ee", "i").replace("ph", "f")
     token = token.replace("dj", "j").replace("ck", "k")
+    if "qu" in token:
+        token = _LOOSE_QU.sub("k", token)  # "Quamishli" = "Qamishli", "Quito" = "Kito"
     token = _LOOSE_C.sub(lambda m: "k" if m.group() == "c" else "u", token).translate(_LOOSE_LETTERS)
     return _LOOSE_ENDING.sub("", _LOOSE_DOUBLE.sub(_single, token))
 
@@ -840,6 +843,7 @@ class _Mention:
     longer_name: bool = _flag()
     compound: bool = _flag()
     titled: bool = _flag()
+    city_word: bool = _flag()
     company: bool = _flag()
     speaker: bool = _flag()
     feature: bool = _flag()
@@ -1213,6 +1217,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     if after is not None and keys[after] in UNIT_CUES and _joined(text, tokens, j, after):
         mention.cue = _cue_class(keys[after])
         mention.unit_end = ends[after]
+        mention.city_word = keys[after] == "city"
     before = i - 1 if i > 0 else None
     before_gap = text[ends[before] : starts[i]] if before is not None else ""
     first = i
@@ -1960,7 +1965,16 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         if not minor:
             located = mention.locative or mention.cue is not None
             listed_unit = mention.listed and place.kind == "admin1"
-            return strong or reading.support >= SUPPORTED or located and reading.support > 0 or listed_unit
+            # "in Quamishli city": a big city's variant spelling, with "city" after it
+            called_city = mention.locative and mention.city_word and place.kind == "city"
+            return (
+                strong
+                or reading.support >= SUPPORTED
+                or located
+                and reading.support > 0
+                or listed_unit
+                or called_city
+            )
         return strong or local >= WELL_SUPPORTED or mention.locative and local >= SUPPORTED
     if reading.alias and not minor and place.population < ALIAS_POPULATION:
         return supported or mention.locative

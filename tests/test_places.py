@@ -616,3 +616,14 @@ def test_names_joined_by_and_are_one_place_where_the_gazetteer_has_them_so():
     )
     # two places side by side stay two
     assert [p["name"] for p in find_places("Fighting in Jammu and Srinagar.")] == ["Jammu", "Srinagar"]
+
+
+def test_a_big_citys_variant_spelling_followed_by_city_is_that_city():
+    quamishli = by_mention(find_places("A grenade hit a house in Quamishli city."), "Quamishli city")
+    assert (quamishli["country"], quamishli["kind"]) == ("SY", "city")  # Qamishli
+    # a loosely similar name before "village", or after "town of", is not stretched to a big city
+    for text in (
+        "Fighters attacked troops in El Adde village.",
+        "Soldiers stopped protesters in the town of Douris.",
+    ):
+        assert not any(p["kind"] == "city" for p in find_places(text))
