@@ -21,7 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
@@ -83,12 +84,12 @@ _SPEECH_VERBS = (
     "claimed", "insisted", "argued", "tweeted", "posted", "confirmed", "denied", "urged", "asked", "replied",
 )  # fmt: skip
 
-# A word, and before it whatever separates it from the previous one (everything up to the next letter):
-# `findall` then yields every word with enough to place it, without a match object per word. A full stop
-# right after a word is captured apart. The second form is the same for a text that is all ASCII, where
-# letters and word characters are plain ranges, which the regex engine checks faster than categories.
-_GAP_AND_TOKEN = re.compile(r"([\W\d_]*)([^\W\d_]\w*(?:['\-]\w+)*)(\.?)")
-_ASCII_GAP_AND_TOKEN = re.compile(r"([^A-Za-z]*)([A-Za-z][A-Za-z0-9_]*(?:['\-][A-Za-z0-9_]+)*)(\.?)")
+# A word: a letter, then word characters, apostrophes and hyphens inside. Split on with the word captured,
+# the text falls into gaps and words in turn, which places every word without a match object per word. The
+# second form is the same for a text that is all ASCII, where letters and word characters are plain ranges,
+# which the regex engine checks faster than categories.
+_WORD = re.compile(r"([^\W\d_]\w*(?:['\-]\w+)*)")
+_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*(?:['\-][A-Za-z0-9_]+)*)")
 
 
 class _Tokens:
@@ -246,30 +247,44 @@ def _city_names() -> frozenset[str]:
 def _tokens(folded: str) -> _Tokens:
     """The words of `folded` (a full stop stays on an abbreviation, "Gen.", or an initial, "J."); `shaped`
     marks those written like part of a name: capitalised or hyphenated ("al-Assad"). Only those can pass
-    `_could_be_name`, so the rest are never looked at one by one."""
-    pattern = _ASCII_GAP_AND_TOKEN if folded.isascii() else _GAP_AND_TOKEN
-    starts: list[int] = []
-    ends: list[int] = []
-    texts: list[str] = []
-    bares: list[str] = []
-    shaped: list[int] = []
-    add_start, add_end, add_text, add_bare = starts.append, ends.append, texts.append, bares.append
-    position = 0
-    for gap, word, stop in pattern.findall(folded):
-        start = position + len(gap)
-        position = end = start + len(word)
-        if word[0].isupper() or "-" in word:
-            shaped.append(len(starts))
-        add_start(start)
-        add_bare(word)
-        if stop:
-            position += 1
+    `_could_be_name`, so the rest are never looked at one by one.
+
+    Every list is built whole from the split text (a running sum of the pieces' lengths gives the offsets),
+    not word by word: tokenising is a fair part of finding people. The few words with a full stop or a
+    hyphen are found from those characters."""
+    parts = (_ASCII_WORD if folded.isascii() else _WORD).split(folded)
+    offsets = list(accumulate(map(len, parts)))
+    starts = offsets[0:-1:2]
+    ends = offsets[1::2]
+    bares = parts[1::2]
+    texts = list(bares)
+    count = len(bares)
+    shaped = list(compress(range(count), map(str.isupper, map(itemgetter(0), bares))))
+    hyphenated = _words_holding(folded, "-", starts, ends)
+    if hyphenated:
+        shaped = sorted(set(shaped).union(hyphenated))
+    at = folded.find(".")
+    while at >= 0:
+        k = bisect.bisect_left(ends, at)
+        if k < count and starts[k] + len(bares[k]) == at:
+            word = bares[k]
             if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                end += 1
-                word += "."
-        add_end(end)
-        add_text(word)
+                ends[k] += 1
+                texts[k] = word + "."
+        at = folded.find(".", at + 1)
     return _Tokens(starts, ends, texts, bares, shaped)
+
+
+def _words_holding(text: str, char: str, starts: list[int], ends: list[int]) -> list[int]:
+    """The indices of the words (offsets `starts`, `ends`) that contain `char`, in order."""
+    found = []
+    at = text.find(char)
+    while at >= 0:
+        k = bisect.bisect_right(starts, at) - 1
+        if k >= 0 and at < ends[k] and (not found or found[-1] != k):
+            found.append(k)
+        at = text.find(char, at + 1)
+    return found
 
 
 @lru_cache(maxsize=8192)

@@ -595,7 +595,7 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
-from operator import itemgetter  # noqa: E402
+from operator import itemgetter, not_  # noqa: E402
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
@@ -884,7 +884,7 @@ class _Tokens:
                 if k < count and ends[k] == found.end() and ends[k] - starts[k] > 2:
                     words[k] = words[k][:-2]
                     ends[k] -= 2
-        keys = [word.lower() for word in words]
+        keys = list(map(str.lower, words))
         if not text.isascii():
             for k in [k for k, word in enumerate(words) if not word.isascii()]:
                 keys[k] = fold(words[k])
@@ -905,7 +905,7 @@ class _Tokens:
         }
         breaking[" "] = False
         sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
-        capitalised = [word[0].isupper() for word in words]
+        capitalised = list(map(str.isupper, map(itemgetter(0), words)))
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
@@ -976,7 +976,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
     mentions: list[_Mention] = []
     demonym_countries: list[str] = []
     keys, capitalised, starts, ends = tokens.keys, tokens.capitalised, tokens.starts, tokens.ends
-    lowercase_words = {key for key, upper in zip(keys, capitalised, strict=True) if not upper}
+    lowercase_words = set(compress(keys, map(not_, capitalised)))
     stoplist = gazetteer.stoplist
     count = len(keys)
     openings = _openings(text, tokens)
