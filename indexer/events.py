@@ -46,7 +46,7 @@ from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
-from indexer.places import UNLISTED_PREFIX, distance_km
+from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
@@ -1219,7 +1219,9 @@ FEATURE_AFTER_PLACE = re.compile(
 # A town that names a road or a street ("the Mumbai-Agra highway", "Sanaa Street") names where it leads, not
 # where it runs: such a town gives way to any unit or town the sentence names, a building's namesake only to
 # one as specific (a hospital or an airport is in the town it is named after).
-ROAD_AFTER_PLACE = re.compile(rf"{_REST_OF_NAME}(?i:{_ROAD_HEADS}|expressway)\b")
+ROAD_AFTER_PLACE = re.compile(
+    rf"{_REST_OF_NAME}(?i:(?:{ROAD_QUALIFIERS})\s+)?(?i:{_ROAD_HEADS}|expressway)\b"
+)
 
 # Towns smaller than this that lie outside every unit their sentence names are taken for a namesake village.
 NAMESAKE_TOWN_POPULATION = 100_000

@@ -1305,7 +1305,9 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
 # A road's two ends further apart than this are not both what the text means ("the Rashayya-Masnaa road"
 # read with a Masnaa in Yemen because the gazetteer has no Lebanese one).
 FAR_ROAD_ENDS_KM = 500
-_ROAD_WORD_AFTER_RE = re.compile(r"\s(?:(?:national|main|old|new|coastal)\s)?(?:road|highway)\b")
+# Words between a road's name and its road word: "the Agra-Mumbai national highway", "the Halba main road".
+ROAD_QUALIFIERS = r"national|international|main|old|new|coastal"
+_ROAD_WORD_AFTER_RE = re.compile(rf"\s(?:(?:{ROAD_QUALIFIERS})\s)?(?:road|highway)\b")
 
 
 def _far_road_ends_dropped(
@@ -2128,7 +2130,7 @@ ROAD_RE = re.compile(
     r"(?:Highway|Route|Motorway|Expressway)\s(?:No\.?\s?)?\d{1,4}[A-Z]?)(?![\w-]|[.,]\d)"
     # "the Damascus-Aleppo highway", "the Agra-Mumbai national highway"
     rf"|(?<![\w-])(?P<linked>{_ROAD_WORD}(?:\s{_ROAD_WORD})?[-–]{_ROAD_WORD}(?:\s{_ROAD_WORD})?)\s"
-    rf"(?:(?i:national|international|main|old|new|coastal)\s)?{_ROAD_HEADS}{_ROAD_TAIL}"
+    rf"(?:(?i:{ROAD_QUALIFIERS})\s)?{_ROAD_HEADS}{_ROAD_TAIL}"
     # "Airport Road", "Kira Road": a name ending in a capitalised road word
     rf"|(?<![\w-])(?P<named>{_ROAD_WORD}(?:\s{_ROAD_WORD}){{0,2}})\s(?:Road|Highway|Expressway|Motorway){_ROAD_TAIL}"
     # "the Kandahar road": a town's name before a road word (kept only where the town was found)

@@ -591,6 +591,14 @@ def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_th
         place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
     ]
     assert top(code(text, places=places))["place"]["name"] == "Barwani"
+    # a qualifier between the road's name and its road word changes nothing
+    text = "On 2 May 2020, labourers blocked traffic on the Agra-Mumbai national highway at a village in Barwani."
+    places = [
+        place(text, "Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
+        place(text, "Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
+        place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Barwani"
 
 
 def test_a_place_inside_an_actor_named_after_of_is_a_side_not_the_venue():
