@@ -682,7 +682,7 @@ ATTACKS_ON = frozenset(
 )
 CONNECTORS = frozenset(
     "al el ad ar as ash at az an ed er es ez en de del della di da do dos das du des la le les los las "
-    "y e i of the upon on sur am im der den bin ibn abu wa van von ul ol".split()
+    "y e i of the upon on sur sub am im der den bin ibn abu wa van von ul ol".split()
 )
 ABBREVIATED_PREFIXES = frozenset("st ste ft mt pt".split())
 SPACED_ARTICLES = frozenset("al el ad ar ash az ez ed ul".split())

@@ -627,3 +627,10 @@ def test_a_big_citys_variant_spelling_followed_by_city_is_that_city():
         "Soldiers stopped protesters in the town of Douris.",
     ):
         assert not any(p["kind"] == "city" for p in find_places(text))
+
+
+def test_romanian_de_sub_names_are_read_whole():
+    village = by_mention(
+        find_places("Villagers protested in Poienile de sub Munte, Maramures."), "Poienile de sub Munte"
+    )
+    assert (village["kind"], village["country"]) == ("locality", "RO")
