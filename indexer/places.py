@@ -1454,10 +1454,10 @@ class _Evidence:
     countries: dict[str, float]
     admin1: dict[str, float]
     own: list[tuple[dict[str, float], dict[str, float]]]
-    anchors: list[tuple[int, _Place]]
+    anchors: list[tuple[int, _Place, bool]]  # mention number, its place, whether it was confident
     members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
-    anchors_by_latitude: list[tuple[int, _Place]] = field(default_factory=list)
+    anchors_by_latitude: list[tuple[int, _Place, bool]] = field(default_factory=list)
     anchor_latitudes: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -1466,7 +1466,7 @@ class _Evidence:
         self.anchors_by_latitude = sorted(
             (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
         )
-        self.anchor_latitudes = [anchor.lat for _, anchor in self.anchors_by_latitude]
+        self.anchor_latitudes = [anchor.lat for _, anchor, _ in self.anchors_by_latitude]
 
 
 def _notable(place: _Place) -> bool:
@@ -1546,9 +1546,10 @@ def _evidence_from(
                 mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
             # Every town picked is an anchor, however weakly it was supported: two small places read in one
             # country and near each other ("Panagitsa of Pella ... towards Arnissa") hold each other up,
-            # where a namesake abroad has no such neighbour. A unit anchors only when it was confident.
+            # where a namesake abroad has no such neighbour (see `_near_anchor_support`). A unit anchors
+            # only when it was confident.
             if place.kind in ("city", "locality", "admin2") or place.kind == "admin1" and confident:
-                anchors.append((number, place))
+                anchors.append((number, place, confident))
             if place.kind in ("city", "locality", "admin2") and place.admin1_code:
                 members.append((number, place.admin1_code))
         for code, vote in mine_countries.items():
@@ -1803,7 +1804,8 @@ _LATITUDE_REACH = 1.81
 
 
 def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> float:
-    """Support from the nearest confidently placed other town: 1.5 within 60 km, 0.75 within 200 km.
+    """Support from the nearest other town placed in the first pass: 1.5 within 60 km, and 0.75 within 200 km
+    of one that was confidently placed (a weakly placed town is too often a namesake to vouch from afar).
 
     A latitude gap alone bounds the distance from below, so only the anchors in a band of latitude, found by
     bisection, are looked at, and most of those are dismissed without trigonometry.
@@ -1816,13 +1818,13 @@ def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> flo
     for k in range(
         bisect_left(latitudes, lat - _LATITUDE_REACH), bisect_right(latitudes, lat + _LATITUDE_REACH)
     ):
-        n, anchor = anchors[k]
+        n, anchor, confident = anchors[k]
         if n == number or abs(anchor.lat - lat) * 111.2 >= 200:
             continue
         distance = _distance_km(place, anchor)
         if distance < 60:
             return 1.5
-        if distance < 200:
+        if distance < 200 and confident:
             best = 0.75
     return best
 
