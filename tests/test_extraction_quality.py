@@ -73,10 +73,6 @@ def test_acled_admin1_of_the_event_place():
     assert scores("acled")["admin1_acc"] >= 0.8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bar not met: 0.736 on dev; 228 of 1,035 notes name no gazetteer place within 25 km (ceiling 0.780)",
-)
 def test_acled_event_place_within_25_km():
     assert scores("acled")["geo_within_25km"] >= 0.75
 
