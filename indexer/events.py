@@ -1280,20 +1280,29 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
 
 
 # A town whose parenthesis names a town or district further away than this is a namesake the gazetteer
-# read elsewhere: "Kwal district (Bassa LGA, Plateau)" with a Kwal 117 km from Bassa.
+# read elsewhere: "Kwal district (Bassa LGA, Plateau)" with a Kwal 117 km from Bassa. So is a place said to lie
+# in a city or town called so ("the Al-Saba Bahrat area in Idleb city"); a bare "in Ar-Raqqa" after a town
+# more often names the province than its capital.
 FAR_FROM_LOCATOR_KM = 80
+INSIDE_GAP = re.compile(
+    r"\s+(?:[A-Z][\w'’-]*\s+){0,2}(?:(?:area|neighbou?rhood|quarter|district|suburb|village)\s+)?(?:in|of)\s+(?:the\s+)?"
+)
 
 
 def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
-    """Where the candidates start that lie far from the town or district their parenthesis names (see
-    `FAR_FROM_LOCATOR_KM`). A first-level unit in the parenthesis says too little to judge by, and a
+    """Where the candidates start that lie far from the town or district their parenthesis names, or that they
+    are said to lie in or be part of (see `FAR_FROM_LOCATOR_KM`). A first-level unit in the parenthesis says too little to judge by, and a
     locator read in another country is the misread one ("Panama City (Bella Vista)")."""
     far = set()
     for place_start, place_end, place in candidates:
         if place.get("lat") is None or _place_rank(place) < 2:
             continue
-        for start, _, locator in candidates:
-            if start >= place_end and LOCATOR_GAP.fullmatch(text, place_end, start):
+        for start, end, locator in candidates:
+            if start >= place_end and (
+                LOCATOR_GAP.fullmatch(text, place_end, start)
+                or INSIDE_GAP.fullmatch(text, place_end, start)
+                and text[start:end].lower().endswith((" city", " town"))
+            ):
                 if (
                     _place_rank(locator) >= 2
                     and locator.get("country") == place.get("country")

@@ -583,6 +583,22 @@ def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_th
     assert top(code(text, places=places(8.90, bassa_country="DO")))["place"]["name"] == "Kwal"
 
 
+def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_city():
+    text = "On 2 May 2020, an IED exploded in the Al-Saba Bahrat area in Idleb city, killing a commander."
+    places = [
+        place(text, "Al-Saba", "Al-Saba", "locality", "SY", "Tartus", 34.87, 35.95),
+        place(text, "Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Idlib"
+    # "in Ar-Raqqa" without "city" after a town is read as its province: the town stays the venue
+    text = "On 4 May 2020, Turkish forces shelled villages in the countryside of Tell Abiad in Ar-Raqqa."
+    places = [
+        place(text, "Tell Abiad", "Tell Abiad", "locality", "SY", "Ar-Raqqa", 36.70, 38.95),
+        place(text, "Ar-Raqqa", "Ar-Raqqa", "city", "SY", "Ar-Raqqa", 35.95, 39.01),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Tell Abiad"
+
+
 def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
     text = "On 3 May 2020, migrant labourers blocked the Mumbai-Agra highway and pelted stones at police in Barwani."
     places = [
