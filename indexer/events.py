@@ -1284,35 +1284,42 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
 # in a city or town called so ("the Al-Saba Bahrat area in Idleb city"); a bare "in Ar-Raqqa" after a town
 # more often names the province than its capital.
 FAR_FROM_LOCATOR_KM = 80
+TOWN_KINDS = frozenset({"city", "locality"})
+DISTRICT_FIRST = re.compile(r"\s*,[^()\n]{1,40}\)")  # the locator is followed by ", Province)"
 INSIDE_GAP = re.compile(
     r"\s+(?:[A-Z][\w'’-]*\s+){0,2}(?:(?:area|neighbou?rhood|quarter|district|suburb|village)\s+)?(?:in|of)\s+(?:the\s+)?"
 )
 
 
 def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
-    """Where the candidates start that lie far from the town or district their parenthesis names, or that they
-    are said to lie in or be part of (see `FAR_FROM_LOCATOR_KM`). A first-level unit in the parenthesis says too little to judge by, and a
-    locator read in another country is the misread one ("Panama City (Bella Vista)")."""
+    """Where the towns start that lie far from what places them (see `FAR_FROM_LOCATOR_KM`): the district a
+    parenthesis names first, "(Bassa LGA, Plateau)", or a city they are said to lie in.
+
+    A lone name in a parenthesis is as often the province, read as its namesake capital ("Hays district (Al
+    Hudaydah)"), so it judges nothing; nor does a first-level unit, or a locator read in another country (that
+    one is the misread name: "Panama City (Bella Vista)")."""
     far = set()
     for place_start, place_end, place in candidates:
-        if place.get("lat") is None or _place_rank(place) < 2:
+        if place.get("lat") is None or place.get("kind") not in TOWN_KINDS:
             continue
         for start, end, locator in candidates:
-            if start >= place_end and (
-                LOCATOR_GAP.fullmatch(text, place_end, start)
-                or INSIDE_GAP.fullmatch(text, place_end, start)
-                and text[start:end].lower().endswith((" city", " town"))
+            if start < place_end:
+                continue
+            if LOCATOR_GAP.fullmatch(text, place_end, start):
+                judges = locator.get("kind") == "admin2" or DISTRICT_FIRST.match(text, end) is not None
+            elif INSIDE_GAP.fullmatch(text, place_end, start):
+                judges = text[start:end].lower().endswith((" city", " town"))
+            else:
+                continue
+            if (
+                judges
+                and _place_rank(locator) >= 2
+                and locator.get("country") == place.get("country")
+                and distance_km(place.get("lat"), place.get("lon"), locator.get("lat"), locator.get("lon"))
+                > FAR_FROM_LOCATOR_KM
             ):
-                if (
-                    _place_rank(locator) >= 2
-                    and locator.get("country") == place.get("country")
-                    and distance_km(
-                        place.get("lat"), place.get("lon"), locator.get("lat"), locator.get("lon")
-                    )
-                    > FAR_FROM_LOCATOR_KM
-                ):
-                    far.add(place_start)
-                break
+                far.add(place_start)
+            break
     return far
 
 
