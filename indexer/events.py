@@ -1285,6 +1285,7 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
 # more often names the province than its capital.
 FAR_FROM_LOCATOR_KM = 80
 TOWN_KINDS = frozenset({"city", "locality"})
+INSIDE_WORDS = (" city", " town", " district", " subdistrict", " tehsil", " taluka", " lga", " county")
 DISTRICT_FIRST = re.compile(r"\s*,[^()\n]{1,40}\)")  # the locator is followed by ", Province)"
 INSIDE_GAP = re.compile(
     r"\s+(?:[A-Z][\w'’-]*\s+){0,2}(?:(?:area|neighbou?rhood|quarter|district|suburb|village)\s+)?(?:in|of)\s+(?:the\s+)?"
@@ -1293,7 +1294,8 @@ INSIDE_GAP = re.compile(
 
 def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -> set[int]:
     """Where the towns start that lie far from what places them (see `FAR_FROM_LOCATOR_KM`): the district a
-    parenthesis names first, "(Bassa LGA, Plateau)", or a city they are said to lie in.
+    parenthesis names first, "(Bassa LGA, Plateau)", or a city or district they are said to lie in ("in Idleb
+    city", "in Handwara subdistrict").
 
     A lone name in a parenthesis is as often the province, read as its namesake capital ("Hays district (Al
     Hudaydah)"), so it judges nothing; nor does a first-level unit, or a locator read in another country (that
@@ -1308,7 +1310,7 @@ def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, 
             if LOCATOR_GAP.fullmatch(text, place_end, start):
                 judges = locator.get("kind") == "admin2" or DISTRICT_FIRST.match(text, end) is not None
             elif INSIDE_GAP.fullmatch(text, place_end, start):
-                judges = text[start:end].lower().endswith((" city", " town"))
+                judges = text[start:end].lower().endswith(INSIDE_WORDS)
             else:
                 continue
             if (

@@ -940,8 +940,8 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     gap = text[left_end:right_start]
     if gap in (". ", ".") and tokens.keys[left] in ABBREVIATED_PREFIXES:
         return True
-    if gap == "." and len(tokens.words[left]) == 1 and len(tokens.words[right]) == 1:
-        return True
+    if gap in (".", "&") and len(tokens.words[left]) == 1 and len(tokens.words[right]) == 1:
+        return True  # "U.S.", "J&K"
     return bool(_JOINER_RE.fullmatch(gap))
 
 
@@ -1021,7 +1021,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             # "and" only inside a name: "Jammu and Kashmir", "Sistan and Baluchestan", "Trinidad and Tobago"
             if not capitalised[j] and keys[j] not in CONNECTORS and keys[j] != "and":
                 break
-            key = f"{key} {keys[j]}"
+            key = f"{key}&{keys[j]}" if text[gap_start] == "&" else f"{key} {keys[j]}"
         if demonym is not None:
             if demonym[1]:
                 demonym_countries.append(demonym[1])
@@ -1191,7 +1191,7 @@ def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazettee
     letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
     if letters <= 2 and not surface.replace(".", "").isupper():
         return ()
-    if surface.isupper() and letters <= 5:
+    if surface.isupper() and letters <= 5 and "&" not in surface:  # "J&K" is written only as a name
         return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
     if letters <= 4 and surface.isalpha() and not surface[1:].islower():
         return ()
@@ -2028,12 +2028,12 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
-        if place.kind in SPELLED_AS_WRITTEN:
+        if place.kind in SPELLED_AS_WRITTEN and not _abbreviated(mention.surface):
             spellings[place.id][_label(mention.surface)] += 1
         end = mention.unit_end or mention.end
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
     for place_id, entry in results.items():
-        if entry["kind"] in SPELLED_AS_WRITTEN:
+        if entry["kind"] in SPELLED_AS_WRITTEN and spellings[place_id]:
             entry["name"] = spellings[place_id].most_common(1)[0][0]
     roads = find_roads(text, list(results.values()), skip_spans=skip_spans)
     taken = [(m["start"], m["end"]) for entry in [*results.values(), *roads] for m in entry["mentions"]]
@@ -2435,7 +2435,8 @@ def _admin1_labels(
         if code in labels or unit is None:
             continue
         if index == unit:
-            labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
+            if not _abbreviated(mention.surface):  # "J&K" is labelled Jammu and Kashmir
+                labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
         elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
             namesake_spellings.setdefault(code, _label(mention.surface))
         elif (
@@ -2447,6 +2448,11 @@ def _admin1_labels(
             # Dahuk), not an older or another name (Bie for Kuito).
             namesake_spellings.setdefault(code, _label(mention.surface))
     return namesake_spellings | labels
+
+
+def _abbreviated(surface: str) -> bool:
+    """A name written as an abbreviation ("J&K", "KPK", "UAE"), which is no name to show for the place."""
+    return "&" in surface or surface.isupper() and sum(ch.isalpha() for ch in surface) <= 5
 
 
 @lru_cache(maxsize=4_096)

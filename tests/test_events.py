@@ -590,6 +590,12 @@ def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_c
         place(text, "Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
     ]
     assert top(code(text, places=places))["place"]["name"] == "Idlib"
+    text = "On 3 May 2020, an explosion hit the Rajwara area in Handwara subdistrict, injuring civilians."
+    places = [
+        place(text, "Rajwara", "Rajwara", "city", "IN", "Jammu and Kashmir", 33.40, 74.30),
+        place(text, "Handwara subdistrict", "Handwara", "city", "IN", "Jammu and Kashmir", 34.40, 74.28),
+    ]
+    assert top(code(text, places=places))["place"]["name"] == "Handwara"
     # "in Ar-Raqqa" without "city" after a town is read as its province: the town stays the venue
     text = "On 4 May 2020, Turkish forces shelled villages in the countryside of Tell Abiad in Ar-Raqqa."
     places = [

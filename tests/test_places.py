@@ -640,3 +640,11 @@ def test_a_weakly_placed_town_vouches_only_for_close_neighbours():
     # Rajwara, read before another name, has namesakes 100 km and more from Handwara: not enough to make it a place
     places = find_places("An explosion hit Rajwara Handwara in Handwara subdistrict (Kupwara district).")
     assert [p["name"] for p in places] == ["Handwara", "Kupwara"]
+
+
+def test_j_and_k_is_jammu_and_kashmir_and_labelled_so():
+    places = find_places("Militants attacked troops in Poonch district, J&K.")
+    poonch = by_mention(places, "Poonch district")
+    assert (poonch["country"], poonch["admin1"]) == ("IN", "Jammu and Kashmir")  # not Pakistan's Poonch
+    assert by_mention(places, "J&K")["id"] == "admin1:IN.12"
+    assert [p["name"] for p in find_places("AT&T and H&M shops were looted in Lagos.")] == ["Lagos"]
