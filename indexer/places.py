@@ -706,8 +706,9 @@ INNER_PARTICLES = frozenset(
     "al el ad ar as ash at az an ed er es ez en de del della di da do dos das du des la le les los las "
     "bin ibn abu wa van von ul ol".split()
 )
-# Words after a name that make it a business's name ("the San Fernando company", "Kabul Bank").
-COMPANY_HEADS = frozenset("company companies corporation corp firm bank inc ltd plc".split())
+# Words after a name that make it a business's or a currency's name ("the San Fernando company", "Kabul Bank",
+# "the US dollar"), not the place's.
+QUALIFIED_HEADS = frozenset("company companies corporation corp firm bank inc ltd plc dollar dollars".split())
 SPEECH_VERBS = frozenset("said says told added stated explained warned claimed asked urged".split())
 
 
@@ -844,7 +845,7 @@ class _Mention:
     compound: bool = _flag()
     titled: bool = _flag()
     city_word: bool = _flag()
-    company: bool = _flag()
+    qualifies: bool = _flag()
     speaker: bool = _flag()
     feature: bool = _flag()
     neighbourhood: bool = _flag()
@@ -1292,8 +1293,12 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
             and not tokens.in_headline(after)
         ):
             mention.name_after = after_key not in PLACE_HEADS
-    if after is not None and keys[after] in COMPANY_HEADS and after_gap == " ":
-        mention.company = True
+    if (
+        after is not None
+        and keys[after] in QUALIFIED_HEADS
+        and (after_gap == " " or after_gap == ". " and len(tokens.words[j]) == 1)  # "the U.S. dollar"
+    ):
+        mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
     if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
@@ -1923,10 +1928,14 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         and place.population < BIG_CITY_POPULATION
     )
     if place.kind == "country":
-        return not mention.titled and (reading.index not in mention.loose_only or not mention.name_before)
+        return (
+            not mention.titled
+            and not mention.qualifies
+            and (reading.index not in mention.loose_only or not mention.name_before)
+        )
     if place.kind in ("region", "water"):
         return not (mention.titled or mention.name_before or mention.common_word)
-    if mention.titled or mention.company or (mention.speaker and minor):
+    if mention.titled or mention.qualifies or (mention.speaker and minor):
         return False
     if mention.neighbourhood and not reading.contained:
         return False

@@ -575,12 +575,15 @@ def test_the_ends_of_a_road_read_in_countries_far_apart_are_both_dropped():
     assert {p["name"] for p in places if p["kind"] == "city"} == {"Damascus", "Aleppo"}
 
 
-def test_a_name_before_a_business_word_is_the_business_not_a_town():
+def test_a_name_before_a_business_or_currency_word_is_not_a_place():
     places = find_places(
         "Drivers protested at the headquarters of the San Fernando company in San Lorenzo (Central)."
     )
     assert [(p["name"], p["country"]) for p in places] == [("San Lorenzo", "PY"), ("Central", "PY")]
     assert [p["name"] for p in find_places("Depositors queued outside Kabul Bank in Herat.")] == ["Herat"]
+    assert [p["name"] for p in find_places("Traders in Beirut protested as the U.S. dollar rose.")] == [
+        "Beirut"
+    ]
     assert (
         by_mention(find_places("Workers protested in San Fernando, Pampanga."), "San Fernando")["country"]
         == "PH"
