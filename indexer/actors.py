@@ -26,6 +26,7 @@ ministry, a capital, the country acting) and ``state_forces`` otherwise; with a 
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections import Counter
@@ -80,18 +81,25 @@ def _fold_char(char: str) -> str:
     return base[0] if base and base[0].isascii() else char
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+def _fold_run(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    """The characters `fold` cannot encode as ASCII, folded, in UTF-8."""
+    run = error.object[error.start : error.end]
+    return "".join(map(_fold_char, run)).encode("utf-8", "surrogatepass"), error.end
 
 
-def _fold_run(match: re.Match[str]) -> str:
-    return "".join(map(_fold_char, match.group()))
+_FOLD_RUN_ERRORS = "conflictwire-fold"  # the codec error handler `_fold_run`, by its registered name
+codecs.register_error(_FOLD_RUN_ERRORS, _fold_run)
 
 
 def fold(text: str) -> str:
-    """Strip accents and unify apostrophes and dashes, one character for one, so offsets survive."""
+    """Strip accents and unify apostrophes and dashes, one character for one, so offsets survive.
+
+    A text with any non-ASCII character is encoded as ASCII with `_fold_run` writing the rest, and decoded
+    again: the encoder copies ASCII in C and stops only at the non-ASCII runs, where a regex substitution
+    would visit every character."""
     if text.isascii():
         return text
-    return _NON_ASCII_RUN.sub(_fold_run, text)
+    return text.encode("ascii", _FOLD_RUN_ERRORS).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8)
@@ -1009,7 +1017,7 @@ def _collect_candidates(
     for match in hits["bare"]:
         noun = lex.nouns[normalize_key(match.group(0))]
         out.append(_Candidate(match.start(), match.end(), "bare", _PRIORITY["bare"], {"noun": noun}))
-    riot_words = {normalize_key(w) for w in lex.patterns["implicit_actors"]["rioters"]}
+    riot_words = _riot_keys()
     for match in hits["protest_subject"]:
         if re.search(r"\b(?:by|against|at|on|with)\s*$", match.group("between")):
             continue
@@ -1026,6 +1034,12 @@ def _collect_candidates(
     for match in hits["numbered_unit"]:
         out.append(_Candidate(match.start(), match.end(), "bare", _PRIORITY["bare"], {"noun": unit}))
     return out
+
+
+@lru_cache(maxsize=1)
+def _riot_keys() -> frozenset[str]:
+    """Lookup keys of the rioting phrases, made once rather than for every article."""
+    return frozenset(normalize_key(w) for w in load_lexicon().patterns["implicit_actors"]["rioters"])
 
 
 def _metonym_context_ok(folded: str, start: int, blockers: frozenset[str]) -> bool:

@@ -391,9 +391,11 @@ DEFINITE_BEFORE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _is_verb(word: str) -> bool:
     """Past-tense triggers ("clashed", "shelled") report an action even after "the" ("the army shelled"),
-    and so do phrases led by one ("marched through", "members of the union marched through the city")."""
+    and so do phrases led by one ("marched through", "members of the union marched through the city").
+    Cached: the same trigger words come back in every article."""
     words = word.lower().split()
     return any(
         w.endswith("ed") or w in ("fought", "shot", "struck", "took", "overran", "retook", "met")

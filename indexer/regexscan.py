@@ -13,6 +13,7 @@ regex engine runs case-insensitive alternations several times slower.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,7 @@ from functools import lru_cache
 # The only non-ASCII characters that match an ASCII letter case-insensitively (checked over all of Unicode
 # for Python 3.11); mapping them keeps `scan_text` a faithful lower-cased view for ignore-case patterns.
 _CASE_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-_ASCII_SPACE = str.maketrans({char: " " for char in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"})
+_ASCII_SPACE = bytes.maketrans(b"\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", b" " * 9)  # for ``bytes.translate``
 
 
 class UnknownSyntax(ValueError):
@@ -55,17 +56,49 @@ def scan_view(text: str) -> str:
     """`scan_text` without the cache, for short pieces: character by character the same view, so
     ``scan_view(text[a:b]) == scan_text(text)[a:b]``.
 
-    A text with any non-ASCII character is rewritten only where it needs to be (ASCII white space and
-    non-ASCII characters), since ``str.translate`` on such a text looks up every character in Python."""
-    if text.isascii():
-        return text.lower().translate(_ASCII_SPACE)
-    lowered = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-    mapping = {**_ASCII_SPACE_CHARS, **{char: _scan_char(char) for char in set(lowered) if char >= "\x80"}}
-    return _NEEDS_MAPPING.sub(lambda found: mapping[found.group()], lowered)
+    A text with any non-ASCII character is encoded as ASCII, each run of other characters written by
+    `_scan_run` (in UTF-8), and the bytes lower-cased and decoded again: the encoder copies ASCII in C and
+    stops only at the few non-ASCII runs of news copy (curly quotes, dashes), where ``str.translate`` or a
+    regex substitution would visit every character. (``bytes.translate`` is also faster than
+    ``str.translate`` on ASCII.)"""
+    encoded = text.encode("ascii") if text.isascii() else text.encode("ascii", _SCAN_RUN_ERRORS)
+    return encoded.lower().translate(_ASCII_SPACE).decode("utf-8", "surrogatepass")
 
 
-_ASCII_SPACE_CHARS = {chr(code): space for code, space in _ASCII_SPACE.items()}
-_NEEDS_MAPPING = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x80-\U0010ffff]")
+def _scan_run(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    """The characters `scan_view` cannot encode as ASCII, as `_scan_char` writes them, in UTF-8."""
+    run = error.object[error.start : error.end]
+    return "".join(map(_scan_char, run)).encode("utf-8", "surrogatepass"), error.end
+
+
+_SCAN_RUN_ERRORS = "conflictwire-scan-view"  # the codec error handler `_scan_run`, by its registered name
+codecs.register_error(_SCAN_RUN_ERRORS, _scan_run)
+
+# Every ASCII character that is neither a word character nor a hyphen, written as a space (a table for
+# ``bytes.translate``, which is faster than ``str.translate`` even on ASCII).
+_SEPARATORS_AS_SPACES = bytes(
+    code if code >= 128 or chr(code).isalnum() or chr(code) in "_-" else ord(" ") for code in range(256)
+)
+
+
+# How patterns that start at a word start (not after a word character or hyphen) begin.
+_WORD_START = ("(?<![\\w\\-])", "(?<![\\w-])", "(?<![\\w\\-.])", "(?<![\\w.\\-])")
+
+
+def _spaced(text: str) -> str:
+    """`text` with every non-ASCII character and every ASCII one that is not a word character or hyphen
+    written as a space; same length. A non-ASCII word character ("é") turns into a space too: too many
+    word starts are then found, never too few."""
+    # "?" (a separator) for each non-ASCII character
+    return text.encode("ascii", "replace").translate(_SEPARATORS_AS_SPACES).decode("ascii")
+
+
+@lru_cache(maxsize=16)
+def separators_as_spaces(scanned: str) -> str:
+    """`_spaced` of a `scan_text`: where words start in it is found by searching for a space, which the
+    regex engine skips to far faster than to a member of a character class (that search tries the class
+    at every character). Kept for the last few texts: several scanners run over one article."""
+    return _spaced(scanned)
 
 
 @lru_cache(maxsize=8)
@@ -515,10 +548,6 @@ def _deepest_prefixes(pattern: str, depth: int, *, digits: bool) -> set[str]:
 
 _MAX_DIGIT_PREFIXES = 200
 _WINDOW_CACHE_SIZE = 50_000
-# One character that is neither a word character nor a hyphen: the ASCII ones listed, so that the regex
-# engine skips ASCII words with a table look-up, and any other one checked against \w afterwards.
-_NOT_WORD_OR_HYPHEN = r"[\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\U0010ffff](?<![\w-])"
-_WORD_START = ("(?<![\\w\\-])", "(?<![\\w-])", "(?<![\\w\\-.])", "(?<![\\w.\\-])")
 
 
 @dataclass(frozen=True)
@@ -527,9 +556,9 @@ class MultiPattern:
     that could start anywhere (its first characters are not known) is simply run with `finditer`.
 
     The scan is written so that the regex engine skips in C to where it can match: when every pattern
-    starts at a word start, it matches the character before each candidate position (not a word
-    character or hyphen) and `at_start` checks the first position on its own; otherwise it matches the
-    first character of each candidate, followed by the rest of a possible start."""
+    starts at a word start, it matches the space before each candidate position in
+    `separators_as_spaces` of the text and `at_start` checks the first position on its own; otherwise it
+    matches the first character of each candidate, followed by the rest of a possible start."""
 
     patterns: tuple[re.Pattern[str], ...]
     scan: re.Pattern[str]
@@ -570,7 +599,7 @@ class MultiPattern:
         if not by_prefix:
             scan = re.compile(r"(?!)")
         elif boundary:
-            scan = re.compile(rf"{_NOT_WORD_OR_HYPHEN}(?={prefix_alternation(by_prefix)})")
+            scan = re.compile(f" (?={prefix_alternation({_spaced(head) for head in by_prefix})})")
             at_start = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})")
         else:
             scan = re.compile(_first_character_alternation(by_prefix))
@@ -585,10 +614,16 @@ class MultiPattern:
         )
 
     def _positions(self, scanned: str, start: int, end: int) -> list[int]:
-        """Where some pattern may start in scanned[start:end], in order."""
+        """Where some pattern may start in scanned[start:end], in order.
+
+        Patterns that all start at a word start are looked for after each space of
+        `separators_as_spaces(scanned)`, their first characters spelled there the same way (`_spaced`).
+        That finds every position where one of them can match, and possibly a few more ("u s" where a head
+        reads "u.s.", or after an "é"), where none does."""
         if self.at_start is None:
             return [found.start() for found in self.scan.finditer(scanned, start, end)]
-        positions = [found.end() for found in self.scan.finditer(scanned, start, end)]
+        spaced = separators_as_spaces(scanned)
+        positions = [found.end() for found in self.scan.finditer(spaced, start, end)]
         if self.at_start.match(scanned, start, end) is not None:
             positions.insert(0, start)
         return positions

@@ -53,6 +53,28 @@ def test_hits_within_a_range_equal_finditer_with_bounds():
         assert [[m.span() for m in hits] for hits in got] == expected
 
 
+WORD_START_PATTERNS = [
+    re.compile(r"(?<![\w\-])(?:u\.s\.|'s|killed|caf\u00e9s?)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"(?<![\w\-.])(?:army|forces|(?:the\s+)?police)\b", re.IGNORECASE),
+    re.compile(r"(?<![\w-])(?:\d+\s+dead|m23)(?![\w\-])"),
+]
+WORD_START_TEXTS = [
+    *TEXTS,
+    "U.S. forces\u2014and the police\u2019s army\u201d killed 3 (caf\u00e9s \u00c9cole).army x.police",
+    "\u201cKilled\u201d \u00e9killed caf\u00e9killed 7\u00a0dead 12 dead-end -army _army \u0130 army's 's",
+]
+
+
+def test_patterns_opening_at_a_word_start_equal_finditer_around_any_separator():
+    scanner = MultiPattern.build(WORD_START_PATTERNS, depth=4)
+    assert scanner.at_start is not None and not scanner.everywhere, "all are found by the word-start scan"
+    for text in WORD_START_TEXTS:
+        for start, end in [(0, len(text)), (3, len(text)), (1, max(1, len(text) - 5))]:
+            expected = [[m.span() for m in p.finditer(text, start, end)] for p in WORD_START_PATTERNS]
+            got = scanner.finditer_each(text, scan_text(text), start, end)
+            assert [[m.span() for m in hits] for hits in got] == expected, text
+
+
 def test_scan_text_keeps_offsets_and_unifies_case_and_spaces():
     text = "A\tB\u00a0C \u0130\u212a\u017f \u0663"
     scanned = scan_text(text)
