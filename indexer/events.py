@@ -1318,6 +1318,7 @@ def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, 
             if (
                 judges
                 and _place_rank(locator) >= 2
+                and locator.get("lat") is not None
                 and locator.get("country") == place.get("country")
                 and distance_km(place.get("lat"), place.get("lon"), locator.get("lat"), locator.get("lon"))
                 > FAR_FROM_LOCATOR_KM

@@ -581,6 +581,9 @@ def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_th
     assert top(code(text, places=places(9.80)))["place"]["name"] == "Kwal"  # 15 km: the village itself
     # a locator read in another country is the misread name, not the town
     assert top(code(text, places=places(8.90, bassa_country="DO")))["place"]["name"] == "Kwal"
+    # a locator with no coordinates (a settlement no gazetteer lists) is no distance away at all
+    unlisted = [{**p, "lat": None, "lon": None} if p["name"] == "Bassa" else p for p in places(9.80)]
+    assert top(code(text, places=unlisted))["place"]["name"] == "Kwal"
 
 
 def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_city():
