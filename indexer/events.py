@@ -1281,16 +1281,17 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
     }
 
 
-# A town whose parenthesis names a town or district further away than this is a namesake the gazetteer
-# read elsewhere: "Kwal district (Bassa LGA, Plateau)" with a Kwal 117 km from Bassa. So is a place said to lie
-# in a city or town called so ("the Al-Saba Bahrat area in Idleb city"); a bare "in Ar-Raqqa" after a town
-# more often names the province than its capital.
+# A town whose parenthesis names a town or district further away than this is a namesake the gazetteer read
+# elsewhere: "Kwal district (Bassa LGA, Plateau)" with a Kwal 117 km from Bassa. So is a place said to lie in a
+# city, town or district called so ("the Al-Saba Bahrat area in Idleb city"); a bare "in Ar-Raqqa" after a
+# town more often names the province than its capital. See `_far_from_locators`.
 FAR_FROM_LOCATOR_KM = 80
 TOWN_KINDS = frozenset({"city", "locality"})
 INSIDE_WORDS = (" city", " town", " district", " subdistrict", " tehsil", " taluka", " lga", " county")
 DISTRICT_FIRST = re.compile(r"\s*,[^()\n]{1,40}\)")  # the locator is followed by ", Province)"
-INSIDE_GAP = re.compile(
-    r"\s+(?:[A-Z][\w'’-]*\s+){0,2}(?:(?:area|neighbou?rhood|quarter|district|suburb|village)\s+)?(?:in|of)\s+(?:the\s+)?"
+INSIDE_GAP = re.compile(  # "... Bahrat area in (the) ...": up to two more words of the name, a part word
+    r"\s+(?:[A-Z][\w'’-]*\s+){0,2}(?:(?:area|neighbou?rhood|quarter|district|suburb|village)\s+)?"
+    r"(?:in|of)\s+(?:the\s+)?"
 )
 
 

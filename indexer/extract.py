@@ -64,10 +64,11 @@ def warm_up() -> None:
     Once per process (the API's ingest calls it for every request); forked workers inherit it done.
 
     Loading happens on first use, so one short article is extracted here; it reports casualties and an
-    arrest, so that the figure scanners are built too (the first real article took some 60 ms more without). The loaded tables are a few
-    hundred thousand objects that live as long as the process; left in the collector, every full collection
-    walks all of them (about 4 % of extraction time on 600-word articles), and in forked indexing workers
-    that walk writes to every page holding them, so the pages stop being shared with the parent.
+    arrest, so that the figure scanners are built too (the first real article took some 60 ms more without).
+    The loaded tables are a few hundred thousand objects that live as long as the process; left in the
+    collector, every full collection walks all of them (about 4 % of extraction time on 600-word articles),
+    and in forked indexing workers that walk writes to every page holding them, so the pages stop being
+    shared with the parent.
     `gc.freeze` moves what is alive now to a generation the collector never visits. It runs once, at
     start-up and after a full collection, so what it pins is the tables and little else.
     """

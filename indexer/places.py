@@ -1192,7 +1192,7 @@ def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazettee
     letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
     if letters <= 2 and not surface.replace(".", "").isupper():
         return ()
-    if surface.isupper() and letters <= 5 and "&" not in surface:  # "J&K" is written only as a name
+    if _short_capitals(surface) and "&" not in surface:  # "J&K" is written only as a name
         return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
     if letters <= 4 and surface.isalpha() and not surface[1:].islower():
         return ()
@@ -1983,8 +1983,7 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
             return (
                 strong
                 or reading.support >= SUPPORTED
-                or located
-                and reading.support > 0
+                or (located and reading.support > 0)
                 or listed_unit
                 or called_city
             )
@@ -2459,9 +2458,14 @@ def _admin1_labels(
     return namesake_spellings | labels
 
 
+def _short_capitals(surface: str) -> bool:
+    """A name written in capitals with five letters or fewer ("UAE", "KPK", "U.S.")."""
+    return surface.isupper() and sum(ch.isalpha() for ch in surface) <= 5
+
+
 def _abbreviated(surface: str) -> bool:
     """A name written as an abbreviation ("J&K", "KPK", "UAE"), which is no name to show for the place."""
-    return "&" in surface or surface.isupper() and sum(ch.isalpha() for ch in surface) <= 5
+    return "&" in surface or _short_capitals(surface)
 
 
 @lru_cache(maxsize=4_096)

@@ -55,6 +55,11 @@ def code(text, actors=(), places=(), dates=(), published=None, skip_spans=()):
                        skip_spans=skip_spans)  # fmt: skip
 
 
+def venue(text, *specs):
+    """The place of the text's strongest event, its places given as `place`'s arguments after the text."""
+    return top(code(text, places=[place(text, *spec) for spec in specs]))["place"]["name"]
+
+
 def top(events):
     assert events, "no event coded"
     return max(events, key=lambda e: e["confidence"])
@@ -443,29 +448,32 @@ def test_an_event_whose_sentence_names_no_place_is_placed_at_the_article_focus()
 
 def test_residents_from_a_town_protest_in_that_town():
     text = "A group of villagers from Sbeitla (Kasserine) protested to demand clean water."
-    places = [
-        place(text, "Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
-        place(text, "Kasserine", "Kasserine", "admin1", "TN", "Kasserine"),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Sbeitla"
+    where = venue(
+        text,
+        ("Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
+        ("Kasserine", "Kasserine", "admin1", "TN", "Kasserine"),
+    )
+    assert where == "Sbeitla"
 
 
 def test_people_who_moved_from_a_town_act_where_they_arrived():
     text = "Migrants who had fled from Sbeitla protested in Kasserine to demand shelter."
-    places = [
-        place(text, "Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
-        place(text, "Kasserine", "Kasserine", "city", "TN", "Kasserine"),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Kasserine"
+    where = venue(
+        text,
+        ("Sbeitla", "Sbeitla", "city", "TN", "Kasserine"),
+        ("Kasserine", "Kasserine", "city", "TN", "Kasserine"),
+    )
+    assert where == "Kasserine"
 
 
 def test_a_town_is_preferred_to_the_unit_named_after_it_to_locate_it():
     text = "On 4 May 2020, in Uruapan, Michoacan, the teachers' union rejected the new wage offer."
-    places = [
-        place(text, "Uruapan", "Uruapan", "city", "MX", "Michoacan"),
-        place(text, "Michoacan", "Michoacan", "admin1", "MX", "Michoacan"),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Uruapan"
+    where = venue(
+        text,
+        ("Uruapan", "Uruapan", "city", "MX", "Michoacan"),
+        ("Michoacan", "Michoacan", "admin1", "MX", "Michoacan"),
+    )
+    assert where == "Uruapan"
 
 
 def test_a_place_of_an_event_the_sentence_only_refers_to_is_not_the_venue():
@@ -473,11 +481,12 @@ def test_a_place_of_an_event_the_sentence_only_refers_to_is_not_the_venue():
         "Students gathered outside the courthouse in Sidon, in demonstration against the arrest of activists "
         "during riots in Tyre."
     )
-    places = [
-        place(text, "Sidon", "Sidon", "city", "LB"),
-        place(text, "Tyre", "Tyre", "city", "LB"),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Sidon"
+    where = venue(
+        text,
+        ("Sidon", "Sidon", "city", "LB"),
+        ("Tyre", "Tyre", "city", "LB"),
+    )
+    assert where == "Sidon"
 
 
 @pytest.mark.parametrize(
@@ -552,19 +561,21 @@ def test_a_capital_named_in_a_parenthesis_after_a_district_does_not_outrank_the_
     text = (
         "On 4 May 2020, pro-Houthi forces attacked National Resistance forces in Hays district (Al Hudaydah)."
     )
-    places = [
-        place(text, "Hays district", "Hays", "admin2", "YE", "Al Hudaydah", 13.93, 43.48),
-        place(text, "Al Hudaydah", "Al Hudaydah", "city", "YE", "Al Hudaydah", 14.80, 42.95),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Hays"
+    where = venue(
+        text,
+        ("Hays district", "Hays", "admin2", "YE", "Al Hudaydah", 13.93, 43.48),
+        ("Al Hudaydah", "Al Hudaydah", "city", "YE", "Al Hudaydah", 14.80, 42.95),
+    )
+    assert where == "Hays"
     # a town with its units after it stays the venue
     text = "On 4 May 2020, gunmen attacked a checkpoint in Kumbo (Bui, Nord-Ouest)."
-    places = [
-        place(text, "Kumbo", "Kumbo", "city", "CM", "North-West", 6.20, 10.68),
-        place(text, "Bui", "Bui", "admin2", "CM", "North-West", 6.25, 10.70),
-        place(text, "Nord-Ouest", "North-West", "admin1", "CM", "North-West", 6.0, 10.2),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Kumbo"
+    where = venue(
+        text,
+        ("Kumbo", "Kumbo", "city", "CM", "North-West", 6.20, 10.68),
+        ("Bui", "Bui", "admin2", "CM", "North-West", 6.25, 10.70),
+        ("Nord-Ouest", "North-West", "admin1", "CM", "North-West", 6.0, 10.2),
+    )
+    assert where == "Kumbo"
 
 
 def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_that_district():
@@ -588,42 +599,40 @@ def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_th
 
 def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_city():
     text = "On 2 May 2020, an IED exploded in the Al-Saba Bahrat area in Idleb city, killing a commander."
-    places = [
-        place(text, "Al-Saba", "Al-Saba", "locality", "SY", "Tartus", 34.87, 35.95),
-        place(text, "Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Idlib"
+    where = venue(
+        text,
+        ("Al-Saba", "Al-Saba", "locality", "SY", "Tartus", 34.87, 35.95),
+        ("Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
+    )
+    assert where == "Idlib"
     text = "On 3 May 2020, an explosion hit the Rajwara area in Handwara subdistrict, injuring civilians."
-    places = [
-        place(text, "Rajwara", "Rajwara", "city", "IN", "Jammu and Kashmir", 33.40, 74.30),
-        place(text, "Handwara subdistrict", "Handwara", "city", "IN", "Jammu and Kashmir", 34.40, 74.28),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Handwara"
+    where = venue(
+        text,
+        ("Rajwara", "Rajwara", "city", "IN", "Jammu and Kashmir", 33.40, 74.30),
+        ("Handwara subdistrict", "Handwara", "city", "IN", "Jammu and Kashmir", 34.40, 74.28),
+    )
+    assert where == "Handwara"
     # "in Ar-Raqqa" without "city" after a town is read as its province: the town stays the venue
     text = "On 4 May 2020, Turkish forces shelled villages in the countryside of Tell Abiad in Ar-Raqqa."
-    places = [
-        place(text, "Tell Abiad", "Tell Abiad", "locality", "SY", "Ar-Raqqa", 36.70, 38.95),
-        place(text, "Ar-Raqqa", "Ar-Raqqa", "city", "SY", "Ar-Raqqa", 35.95, 39.01),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Tell Abiad"
+    where = venue(
+        text,
+        ("Tell Abiad", "Tell Abiad", "locality", "SY", "Ar-Raqqa", 36.70, 38.95),
+        ("Ar-Raqqa", "Ar-Raqqa", "city", "SY", "Ar-Raqqa", 35.95, 39.01),
+    )
+    assert where == "Tell Abiad"
 
 
 def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
+    towns = (
+        ("Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
+        ("Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
+        ("Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
+    )
     text = "On 3 May 2020, migrant labourers blocked the Mumbai-Agra highway and pelted stones at police in Barwani."
-    places = [
-        place(text, "Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
-        place(text, "Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
-        place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Barwani"
+    assert venue(text, *towns) == "Barwani"
     # a qualifier between the road's name and its road word changes nothing
     text = "On 2 May 2020, labourers blocked traffic on the Agra-Mumbai national highway at a village in Barwani."
-    places = [
-        place(text, "Agra", "Agra", "city", "IN", "Uttar Pradesh", 27.18, 78.01),
-        place(text, "Mumbai", "Mumbai", "city", "IN", "Maharashtra", 19.07, 72.88),
-        place(text, "Barwani", "Barwani", "admin2", "IN", "Madhya Pradesh", 22.03, 74.90),
-    ]
-    assert top(code(text, places=places))["place"]["name"] == "Barwani"
+    assert venue(text, *towns) == "Barwani"
 
 
 def test_a_place_inside_an_actor_named_after_of_is_a_side_not_the_venue():

@@ -640,7 +640,8 @@ def test_romanian_de_sub_names_are_read_whole():
 
 
 def test_a_weakly_placed_town_vouches_only_for_close_neighbours():
-    # Rajwara, read before another name, has namesakes 100 km and more from Handwara: not enough to make it a place
+    # Rajwara, read before another name, has namesakes 100 km and more from Handwara: not enough to make it
+    # a place
     places = find_places("An explosion hit Rajwara Handwara in Handwara subdistrict (Kupwara district).")
     assert [p["name"] for p in places] == ["Handwara", "Kupwara"]
 
