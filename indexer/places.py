@@ -866,7 +866,7 @@ class _Tokens:
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "_headlines"
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads", "_headlines"
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -879,16 +879,17 @@ class _Tokens:
         offsets = list(accumulate(map(len, parts)))
         starts = offsets[0 : 2 * count : 2]
         ends = offsets[1::2]
-        if "’s" in text or "'s" in text:
-            for found in _POSSESSIVE_RE.finditer(text):
-                k = bisect_left(ends, found.end())
-                if k < count and ends[k] == found.end() and ends[k] - starts[k] > 2:
+        possessives = _possessive_ends(text)
+        if possessives:
+            for end in possessives:
+                k = bisect_left(ends, end)
+                if k < count and ends[k] == end and ends[k] - starts[k] > 2:
                     words[k] = words[k][:-2]
                     ends[k] -= 2
         keys = list(map(str.lower, words))
         if not text.isascii():
-            for k in [k for k, word in enumerate(words) if not word.isascii()]:
-                keys[k] = fold(words[k])
+            for k in compress(range(count), map(not_, map(str.isascii, words))):
+                keys[k] = _fold_name(words[k])
         if "'" in text:
             # Only the few words around the text's straight apostrophes can hold one.
             at = text.find("'")
@@ -899,17 +900,14 @@ class _Tokens:
                 at = text.find("'", at + 1)
         gaps = parts[2 : 2 * count : 2]
         # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
-        # A quotation closed by a comma goes on in the same sentence: '"...," Fawzia Safi said'.
-        breaking = {
-            gap: _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
-            for gap in set(gaps)
-        }
+        breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
         breaking[" "] = False
         sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
         capitalised = list(map(str.isupper, map(itemgetter(0), words)))
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
+        self.roads = "road" in text or "highway" in text  # nor a road named after a town
         self._headlines: dict[int, bool] = {}
 
     def in_headline(self, k: int) -> bool:
@@ -933,6 +931,25 @@ class _Tokens:
         return verdict
 
 
+def _possessive_ends(text: str) -> list[int]:
+    """Where each "'s" or "’s" of the text ends, in order: `str.find` for each form finds the few there are
+    faster than one pattern for both, which the regex engine tries at every character."""
+    found = []
+    for form in _POSSESSIVE:
+        at = text.find(form)
+        while at >= 0:
+            found.append(at + 2)
+            at = text.find(form, at + 2)
+    return sorted(found) if len(found) > 1 else found
+
+
+@lru_cache(maxsize=4_096)
+def _breaks_sentence(gap: str) -> bool:
+    """Whether the text between two words ends a sentence. A quotation closed by a comma goes on in the same
+    sentence: '"...," Fawzia Safi said'. The same few gaps (", ", ". ", ".\n\n") recur in every text."""
+    return _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
+
+
 def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     """Whether two tokens are written as parts of one name: separated by one space or a hyphen."""
     left_end, right_start = tokens.ends[left], tokens.starts[right]
@@ -946,11 +963,10 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     return bool(_JOINER_RE.fullmatch(gap))
 
 
-@lru_cache(maxsize=65_536)
 def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
-    the answers are kept."""
+    the answers are kept (`_word_lookup`, `_words_lookup`)."""
     gazetteer = _gazetteer()
     country = gazetteer.demonyms.get(key)
     if country is None and key.endswith("s"):
@@ -972,11 +988,25 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     return None, exact, similar
 
 
+@lru_cache(maxsize=65_536)
+def _word_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+    """`_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name
+    itself: a string argument alone is looked up without building a tuple of the arguments each time."""
+    return _name_lookup(key, False)
+
+
+@lru_cache(maxsize=65_536)
+def _words_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+    """`_name_lookup` for a sequence of words, kept (see `_word_lookup`)."""
+    return _name_lookup(key, True)
+
+
 def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tuple[int, int]]):
     """Longest gazetteer names starting at capitalised tokens; also the demonyms' countries."""
     mentions: list[_Mention] = []
     demonym_countries: list[str] = []
     keys, capitalised, starts, ends = tokens.keys, tokens.capitalised, tokens.starts, tokens.ends
+    sentence_starts = tokens.sentence_start
     lowercase_words = set(compress(keys, map(not_, capitalised)))
     stoplist = gazetteer.stoplist
     count = len(keys)
@@ -999,10 +1029,11 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             if capitalised[j] and (
                 j > i
                 or key not in stoplist
-                or _names_region(tokens, j)
-                or _placed_by_position(text, tokens, j)
+                # both need a word not opening a sentence: most stoplisted capitals ("The", "But") open one
+                or not sentence_starts[j]
+                and (_names_region(tokens, j) or _placed_by_position(text, tokens, j))
             ):
-                country, exact, similar = _name_lookup(key, j > i)
+                country, exact, similar = _words_lookup(key) if j > i else _word_lookup(key)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
                     if j + 1 < count and keys[j + 1] in UNIT_CUES and gazetteer.exact_candidates(key):
@@ -1159,7 +1190,7 @@ def _mention_candidates(
     if unit:
         exact, similar = gazetteer.exact_candidates(key), ()
     else:
-        _country, exact, similar = _name_lookup(key, multiword)
+        _country, exact, similar = _words_lookup(key) if multiword else _word_lookup(key)
     exact = _case_filter(surface, exact, gazetteer)
     similar = _case_filter(surface, similar, gazetteer) if similar else ()
     if not exact and not similar:
@@ -1301,7 +1332,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
-    if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+    if after is not None and tokens.roads and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
         # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
         mention.locative = True
         mention.compound = False
@@ -1324,7 +1355,7 @@ def _far_road_ends_dropped(
     for number in range(len(mentions) - 1):
         left, right = mentions[number], mentions[number + 1]
         first, second = chosen[number], chosen[number + 1]
-        if first is None or second is None or text[left.end : right.start] not in ("-", "–"):
+        if first is None or second is None or right.start - left.end != 1 or text[left.end] not in "-–":
             continue
         if not _ROAD_WORD_AFTER_RE.match(text, right.end):
             continue
@@ -1367,6 +1398,8 @@ def _names_feature(text: str, tokens: _Tokens, j: int) -> bool:
     """Whether the name ending at token j starts the name of a feature: it and up to three more words of
     one name ("Jardim Oasis", "Lins de Vasconcelos") are followed by a feature word ("neighborhood")."""
     keys, capitalised = tokens.keys, tokens.capitalised
+    if FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]):
+        return False  # the usual case, told by one set operation: no feature word follows
     for k in range(j + 1, min(len(keys), j + 5)):
         if text[tokens.ends[k - 1] : tokens.starts[k]] != " ":
             return False
@@ -1394,8 +1427,11 @@ _APPOSITION_GAP = re.compile(
 def _link_appositions(text: str, mentions: list[_Mention]) -> None:
     """'X, Y', 'X (Y)' and 'X (Z, Y)': remember Y as the unit that may contain X."""
     for index, (here, there) in enumerate(pairwise(mentions)):
-        gap = text[(here.unit_end or here.end) : there.start]
-        if len(gap) <= 45 and _APPOSITION_GAP.fullmatch(gap):
+        end = here.unit_end or here.end
+        if there.start - end > 45:
+            continue  # most names are far apart: no gap is cut out of the text to be told so
+        gap = text[end : there.start]
+        if _APPOSITION_GAP.fullmatch(gap):
             here.container = index + 1
         elif gap in (" ", ", ") and there.cue in ("admin1", "admin2"):
             here.container = index + 1
@@ -1846,18 +1882,43 @@ def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazettee
 
 def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], limit: int) -> Iterable[int]:
     """The candidates worth scoring: a common name ("San Jose", "Washington") can have a hundred; the
-    most prominent ones and those in a country the text points at are enough."""
+    most prominent ones and those in a country the text points at are enough.
+
+    The less prominent ones are found through the few countries and units the text votes for (see
+    `_ranked_tail`) rather than by looking at each of the hundred."""
     if len(mention.candidates) <= limit:
         return mention.candidates
-    ranked = _by_population(mention.candidates)
-    local = [
-        c
-        for c in ranked[limit:]
-        if evidence.admin1.get(places[c].admin1_code or "", 0.0) > 0.0
-        or evidence.countries.get(places[c].country or "", 0.0) > 0.0
+    ranked, by_country, by_unit = _ranked_tail(mention.candidates, limit)
+    admin1_votes = evidence.admin1
+    positions = [
+        position
+        for votes, tail in ((evidence.countries, by_country), (admin1_votes, by_unit))
+        for code, vote in votes.items()
+        if vote > 0.0 and code in tail
+        for position in tail[code]
     ]
-    local.sort(key=lambda c: -evidence.admin1.get(places[c].admin1_code or "", 0.0))
+    positions = sorted(set(positions)) if positions else positions
+    local = [ranked[position] for position in positions]
+    local.sort(key=lambda c: -admin1_votes.get(places[c].admin1_code or "", 0.0))
     return [*ranked[:limit], *local[:limit]]
+
+
+@lru_cache(maxsize=16_384)
+def _ranked_tail(
+    candidates: tuple[int, ...], limit: int
+) -> tuple[tuple[int, ...], dict[str, list[int]], dict[str, list[int]]]:
+    """A long candidate list most populous first (ties in their order: `_by_population`), and where in it,
+    past the first `limit`, each country's and each first-level unit's candidates stand. Both passes, and
+    every article naming a common name, look through the same long list."""
+    ranked = _by_population(candidates)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    places = _gazetteer().places
+    for position in range(limit, len(ranked)):
+        place = places[ranked[position]]
+        by_country[place.country or ""].append(position)
+        by_unit[place.admin1_code or ""].append(position)
+    return ranked, dict(by_country), dict(by_unit)
 
 
 @lru_cache(maxsize=16_384)
