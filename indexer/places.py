@@ -1023,7 +1023,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         best: tuple[int, str, bool] | None = None
         demonym: tuple[int, str] | None = None
         key = keys[i]
-        stop = min(count, i + MAX_NAME_TOKENS)
+        stop = i + MAX_NAME_TOKENS if i + MAX_NAME_TOKENS < count else count
         j = i
         while True:
             if capitalised[j] and (
@@ -1500,9 +1500,12 @@ class _Evidence:
     leaders: list[tuple[float, str]] = field(default_factory=list)
     anchors_by_latitude: list[tuple[int, _Place, bool]] = field(default_factory=list)
     anchor_latitudes: list[float] = field(default_factory=list)
+    member_units: dict[str, list[int]] = field(default_factory=dict)  # `members` by unit
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
+        for number, code in self.members:
+            self.member_units.setdefault(code, []).append(number)
         # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
         self.anchors_by_latitude = sorted(
             (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
@@ -1646,15 +1649,29 @@ def _readings(
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
     rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
     anchors = evidence.anchors_by_latitude
+    latitudes = evidence.anchor_latitudes
+    member_units = evidence.member_units
     fixed_parts = _fixed_store(mention)
     readings = []
     for index in indexes:
-        place = places[index]
         fixed = fixed_parts.get(index)
         if fixed is None:
-            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places)
-        score, alias, contained, contradicted, foreign, fixed_support = fixed
-        country, kind = place.country, place.kind
+            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places) + _place_facts(
+                places[index]
+            )
+        (
+            score,
+            alias,
+            contained,
+            contradicted,
+            foreign,
+            fixed_support,
+            place,
+            country,
+            unit,
+            own_unit,
+            town,
+        ) = fixed
         country_votes = country_votes_of.get(country, 0.0) - own_countries.get(country, 0.0)
         # min(1.5, max(0.0, votes)) written out: the same value, without two calls per candidate.
         if country and country_votes > 0.0:
@@ -1662,8 +1679,8 @@ def _readings(
         else:
             country_support = 0.0
         support = country_support
-        if place.admin1_code and kind != "admin1":
-            unit_votes = admin1_votes_of.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
+        if unit:
+            unit_votes = admin1_votes_of.get(unit, 0.0) - own_admin1.get(unit, 0.0)
             if unit_votes > 0.0:  # no votes add nothing: `support` is 0.0 or positive here
                 support += ADMIN1_WEIGHT * (unit_votes if unit_votes < 1.5 else 1.5)
         # The fixed supports are added where they always were, so that the sums (and ties) come out the same.
@@ -1671,17 +1688,24 @@ def _readings(
             container_support, outer_support, containee_support = fixed_support
             if container_support:
                 support += container_support
-        if kind == "admin1" and any(
-            n != number and code == place.admin1_code for n, code in evidence.members
-        ):
-            support += MEMBER_WEIGHT
+        if own_unit is not None and own_unit in member_units:
+            if any(n != number for n in member_units[own_unit]):
+                support += MEMBER_WEIGHT
         if fixed_support is not _NO_FIXED_SUPPORT:
             if outer_support:
                 support += outer_support
             for extra in containee_support:
                 support += extra
         near = False
-        if anchors and kind in ("city", "locality", "admin2"):
+        # Most candidates lie where no anchor is within a band of latitude: told by bisection here,
+        # without a call (`_near_anchor_support` would find no anchor to look at, and add nothing).
+        if (
+            town
+            and anchors
+            and place.lat is not None
+            and bisect_left(latitudes, place.lat - _LATITUDE_REACH)
+            < bisect_right(latitudes, place.lat + _LATITUDE_REACH)
+        ):
             nearby = _near_anchor_support(place, number, evidence)
             near = nearby >= 1.5
             support += nearby
@@ -1709,6 +1733,18 @@ def _readings(
             )
         )
     return readings
+
+
+def _place_facts(
+    place: _Place,
+) -> tuple[_Place, str | None, str | None, str | None, bool]:
+    """What `_readings` asks of a candidate place, stored beside its fixed parts: the place, its country, the
+    first-level unit it lies in (None for a unit itself), the unit it is (else None), and whether it is a
+    town or district, which neighbours placed nearby support."""
+    kind = place.kind
+    unit = place.admin1_code if place.admin1_code and kind != "admin1" else None
+    own_unit = place.admin1_code if kind == "admin1" else None
+    return place, place.country, unit, own_unit, kind in ("city", "locality", "admin2")
 
 
 def _fixed_store(mention: _Mention) -> dict[int, tuple]:
@@ -1897,10 +1933,21 @@ def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], lim
         if vote > 0.0 and code in tail
         for position in tail[code]
     ]
-    positions = sorted(set(positions)) if positions else positions
-    local = [ranked[position] for position in positions]
-    local.sort(key=lambda c: -admin1_votes.get(places[c].admin1_code or "", 0.0))
-    return [*ranked[:limit], *local[:limit]]
+    if not positions:
+        return ranked[:limit]
+    # Most votes for their unit first, else in rank order; only the first `limit` are wanted, and votes are
+    # positive, so those in a voted unit come first and the rest follow in rank order.
+    local = []
+    rest = []
+    for position in sorted(set(positions)):
+        candidate = ranked[position]
+        vote = admin1_votes.get(places[candidate].admin1_code or "", 0.0)
+        if vote:
+            local.append((-vote, position, candidate))
+        elif len(rest) < limit:
+            rest.append(candidate)
+    local.sort()
+    return [*ranked[:limit], *[candidate for _, _, candidate in local[:limit]], *rest][: 2 * limit]
 
 
 @lru_cache(maxsize=16_384)
@@ -2085,11 +2132,14 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     stated_units = _stated_units(text, mentions, chosen, gazetteer.places)
 
     results: dict[str, dict] = {}
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    # Per place, how often the text writes each spelling. The most frequent names the place, the first
+    # written on a tie: `max` returns the first of equal counts, in the order the spellings were met.
+    spellings: dict[str, dict[str, int]] = {}
+    places = gazetteer.places
     for mention, index in zip(mentions, chosen, strict=True):
         if index is None:
             continue
-        place = gazetteer.places[index]
+        place = places[index]
         entry = results.get(place.id)
         if entry is None:
             unit_code = stated_units.get(index, place.admin1_code)
@@ -2097,13 +2147,18 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
-        if place.kind in SPELLED_AS_WRITTEN and not _abbreviated(mention.surface):
-            spellings[place.id][_label(mention.surface)] += 1
+        if place.kind in SPELLED_AS_WRITTEN:
+            spelling = _spelling(mention.surface)
+            if spelling is not None:
+                counts = spellings.get(place.id)
+                if counts is None:
+                    spellings[place.id] = {spelling: 1}
+                else:
+                    counts[spelling] = counts.get(spelling, 0) + 1
         end = mention.unit_end or mention.end
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
-    for place_id, entry in results.items():
-        if entry["kind"] in SPELLED_AS_WRITTEN and spellings[place_id]:
-            entry["name"] = spellings[place_id].most_common(1)[0][0]
+    for place_id, counts in spellings.items():
+        results[place_id]["name"] = max(counts.items(), key=_COUNT)[0]
     roads = find_roads(text, list(results.values()), skip_spans=skip_spans)
     taken = [(m["start"], m["end"]) for entry in [*results.values(), *roads] for m in entry["mentions"]]
     facilities = find_facilities(text, skip_spans=[*skip_spans, *taken])
@@ -2506,7 +2561,7 @@ def _admin1_labels(
         if index == unit:
             if not _abbreviated(mention.surface):  # "J&K" is labelled Jammu and Kashmir
                 labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
-        elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
+        elif unit in mention.exact and loose(mention.key) == loose(_fold_name(gazetteer.places[unit].name)):
             namesake_spellings.setdefault(code, _label(mention.surface))
         elif (
             gazetteer.places[index].kind == "city"
@@ -2538,6 +2593,7 @@ def _bare_unit_key(unit: int) -> str:
 _VOWELS_AND_GLIDES = str.maketrans({c: None for c in "aeiouyhw "} | {"q": "k", "c": "k"})
 
 
+@lru_cache(maxsize=16_384)
 def _consonants(folded: str) -> str:
     """A folded name's consonant skeleton, articles dropped: transliterations of one name share it."""
     words = [w for w in folded.split() if w not in ARTICLES] or folded.split()
@@ -2574,10 +2630,7 @@ def _light_name(name: str) -> str:
 def _copy_mention(mention: _Mention) -> _Mention:
     """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
     copy = object.__new__(_Mention)
-    copy.__dict__.update(mention.__dict__)
-    copy.containees = []
-    copy.towns = {}
-    copy.fixed = {}
+    copy.__dict__ = {**mention.__dict__, "containees": [], "towns": {}, "fixed": {}}
     return copy
 
 
@@ -2632,6 +2685,16 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         elif group.container == number:
             group.container = None
     return groups, group_of
+
+
+_COUNT = itemgetter(1)
+
+
+@lru_cache(maxsize=16_384)
+def _spelling(surface: str) -> str | None:
+    """How a mention written as `surface` names its place (`_label`), or None for an abbreviation
+    ("J&K", "UAE"), which names none. Kept per spelling, as every mention of a town or unit asks."""
+    return None if _abbreviated(surface) else _label(surface)
 
 
 @lru_cache(maxsize=16_384)
