@@ -831,6 +831,7 @@ class _Mention:
     exact: tuple[int, ...]  # the candidates not in loose_only
     not_admin2: tuple[int, ...]  # the candidates but second-level units, read without a unit word
     name_priors: dict[tuple, dict]  # shared by every mention written alike: see `_fixed_store`
+    notable: tuple[frozenset[str], str | None, frozenset[str], int]  # `_notable_readings` of `exact`
     first_token: int
     last_token: int
     cue: str | None = _flag(None)
@@ -950,6 +951,11 @@ def _breaks_sentence(gap: str) -> bool:
     return _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
 
 
+# How a gap that `_joined` accepts starts: most gaps after a name (", ", ". ") are told apart by their first
+# character, without the call.
+_JOINING_STARTS = " -‐‑.&"
+
+
 def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     """Whether two tokens are written as parts of one name: separated by one space or a hyphen."""
     left_end, right_start = tokens.ends[left], tokens.starts[right]
@@ -1046,8 +1052,8 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             if j >= stop:
                 break
             gap_start = ends[j - 1]
-            if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and not _joined(
-                text, tokens, j - 1, j
+            if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and (
+                text[gap_start] not in _JOINING_STARTS or not _joined(text, tokens, j - 1, j)
             ):
                 break
             # "and" only inside a name: "Jammu and Kashmir", "Sistan and Baluchestan", "Trinidad and Tobago"
@@ -1068,7 +1074,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             i += 1
             continue
         first = i
-        if i > 0 and _article_before(text, tokens, i - 1, i):
+        if i > 0 and keys[i - 1] in ARTICLES and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
         mention = _Mention(starts[first], ends[j], text[starts[first] : ends[j]], *found, first, j)
@@ -1180,11 +1186,14 @@ _HYPHEN = re.compile("-")
 @lru_cache(maxsize=16_384)
 def _mention_candidates(
     surface: str, key: str, multiword: bool, unit: bool
-) -> tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], tuple[int, ...], dict[tuple, dict]] | None:
+) -> (
+    tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], tuple[int, ...], dict[tuple, dict], tuple]
+    | None
+):
     """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
     ones first), those only the loose key found, the exact ones, the candidates that are not second-level
-    units, and a store for the priors of its readings (see `_fixed_store`); None when its case rules all
-    out. With `unit`, the name is a demonym before a unit word, and its candidates are the units so named.
+    units, a store for the priors of its readings (see `_fixed_store`), and what its notable readings say
+    (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit word, and its candidates are the units so named.
     A name recurs within an article and across articles, so this is worked out once per spelling."""
     gazetteer = _gazetteer()
     if unit:
@@ -1198,7 +1207,7 @@ def _mention_candidates(
     extra = tuple(c for c in similar if c not in exact) if similar else ()
     candidates = exact + extra
     not_admin2 = tuple(c for c in candidates if gazetteer.places[c].kind != "admin2")
-    return _fold_name(surface), candidates, frozenset(extra), exact, not_admin2, {}
+    return _fold_name(surface), candidates, frozenset(extra), exact, not_admin2, {}, _notable_readings(exact)
 
 
 _fold_name = lru_cache(maxsize=65_536)(fold)
@@ -1242,10 +1251,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     keys, starts, ends, capitalised = tokens.keys, tokens.starts, tokens.ends, tokens.capitalised
     after = j + 1 if j + 1 < len(keys) else None
     after_gap = text[ends[j] : starts[after]] if after is not None else ""
-    mention.feature = _names_feature(text, tokens, j)
-    mention.neighbourhood = keys[i] in NEIGHBOURHOOD_PREFIXES and (
+    # The flags stay unset (their class default, False) unless a word sets them: most names set few.
+    if not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]) and _names_feature(text, tokens, j):
+        mention.feature = True
+    if keys[i] in NEIGHBOURHOOD_PREFIXES and (
         i < j or after is not None and capitalised[after] and _joined(text, tokens, j, after)
-    )
+    ):
+        mention.neighbourhood = True
     if after is not None and keys[after] in UNIT_CUES and _joined(text, tokens, j, after):
         mention.cue = _cue_class(keys[after])
         mention.unit_end = ends[after]
@@ -1258,9 +1270,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         first = i - 1
         before = i - 2 if i > 1 else None
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
-    mention.listed = (
-        before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j)
-    )
+    if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
+        mention.listed = True
     if before is not None and (before_gap.endswith("(") or mention.listed):
         mention.locative = True
     elif before is not None:
@@ -1398,8 +1409,6 @@ def _names_feature(text: str, tokens: _Tokens, j: int) -> bool:
     """Whether the name ending at token j starts the name of a feature: it and up to three more words of
     one name ("Jardim Oasis", "Lins de Vasconcelos") are followed by a feature word ("neighborhood")."""
     keys, capitalised = tokens.keys, tokens.capitalised
-    if FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]):
-        return False  # the usual case, told by one set operation: no feature word follows
     for k in range(j + 1, min(len(keys), j + 5)):
         if text[tokens.ends[k - 1] : tokens.starts[k]] != " ":
             return False
@@ -1528,7 +1537,7 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     for mention in mentions:
         mine_countries: dict[str, float] = {}
         mine_admin1: dict[str, float] = {}
-        named, only_country, units, count = _notable_readings(mention.exact)
+        named, only_country, units, count = mention.notable
         if named:
             mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
         elif only_country is not None:
@@ -1778,7 +1787,16 @@ def _fixed_reading(
         score, alias = _prior(mention, index, places)
         return score, alias, False, False, False, _NO_FIXED_SUPPORT
     place = places[index]
-    score, alias = _prior(mention, index, places)
+    # The prior of a name in an apposition depends on the name and its words alone, as any other's does: it
+    # is kept with the name too (apart from its prior outside appositions, which `_prior` scores otherwise).
+    setting = (mention.cue, mention.cue_before, mention.qualified, "apposition")
+    priors = mention.name_priors.get(setting)
+    if priors is None:
+        priors = mention.name_priors[setting] = {}
+    prior = priors.get(index)
+    if prior is None:
+        prior = priors[index] = _prior(mention, index, places)
+    score, alias = prior
     contained = contradicted = foreign = False
     container_support = outer_support = 0.0
     if mention.container is not None:
