@@ -854,9 +854,10 @@ class _Mention:
     common_word: bool = _flag()
     sentence_start: bool = _flag()
     container: int | None = _flag(None)
-    containees: list[int] = field(default_factory=list, init=False)
-    towns: dict[str, int] = field(default_factory=dict, init=False)
-    fixed: dict[int, tuple] = field(default_factory=dict, init=False)  # see `_fixed_reading`
+    # A group's (see `_group`): what resolving it gathers. A mention found in the text leaves them unset.
+    containees: list[int] = _flag(None)
+    towns: dict[str, int] = _flag(None)
+    fixed: dict[int, tuple] = _flag(None)  # see `_fixed_reading`
 
 
 class _Tokens:
@@ -867,7 +868,8 @@ class _Tokens:
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads", "_headlines"
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads", "_headlines",
+        "_openers"
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -910,22 +912,21 @@ class _Tokens:
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
         self.roads = "road" in text or "highway" in text  # nor a road named after a town
         self._headlines: dict[int, bool] = {}
+        self._openers: list[int] | None = None
 
     def in_headline(self, k: int) -> bool:
         """Whether token k is in a sentence written like a headline: three or more words longer than three
         letters, three quarters of them capitalised. Asked about a few neighbours of names only, so each
         sentence is judged when first asked about (and remembered), not every sentence of the text."""
-        sentence_start = self.sentence_start
-        a = k
-        while not sentence_start[a]:
-            a -= 1
+        openers = self._openers
+        if openers is None:  # the tokens opening a sentence, in order: the first is token 0
+            openers = self._openers = list(compress(range(len(self.sentence_start)), self.sentence_start))
+        sentence = bisect_right(openers, k) - 1
+        a = openers[sentence]
         verdict = self._headlines.get(a)
         if verdict is None:
-            b = a + 1
-            count = len(sentence_start)
-            while b < count and not sentence_start[b]:
-                b += 1
-            long_words = [len(key) > 3 for key in self.keys[a:b]]
+            b = openers[sentence + 1] if sentence + 1 < len(openers) else len(self.sentence_start)
+            long_words = list(map((3).__lt__, map(len, self.keys[a:b])))
             total = sum(long_words)
             verdict = total >= 3 and sum(compress(self.capitalised[a:b], long_words)) >= 0.75 * total
             self._headlines[a] = verdict
@@ -1943,29 +1944,27 @@ def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], lim
     if len(mention.candidates) <= limit:
         return mention.candidates
     ranked, by_country, by_unit = _ranked_tail(mention.candidates, limit)
-    admin1_votes = evidence.admin1
-    positions = [
-        position
-        for votes, tail in ((evidence.countries, by_country), (admin1_votes, by_unit))
-        for code, vote in votes.items()
-        if vote > 0.0 and code in tail
-        for position in tail[code]
-    ]
-    if not positions:
-        return ranked[:limit]
-    # Most votes for their unit first, else in rank order; only the first `limit` are wanted, and votes are
-    # positive, so those in a voted unit come first and the rest follow in rank order.
-    local = []
-    rest = []
-    for position in sorted(set(positions)):
-        candidate = ranked[position]
-        vote = admin1_votes.get(places[candidate].admin1_code or "", 0.0)
-        if vote:
-            local.append((-vote, position, candidate))
-        elif len(rest) < limit:
-            rest.append(candidate)
-    local.sort()
-    return [*ranked[:limit], *[candidate for _, _, candidate in local[:limit]], *rest][: 2 * limit]
+    # The local ones come by their unit's votes, then in rank order: votes are positive, so those in a unit the
+    # text votes for come first, then those only in a country it votes for, of which the first few are enough.
+    in_units = sorted(
+        (-vote, position)
+        for code, vote in evidence.admin1.items()
+        if vote > 0.0 and code in by_unit
+        for position in by_unit[code]
+    )
+    local = [position for _, position in in_units[:limit]]
+    if len(local) < limit:
+        lists = [
+            by_country[code] for code, vote in evidence.countries.items() if vote > 0.0 and code in by_country
+        ]
+        in_countries = lists[0] if len(lists) == 1 else sorted({p for positions in lists for p in positions})
+        taken = {position for _, position in in_units}
+        for position in in_countries:
+            if position not in taken:
+                local.append(position)
+                if len(local) == limit:
+                    break
+    return [*ranked[:limit], *[ranked[position] for position in local]]
 
 
 @lru_cache(maxsize=16_384)
@@ -2132,10 +2131,11 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     gazetteer = _gazetteer()
     tokens = _Tokens(text)
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
+    stoplist = gazetteer.stoplist
     mentions = [
         m
         for number, m in enumerate(mentions)
-        if m.key not in gazetteer.stoplist
+        if m.key not in stoplist
         or (m.first_token != m.last_token and m.cue is not None)
         or _names_region(tokens, m.last_token)
         or _common_word_placed(text, tokens, mentions, number, gazetteer.places)
