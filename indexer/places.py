@@ -595,7 +595,9 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
+from functools import partial  # noqa: E402
 from operator import itemgetter, not_  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
@@ -1614,9 +1616,9 @@ def _evidence_from(
     return _Evidence(countries, admin1, own, anchors, members)
 
 
-@dataclass(slots=True)
-class _Reading:
-    """One candidate place for a mention, scored in log10 units."""
+class _Reading(NamedTuple):
+    """One candidate place for a mention, scored in log10 units. A tuple, so that the caller of `_readings`
+    turns the few it judges into readings without a constructor call (`_as_reading`)."""
 
     index: int
     score: float
@@ -1935,15 +1937,14 @@ def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazettee
     return [reading.index if reading else None for reading in second]
 
 
-def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], limit: int) -> Iterable[int]:
+def _plausible(mention: _Mention, evidence: _Evidence, limit: int, districts_too: bool) -> list[int]:
     """The candidates worth scoring: a common name ("San Jose", "Washington") can have a hundred; the
-    most prominent ones and those in a country the text points at are enough.
+    most prominent ones and those in a country the text points at are enough. Second-level units are left
+    out after the choice unless `districts_too`.
 
     The less prominent ones are found through the few countries and units the text votes for (see
     `_ranked_tail`) rather than by looking at each of the hundred."""
-    if len(mention.candidates) <= limit:
-        return mention.candidates
-    ranked, by_country, by_unit = _ranked_tail(mention.candidates, limit)
+    ranked, by_country, by_unit, head_without_districts, districts = _ranked_tail(mention.candidates, limit)
     # The local ones come by their unit's votes, then in rank order: votes are positive, so those in a unit the
     # text votes for come first, then those only in a country it votes for, of which the first few are enough.
     in_units = sorted(
@@ -1964,16 +1965,19 @@ def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], lim
                 local.append(position)
                 if len(local) == limit:
                     break
-    return [*ranked[:limit], *[ranked[position] for position in local]]
+    if districts_too:
+        return [*ranked[:limit], *[ranked[position] for position in local]]
+    return [*head_without_districts, *[ranked[position] for position in local if position not in districts]]
 
 
 @lru_cache(maxsize=16_384)
 def _ranked_tail(
     candidates: tuple[int, ...], limit: int
-) -> tuple[tuple[int, ...], dict[str, list[int]], dict[str, list[int]]]:
+) -> tuple[tuple[int, ...], dict[str, list[int]], dict[str, list[int]], tuple[int, ...], frozenset[int]]:
     """A long candidate list most populous first (ties in their order: `_by_population`), and where in it,
-    past the first `limit`, each country's and each first-level unit's candidates stand. Both passes, and
-    every article naming a common name, look through the same long list."""
+    past the first `limit`, each country's and each first-level unit's candidates stand; also the first
+    `limit` without second-level units, and the positions past them that hold one. Both passes, and every
+    article naming a common name, look through the same long list."""
     ranked = _by_population(candidates)
     by_country: dict[str, list[int]] = defaultdict(list)
     by_unit: dict[str, list[int]] = defaultdict(list)
@@ -1982,7 +1986,9 @@ def _ranked_tail(
         place = places[ranked[position]]
         by_country[place.country or ""].append(position)
         by_unit[place.admin1_code or ""].append(position)
-    return ranked, dict(by_country), dict(by_unit)
+    head_without_districts = tuple(c for c in ranked[:limit] if places[c].kind != "admin2")
+    districts = frozenset(p for p in range(limit, len(ranked)) if places[ranked[p]].kind == "admin2")
+    return ranked, dict(by_country), dict(by_unit), head_without_districts, districts
 
 
 @lru_cache(maxsize=16_384)
@@ -2002,14 +2008,12 @@ def _resolve_pass(
         if len(mention.candidates) <= limit:
             indexes = mention.candidates if districts_too else mention.not_admin2
         else:
-            indexes = _plausible(mention, evidence, places, limit)
-            if not districts_too:
-                indexes = [index for index in indexes if places[index].kind != "admin2"]
+            indexes = _plausible(mention, evidence, limit, districts_too)
         readings = _readings(number, mention, indexes, mentions, evidence, places)
         readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
         for fields in readings[:MAX_READINGS]:
-            reading = _Reading(*fields)
+            reading = _as_reading(fields)
             if _accept(mention, places[reading.index], reading, places):
                 if accepted is None:
                     accepted = reading
@@ -2025,6 +2029,7 @@ def _resolve_pass(
 
 
 _SCORE = itemgetter(1)
+_as_reading = partial(tuple.__new__, _Reading)
 
 
 def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
