@@ -606,7 +606,6 @@ from typing import NamedTuple  # noqa: E402
 # `_WORD_RE` with possessive repeats: nothing follows a word in the pattern, so its first, longest match
 # is the only one, and the regex engine keeps no states to backtrack into (a third faster).
 _WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*+)")
-_POSSESSIVE_RE = re.compile("|".join(_POSSESSIVE))
 # `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
 _ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*+)")
@@ -870,8 +869,8 @@ class _Tokens:
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads", "_headlines",
-        "_openers"
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
+        "_headlines", "_openers"
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -1168,22 +1167,23 @@ def _openings(text: str, tokens: _Tokens) -> list[int]:
     capitalised, ends = tokens.capitalised, tokens.ends
     openings = list(compress(range(len(capitalised)), capitalised))
     if "-" in text:
+        keys = tokens.keys
         prefixes = []
-        for hyphen in _HYPHEN.finditer(text):
-            k = bisect_left(ends, hyphen.start())
+        hyphen = text.find("-")
+        while hyphen >= 0:
+            k = bisect_left(ends, hyphen)
             if (
                 k < len(ends)
-                and ends[k] == hyphen.start()
+                and ends[k] == hyphen
                 and not capitalised[k]
+                and keys[k] in ARTICLES
                 and _article_prefix(text, tokens, k)
             ):
                 prefixes.append(k)
+            hyphen = text.find("-", hyphen + 1)
         if prefixes:
             openings = sorted(openings + prefixes)
     return openings
-
-
-_HYPHEN = re.compile("-")
 
 
 @lru_cache(maxsize=16_384)
@@ -1196,8 +1196,9 @@ def _mention_candidates(
     """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
     ones first), those only the loose key found, the exact ones, the candidates that are not second-level
     units, a store for the priors of its readings (see `_fixed_store`), and what its notable readings say
-    (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit word, and its candidates are the units so named.
-    A name recurs within an article and across articles, so this is worked out once per spelling."""
+    (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit
+    word, and its candidates are the units so named. A name recurs within an article and across articles, so
+    this is worked out once per spelling."""
     gazetteer = _gazetteer()
     if unit:
         exact, similar = gazetteer.exact_candidates(key), ()
@@ -1945,8 +1946,8 @@ def _plausible(mention: _Mention, evidence: _Evidence, limit: int, districts_too
     The less prominent ones are found through the few countries and units the text votes for (see
     `_ranked_tail`) rather than by looking at each of the hundred."""
     ranked, by_country, by_unit, head_without_districts, districts = _ranked_tail(mention.candidates, limit)
-    # The local ones come by their unit's votes, then in rank order: votes are positive, so those in a unit the
-    # text votes for come first, then those only in a country it votes for, of which the first few are enough.
+    # The local ones come by their unit's votes, then in rank order: votes are positive, so those in a unit
+    # the text votes for come first, then those only in a country it votes for, of which the first few do.
     in_units = sorted(
         (-vote, position)
         for code, vote in evidence.admin1.items()
