@@ -595,7 +595,9 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # Everything above this line decides how the gazetteer is built (and so the cache fingerprint);
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
+from functools import partial  # noqa: E402
 from operator import itemgetter, not_  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
@@ -604,7 +606,6 @@ from operator import itemgetter, not_  # noqa: E402
 # `_WORD_RE` with possessive repeats: nothing follows a word in the pattern, so its first, longest match
 # is the only one, and the regex engine keeps no states to backtrack into (a third faster).
 _WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*+)")
-_POSSESSIVE_RE = re.compile("|".join(_POSSESSIVE))
 # `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
 _ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*+)")
@@ -831,6 +832,7 @@ class _Mention:
     exact: tuple[int, ...]  # the candidates not in loose_only
     not_admin2: tuple[int, ...]  # the candidates but second-level units, read without a unit word
     name_priors: dict[tuple, dict]  # shared by every mention written alike: see `_fixed_store`
+    notable: tuple[frozenset[str], str | None, frozenset[str], int]  # `_notable_readings` of `exact`
     first_token: int
     last_token: int
     cue: str | None = _flag(None)
@@ -853,9 +855,10 @@ class _Mention:
     common_word: bool = _flag()
     sentence_start: bool = _flag()
     container: int | None = _flag(None)
-    containees: list[int] = field(default_factory=list, init=False)
-    towns: dict[str, int] = field(default_factory=dict, init=False)
-    fixed: dict[int, tuple] = field(default_factory=dict, init=False)  # see `_fixed_reading`
+    # A group's (see `_group`): what resolving it gathers. A mention found in the text leaves them unset.
+    containees: list[int] = _flag(None)
+    towns: dict[str, int] = _flag(None)
+    fixed: dict[int, tuple] = _flag(None)  # see `_fixed_reading`
 
 
 class _Tokens:
@@ -866,7 +869,8 @@ class _Tokens:
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "_headlines"
+        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
+        "_headlines", "_openers"
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
@@ -879,16 +883,17 @@ class _Tokens:
         offsets = list(accumulate(map(len, parts)))
         starts = offsets[0 : 2 * count : 2]
         ends = offsets[1::2]
-        if "’s" in text or "'s" in text:
-            for found in _POSSESSIVE_RE.finditer(text):
-                k = bisect_left(ends, found.end())
-                if k < count and ends[k] == found.end() and ends[k] - starts[k] > 2:
+        possessives = _possessive_ends(text)
+        if possessives:
+            for end in possessives:
+                k = bisect_left(ends, end)
+                if k < count and ends[k] == end and ends[k] - starts[k] > 2:
                     words[k] = words[k][:-2]
                     ends[k] -= 2
         keys = list(map(str.lower, words))
         if not text.isascii():
-            for k in [k for k, word in enumerate(words) if not word.isascii()]:
-                keys[k] = fold(words[k])
+            for k in compress(range(count), map(not_, map(str.isascii, words))):
+                keys[k] = _fold_name(words[k])
         if "'" in text:
             # Only the few words around the text's straight apostrophes can hold one.
             at = text.find("'")
@@ -899,38 +904,58 @@ class _Tokens:
                 at = text.find("'", at + 1)
         gaps = parts[2 : 2 * count : 2]
         # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
-        # A quotation closed by a comma goes on in the same sentence: '"...," Fawzia Safi said'.
-        breaking = {
-            gap: _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
-            for gap in set(gaps)
-        }
+        breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
         breaking[" "] = False
         sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
         capitalised = list(map(str.isupper, map(itemgetter(0), words)))
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
+        self.roads = "road" in text or "highway" in text  # nor a road named after a town
         self._headlines: dict[int, bool] = {}
+        self._openers: list[int] | None = None
 
     def in_headline(self, k: int) -> bool:
         """Whether token k is in a sentence written like a headline: three or more words longer than three
         letters, three quarters of them capitalised. Asked about a few neighbours of names only, so each
         sentence is judged when first asked about (and remembered), not every sentence of the text."""
-        sentence_start = self.sentence_start
-        a = k
-        while not sentence_start[a]:
-            a -= 1
+        openers = self._openers
+        if openers is None:  # the tokens opening a sentence, in order: the first is token 0
+            openers = self._openers = list(compress(range(len(self.sentence_start)), self.sentence_start))
+        sentence = bisect_right(openers, k) - 1
+        a = openers[sentence]
         verdict = self._headlines.get(a)
         if verdict is None:
-            b = a + 1
-            count = len(sentence_start)
-            while b < count and not sentence_start[b]:
-                b += 1
-            long_words = [len(key) > 3 for key in self.keys[a:b]]
+            b = openers[sentence + 1] if sentence + 1 < len(openers) else len(self.sentence_start)
+            long_words = list(map((3).__lt__, map(len, self.keys[a:b])))
             total = sum(long_words)
             verdict = total >= 3 and sum(compress(self.capitalised[a:b], long_words)) >= 0.75 * total
             self._headlines[a] = verdict
         return verdict
+
+
+def _possessive_ends(text: str) -> list[int]:
+    """Where each "'s" or "’s" of the text ends, in order: `str.find` for each form finds the few there are
+    faster than one pattern for both, which the regex engine tries at every character."""
+    found = []
+    for form in _POSSESSIVE:
+        at = text.find(form)
+        while at >= 0:
+            found.append(at + 2)
+            at = text.find(form, at + 2)
+    return sorted(found) if len(found) > 1 else found
+
+
+@lru_cache(maxsize=4_096)
+def _breaks_sentence(gap: str) -> bool:
+    """Whether the text between two words ends a sentence. A quotation closed by a comma goes on in the same
+    sentence: '"...," Fawzia Safi said'. The same few gaps (", ", ". ", ".\n\n") recur in every text."""
+    return _SENTENCE_BREAK_RE.search(gap) is not None and _QUOTE_GOES_ON_RE.fullmatch(gap) is None
+
+
+# How a gap that `_joined` accepts starts: most gaps after a name (", ", ". ") are told apart by their first
+# character, without the call.
+_JOINING_STARTS = " -‐‑.&"
 
 
 def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
@@ -946,11 +971,10 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     return bool(_JOINER_RE.fullmatch(gap))
 
 
-@lru_cache(maxsize=65_536)
 def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
-    the answers are kept."""
+    the answers are kept (`_word_lookup`, `_words_lookup`)."""
     gazetteer = _gazetteer()
     country = gazetteer.demonyms.get(key)
     if country is None and key.endswith("s"):
@@ -972,11 +996,25 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     return None, exact, similar
 
 
+@lru_cache(maxsize=65_536)
+def _word_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+    """`_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name
+    itself: a string argument alone is looked up without building a tuple of the arguments each time."""
+    return _name_lookup(key, False)
+
+
+@lru_cache(maxsize=65_536)
+def _words_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+    """`_name_lookup` for a sequence of words, kept (see `_word_lookup`)."""
+    return _name_lookup(key, True)
+
+
 def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tuple[int, int]]):
     """Longest gazetteer names starting at capitalised tokens; also the demonyms' countries."""
     mentions: list[_Mention] = []
     demonym_countries: list[str] = []
     keys, capitalised, starts, ends = tokens.keys, tokens.capitalised, tokens.starts, tokens.ends
+    sentence_starts = tokens.sentence_start
     lowercase_words = set(compress(keys, map(not_, capitalised)))
     stoplist = gazetteer.stoplist
     count = len(keys)
@@ -993,16 +1031,17 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         best: tuple[int, str, bool] | None = None
         demonym: tuple[int, str] | None = None
         key = keys[i]
-        stop = min(count, i + MAX_NAME_TOKENS)
+        stop = i + MAX_NAME_TOKENS if i + MAX_NAME_TOKENS < count else count
         j = i
         while True:
             if capitalised[j] and (
                 j > i
                 or key not in stoplist
-                or _names_region(tokens, j)
-                or _placed_by_position(text, tokens, j)
+                # both need a word not opening a sentence: most stoplisted capitals ("The", "But") open one
+                or not sentence_starts[j]
+                and (_names_region(tokens, j) or _placed_by_position(text, tokens, j))
             ):
-                country, exact, similar = _name_lookup(key, j > i)
+                country, exact, similar = _words_lookup(key) if j > i else _word_lookup(key)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
                     if j + 1 < count and keys[j + 1] in UNIT_CUES and gazetteer.exact_candidates(key):
@@ -1015,8 +1054,8 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             if j >= stop:
                 break
             gap_start = ends[j - 1]
-            if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and not _joined(
-                text, tokens, j - 1, j
+            if not (starts[j] - gap_start == 1 and text[gap_start] == " ") and (
+                text[gap_start] not in _JOINING_STARTS or not _joined(text, tokens, j - 1, j)
             ):
                 break
             # "and" only inside a name: "Jammu and Kashmir", "Sistan and Baluchestan", "Trinidad and Tobago"
@@ -1037,7 +1076,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             i += 1
             continue
         first = i
-        if i > 0 and _article_before(text, tokens, i - 1, i):
+        if i > 0 and keys[i - 1] in ARTICLES and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
         mention = _Mention(starts[first], ends[j], text[starts[first] : ends[j]], *found, first, j)
@@ -1128,38 +1167,43 @@ def _openings(text: str, tokens: _Tokens) -> list[int]:
     capitalised, ends = tokens.capitalised, tokens.ends
     openings = list(compress(range(len(capitalised)), capitalised))
     if "-" in text:
+        keys = tokens.keys
         prefixes = []
-        for hyphen in _HYPHEN.finditer(text):
-            k = bisect_left(ends, hyphen.start())
+        hyphen = text.find("-")
+        while hyphen >= 0:
+            k = bisect_left(ends, hyphen)
             if (
                 k < len(ends)
-                and ends[k] == hyphen.start()
+                and ends[k] == hyphen
                 and not capitalised[k]
+                and keys[k] in ARTICLES
                 and _article_prefix(text, tokens, k)
             ):
                 prefixes.append(k)
+            hyphen = text.find("-", hyphen + 1)
         if prefixes:
             openings = sorted(openings + prefixes)
     return openings
 
 
-_HYPHEN = re.compile("-")
-
-
 @lru_cache(maxsize=16_384)
 def _mention_candidates(
     surface: str, key: str, multiword: bool, unit: bool
-) -> tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], tuple[int, ...], dict[tuple, dict]] | None:
+) -> (
+    tuple[str, tuple[int, ...], frozenset[int], tuple[int, ...], tuple[int, ...], dict[tuple, dict], tuple]
+    | None
+):
     """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
     ones first), those only the loose key found, the exact ones, the candidates that are not second-level
-    units, and a store for the priors of its readings (see `_fixed_store`); None when its case rules all
-    out. With `unit`, the name is a demonym before a unit word, and its candidates are the units so named.
-    A name recurs within an article and across articles, so this is worked out once per spelling."""
+    units, a store for the priors of its readings (see `_fixed_store`), and what its notable readings say
+    (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit
+    word, and its candidates are the units so named. A name recurs within an article and across articles, so
+    this is worked out once per spelling."""
     gazetteer = _gazetteer()
     if unit:
         exact, similar = gazetteer.exact_candidates(key), ()
     else:
-        _country, exact, similar = _name_lookup(key, multiword)
+        _country, exact, similar = _words_lookup(key) if multiword else _word_lookup(key)
     exact = _case_filter(surface, exact, gazetteer)
     similar = _case_filter(surface, similar, gazetteer) if similar else ()
     if not exact and not similar:
@@ -1167,7 +1211,7 @@ def _mention_candidates(
     extra = tuple(c for c in similar if c not in exact) if similar else ()
     candidates = exact + extra
     not_admin2 = tuple(c for c in candidates if gazetteer.places[c].kind != "admin2")
-    return _fold_name(surface), candidates, frozenset(extra), exact, not_admin2, {}
+    return _fold_name(surface), candidates, frozenset(extra), exact, not_admin2, {}, _notable_readings(exact)
 
 
 _fold_name = lru_cache(maxsize=65_536)(fold)
@@ -1211,10 +1255,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     keys, starts, ends, capitalised = tokens.keys, tokens.starts, tokens.ends, tokens.capitalised
     after = j + 1 if j + 1 < len(keys) else None
     after_gap = text[ends[j] : starts[after]] if after is not None else ""
-    mention.feature = _names_feature(text, tokens, j)
-    mention.neighbourhood = keys[i] in NEIGHBOURHOOD_PREFIXES and (
+    # The flags stay unset (their class default, False) unless a word sets them: most names set few.
+    if not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]) and _names_feature(text, tokens, j):
+        mention.feature = True
+    if keys[i] in NEIGHBOURHOOD_PREFIXES and (
         i < j or after is not None and capitalised[after] and _joined(text, tokens, j, after)
-    )
+    ):
+        mention.neighbourhood = True
     if after is not None and keys[after] in UNIT_CUES and _joined(text, tokens, j, after):
         mention.cue = _cue_class(keys[after])
         mention.unit_end = ends[after]
@@ -1227,9 +1274,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         first = i - 1
         before = i - 2 if i > 1 else None
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
-    mention.listed = (
-        before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j)
-    )
+    if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
+        mention.listed = True
     if before is not None and (before_gap.endswith("(") or mention.listed):
         mention.locative = True
     elif before is not None:
@@ -1301,7 +1347,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
-    if after is not None and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+    if after is not None and tokens.roads and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
         # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
         mention.locative = True
         mention.compound = False
@@ -1324,7 +1370,7 @@ def _far_road_ends_dropped(
     for number in range(len(mentions) - 1):
         left, right = mentions[number], mentions[number + 1]
         first, second = chosen[number], chosen[number + 1]
-        if first is None or second is None or text[left.end : right.start] not in ("-", "–"):
+        if first is None or second is None or right.start - left.end != 1 or text[left.end] not in "-–":
             continue
         if not _ROAD_WORD_AFTER_RE.match(text, right.end):
             continue
@@ -1394,8 +1440,11 @@ _APPOSITION_GAP = re.compile(
 def _link_appositions(text: str, mentions: list[_Mention]) -> None:
     """'X, Y', 'X (Y)' and 'X (Z, Y)': remember Y as the unit that may contain X."""
     for index, (here, there) in enumerate(pairwise(mentions)):
-        gap = text[(here.unit_end or here.end) : there.start]
-        if len(gap) <= 45 and _APPOSITION_GAP.fullmatch(gap):
+        end = here.unit_end or here.end
+        if there.start - end > 45:
+            continue  # most names are far apart: no gap is cut out of the text to be told so
+        gap = text[end : there.start]
+        if _APPOSITION_GAP.fullmatch(gap):
             here.container = index + 1
         elif gap in (" ", ", ") and there.cue in ("admin1", "admin2"):
             here.container = index + 1
@@ -1464,9 +1513,12 @@ class _Evidence:
     leaders: list[tuple[float, str]] = field(default_factory=list)
     anchors_by_latitude: list[tuple[int, _Place, bool]] = field(default_factory=list)
     anchor_latitudes: list[float] = field(default_factory=list)
+    member_units: dict[str, list[int]] = field(default_factory=dict)  # `members` by unit
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
+        for number, code in self.members:
+            self.member_units.setdefault(code, []).append(number)
         # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
         self.anchors_by_latitude = sorted(
             (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
@@ -1489,7 +1541,7 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     for mention in mentions:
         mine_countries: dict[str, float] = {}
         mine_admin1: dict[str, float] = {}
-        named, only_country, units, count = _notable_readings(mention.exact)
+        named, only_country, units, count = mention.notable
         if named:
             mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
         elif only_country is not None:
@@ -1565,9 +1617,9 @@ def _evidence_from(
     return _Evidence(countries, admin1, own, anchors, members)
 
 
-@dataclass(slots=True)
-class _Reading:
-    """One candidate place for a mention, scored in log10 units."""
+class _Reading(NamedTuple):
+    """One candidate place for a mention, scored in log10 units. A tuple, so that the caller of `_readings`
+    turns the few it judges into readings without a constructor call (`_as_reading`)."""
 
     index: int
     score: float
@@ -1610,15 +1662,29 @@ def _readings(
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
     rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
     anchors = evidence.anchors_by_latitude
+    latitudes = evidence.anchor_latitudes
+    member_units = evidence.member_units
     fixed_parts = _fixed_store(mention)
     readings = []
     for index in indexes:
-        place = places[index]
         fixed = fixed_parts.get(index)
         if fixed is None:
-            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places)
-        score, alias, contained, contradicted, foreign, fixed_support = fixed
-        country, kind = place.country, place.kind
+            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places) + _place_facts(
+                places[index]
+            )
+        (
+            score,
+            alias,
+            contained,
+            contradicted,
+            foreign,
+            fixed_support,
+            place,
+            country,
+            unit,
+            own_unit,
+            town,
+        ) = fixed
         country_votes = country_votes_of.get(country, 0.0) - own_countries.get(country, 0.0)
         # min(1.5, max(0.0, votes)) written out: the same value, without two calls per candidate.
         if country and country_votes > 0.0:
@@ -1626,8 +1692,8 @@ def _readings(
         else:
             country_support = 0.0
         support = country_support
-        if place.admin1_code and kind != "admin1":
-            unit_votes = admin1_votes_of.get(place.admin1_code, 0.0) - own_admin1.get(place.admin1_code, 0.0)
+        if unit:
+            unit_votes = admin1_votes_of.get(unit, 0.0) - own_admin1.get(unit, 0.0)
             if unit_votes > 0.0:  # no votes add nothing: `support` is 0.0 or positive here
                 support += ADMIN1_WEIGHT * (unit_votes if unit_votes < 1.5 else 1.5)
         # The fixed supports are added where they always were, so that the sums (and ties) come out the same.
@@ -1635,17 +1701,24 @@ def _readings(
             container_support, outer_support, containee_support = fixed_support
             if container_support:
                 support += container_support
-        if kind == "admin1" and any(
-            n != number and code == place.admin1_code for n, code in evidence.members
-        ):
-            support += MEMBER_WEIGHT
+        if own_unit is not None and own_unit in member_units:
+            if any(n != number for n in member_units[own_unit]):
+                support += MEMBER_WEIGHT
         if fixed_support is not _NO_FIXED_SUPPORT:
             if outer_support:
                 support += outer_support
             for extra in containee_support:
                 support += extra
         near = False
-        if anchors and kind in ("city", "locality", "admin2"):
+        # Most candidates lie where no anchor is within a band of latitude: told by bisection here,
+        # without a call (`_near_anchor_support` would find no anchor to look at, and add nothing).
+        if (
+            town
+            and anchors
+            and place.lat is not None
+            and bisect_left(latitudes, place.lat - _LATITUDE_REACH)
+            < bisect_right(latitudes, place.lat + _LATITUDE_REACH)
+        ):
             nearby = _near_anchor_support(place, number, evidence)
             near = nearby >= 1.5
             support += nearby
@@ -1673,6 +1746,18 @@ def _readings(
             )
         )
     return readings
+
+
+def _place_facts(
+    place: _Place,
+) -> tuple[_Place, str | None, str | None, str | None, bool]:
+    """What `_readings` asks of a candidate place, stored beside its fixed parts: the place, its country, the
+    first-level unit it lies in (None for a unit itself), the unit it is (else None), and whether it is a
+    town or district, which neighbours placed nearby support."""
+    kind = place.kind
+    unit = place.admin1_code if place.admin1_code and kind != "admin1" else None
+    own_unit = place.admin1_code if kind == "admin1" else None
+    return place, place.country, unit, own_unit, kind in ("city", "locality", "admin2")
 
 
 def _fixed_store(mention: _Mention) -> dict[int, tuple]:
@@ -1706,7 +1791,16 @@ def _fixed_reading(
         score, alias = _prior(mention, index, places)
         return score, alias, False, False, False, _NO_FIXED_SUPPORT
     place = places[index]
-    score, alias = _prior(mention, index, places)
+    # The prior of a name in an apposition depends on the name and its words alone, as any other's does: it
+    # is kept with the name too (apart from its prior outside appositions, which `_prior` scores otherwise).
+    setting = (mention.cue, mention.cue_before, mention.qualified, "apposition")
+    priors = mention.name_priors.get(setting)
+    if priors is None:
+        priors = mention.name_priors[setting] = {}
+    prior = priors.get(index)
+    if prior is None:
+        prior = priors[index] = _prior(mention, index, places)
+    score, alias = prior
     contained = contradicted = foreign = False
     container_support = outer_support = 0.0
     if mention.container is not None:
@@ -1844,20 +1938,58 @@ def _resolve(mentions: list[_Mention], demonyms: list[str], gazetteer: _Gazettee
     return [reading.index if reading else None for reading in second]
 
 
-def _plausible(mention: _Mention, evidence: _Evidence, places: list[_Place], limit: int) -> Iterable[int]:
+def _plausible(mention: _Mention, evidence: _Evidence, limit: int, districts_too: bool) -> list[int]:
     """The candidates worth scoring: a common name ("San Jose", "Washington") can have a hundred; the
-    most prominent ones and those in a country the text points at are enough."""
-    if len(mention.candidates) <= limit:
-        return mention.candidates
-    ranked = _by_population(mention.candidates)
-    local = [
-        c
-        for c in ranked[limit:]
-        if evidence.admin1.get(places[c].admin1_code or "", 0.0) > 0.0
-        or evidence.countries.get(places[c].country or "", 0.0) > 0.0
-    ]
-    local.sort(key=lambda c: -evidence.admin1.get(places[c].admin1_code or "", 0.0))
-    return [*ranked[:limit], *local[:limit]]
+    most prominent ones and those in a country the text points at are enough. Second-level units are left
+    out after the choice unless `districts_too`.
+
+    The less prominent ones are found through the few countries and units the text votes for (see
+    `_ranked_tail`) rather than by looking at each of the hundred."""
+    ranked, by_country, by_unit, head_without_districts, districts = _ranked_tail(mention.candidates, limit)
+    # The local ones come by their unit's votes, then in rank order: votes are positive, so those in a unit
+    # the text votes for come first, then those only in a country it votes for, of which the first few do.
+    in_units = sorted(
+        (-vote, position)
+        for code, vote in evidence.admin1.items()
+        if vote > 0.0 and code in by_unit
+        for position in by_unit[code]
+    )
+    local = [position for _, position in in_units[:limit]]
+    if len(local) < limit:
+        lists = [
+            by_country[code] for code, vote in evidence.countries.items() if vote > 0.0 and code in by_country
+        ]
+        in_countries = lists[0] if len(lists) == 1 else sorted({p for positions in lists for p in positions})
+        taken = {position for _, position in in_units}
+        for position in in_countries:
+            if position not in taken:
+                local.append(position)
+                if len(local) == limit:
+                    break
+    if districts_too:
+        return [*ranked[:limit], *[ranked[position] for position in local]]
+    return [*head_without_districts, *[ranked[position] for position in local if position not in districts]]
+
+
+@lru_cache(maxsize=16_384)
+def _ranked_tail(
+    candidates: tuple[int, ...], limit: int
+) -> tuple[tuple[int, ...], dict[str, list[int]], dict[str, list[int]], tuple[int, ...], frozenset[int]]:
+    """A long candidate list most populous first (ties in their order: `_by_population`), and where in it,
+    past the first `limit`, each country's and each first-level unit's candidates stand; also the first
+    `limit` without second-level units, and the positions past them that hold one. Both passes, and every
+    article naming a common name, look through the same long list."""
+    ranked = _by_population(candidates)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    places = _gazetteer().places
+    for position in range(limit, len(ranked)):
+        place = places[ranked[position]]
+        by_country[place.country or ""].append(position)
+        by_unit[place.admin1_code or ""].append(position)
+    head_without_districts = tuple(c for c in ranked[:limit] if places[c].kind != "admin2")
+    districts = frozenset(p for p in range(limit, len(ranked)) if places[ranked[p]].kind == "admin2")
+    return ranked, dict(by_country), dict(by_unit), head_without_districts, districts
 
 
 @lru_cache(maxsize=16_384)
@@ -1877,14 +2009,12 @@ def _resolve_pass(
         if len(mention.candidates) <= limit:
             indexes = mention.candidates if districts_too else mention.not_admin2
         else:
-            indexes = _plausible(mention, evidence, places, limit)
-            if not districts_too:
-                indexes = [index for index in indexes if places[index].kind != "admin2"]
+            indexes = _plausible(mention, evidence, limit, districts_too)
         readings = _readings(number, mention, indexes, mentions, evidence, places)
         readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
         for fields in readings[:MAX_READINGS]:
-            reading = _Reading(*fields)
+            reading = _as_reading(fields)
             if _accept(mention, places[reading.index], reading, places):
                 if accepted is None:
                     accepted = reading
@@ -1900,6 +2030,7 @@ def _resolve_pass(
 
 
 _SCORE = itemgetter(1)
+_as_reading = partial(tuple.__new__, _Reading)
 
 
 def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
@@ -2006,10 +2137,11 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     gazetteer = _gazetteer()
     tokens = _Tokens(text)
     mentions, demonyms = _scan(text, tokens, gazetteer, skip_spans)
+    stoplist = gazetteer.stoplist
     mentions = [
         m
         for number, m in enumerate(mentions)
-        if m.key not in gazetteer.stoplist
+        if m.key not in stoplist
         or (m.first_token != m.last_token and m.cue is not None)
         or _names_region(tokens, m.last_token)
         or _common_word_placed(text, tokens, mentions, number, gazetteer.places)
@@ -2024,11 +2156,14 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     stated_units = _stated_units(text, mentions, chosen, gazetteer.places)
 
     results: dict[str, dict] = {}
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    # Per place, how often the text writes each spelling. The most frequent names the place, the first
+    # written on a tie: `max` returns the first of equal counts, in the order the spellings were met.
+    spellings: dict[str, dict[str, int]] = {}
+    places = gazetteer.places
     for mention, index in zip(mentions, chosen, strict=True):
         if index is None:
             continue
-        place = gazetteer.places[index]
+        place = places[index]
         entry = results.get(place.id)
         if entry is None:
             unit_code = stated_units.get(index, place.admin1_code)
@@ -2036,13 +2171,18 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
-        if place.kind in SPELLED_AS_WRITTEN and not _abbreviated(mention.surface):
-            spellings[place.id][_label(mention.surface)] += 1
+        if place.kind in SPELLED_AS_WRITTEN:
+            spelling = _spelling(mention.surface)
+            if spelling is not None:
+                counts = spellings.get(place.id)
+                if counts is None:
+                    spellings[place.id] = {spelling: 1}
+                else:
+                    counts[spelling] = counts.get(spelling, 0) + 1
         end = mention.unit_end or mention.end
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
-    for place_id, entry in results.items():
-        if entry["kind"] in SPELLED_AS_WRITTEN and spellings[place_id]:
-            entry["name"] = spellings[place_id].most_common(1)[0][0]
+    for place_id, counts in spellings.items():
+        results[place_id]["name"] = max(counts.items(), key=_COUNT)[0]
     roads = find_roads(text, list(results.values()), skip_spans=skip_spans)
     taken = [(m["start"], m["end"]) for entry in [*results.values(), *roads] for m in entry["mentions"]]
     facilities = find_facilities(text, skip_spans=[*skip_spans, *taken])
@@ -2445,7 +2585,7 @@ def _admin1_labels(
         if index == unit:
             if not _abbreviated(mention.surface):  # "J&K" is labelled Jammu and Kashmir
                 labels[code] = _unit_label(_label(mention.surface), unit, gazetteer)
-        elif unit in mention.exact and loose(mention.key) == loose(fold(gazetteer.places[unit].name)):
+        elif unit in mention.exact and loose(mention.key) == loose(_fold_name(gazetteer.places[unit].name)):
             namesake_spellings.setdefault(code, _label(mention.surface))
         elif (
             gazetteer.places[index].kind == "city"
@@ -2477,6 +2617,7 @@ def _bare_unit_key(unit: int) -> str:
 _VOWELS_AND_GLIDES = str.maketrans({c: None for c in "aeiouyhw "} | {"q": "k", "c": "k"})
 
 
+@lru_cache(maxsize=16_384)
 def _consonants(folded: str) -> str:
     """A folded name's consonant skeleton, articles dropped: transliterations of one name share it."""
     words = [w for w in folded.split() if w not in ARTICLES] or folded.split()
@@ -2513,10 +2654,7 @@ def _light_name(name: str) -> str:
 def _copy_mention(mention: _Mention) -> _Mention:
     """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
     copy = object.__new__(_Mention)
-    copy.__dict__.update(mention.__dict__)
-    copy.containees = []
-    copy.towns = {}
-    copy.fixed = {}
+    copy.__dict__ = {**mention.__dict__, "containees": [], "towns": {}, "fixed": {}}
     return copy
 
 
@@ -2571,6 +2709,16 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         elif group.container == number:
             group.container = None
     return groups, group_of
+
+
+_COUNT = itemgetter(1)
+
+
+@lru_cache(maxsize=16_384)
+def _spelling(surface: str) -> str | None:
+    """How a mention written as `surface` names its place (`_label`), or None for an abbreviation
+    ("J&K", "UAE"), which names none. Kept per spelling, as every mention of a town or unit asks."""
+    return None if _abbreviated(surface) else _label(surface)
 
 
 @lru_cache(maxsize=16_384)
