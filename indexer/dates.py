@@ -113,30 +113,21 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives})", re.IGNORECASE)
 
 
-# Characters read at a position before any form is tried there: enough to see past the common words that
-# open some form ("the", "in the", "for the") to the word that decides it ("the end of", "in the last").
-_WINDOW = 10
-_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_WINDOW = 4
 
 
 @lru_cache(maxsize=1)
 def _forms_by_head() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """The first few characters a match of each form can start with, as `scan_view` writes them with every
-    digit as "0" (so that numbers do not multiply the prefixes), as a map from those characters to forms,
-    and the forms for which that is not known (tried everywhere). A form with too many prefixes of the
-    full window's length gets shorter ones."""
+    """The first few characters (as `scan_view` writes them) a match of each form can start with, as a
+    map from those characters to forms, and the forms for which that is not known (tried everywhere).
+    `\\d` is spelled out as ASCII digits for this reading only: the view writes every digit that way."""
     by_head: dict[str, set[str]] = {}
     anywhere: set[str] = set()
     for name, body in _FORMS:
-        heads = {""}
-        for depth in range(_WINDOW, 0, -1):
-            try:
-                heads = regex_prefixes(body, depth, digit_as="0")
-                break
-            except UnknownSyntax:
-                continue
-            except re.error:
-                break
+        try:
+            heads = regex_prefixes(body.replace(r"\d", "[0-9]"), _WINDOW)
+        except (UnknownSyntax, re.error):
+            heads = {""}
         if "" in heads:
             anywhere.add(name)
             continue
@@ -145,7 +136,7 @@ def _forms_by_head() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     return {head: frozenset(names) for head, names in by_head.items()}, frozenset(anywhere)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=8192)
 def _forms_at(window: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     """The forms that can match where the text reads `window`, and their alternation in `_FORMS` order.
     (Cached by the window as written: the same few words open most windows.)
@@ -156,7 +147,7 @@ def _forms_at(window: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     A window cut short by the end of the text rules nothing out.
     """
     by_head, anywhere = _forms_by_head()
-    window = scan_view(window).translate(_DIGITS_AS_ZERO)
+    window = scan_view(window)
     if len(window) < _WINDOW:
         names = tuple(name for name, _ in _FORMS)
     else:

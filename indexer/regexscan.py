@@ -111,12 +111,7 @@ def _parsed(pattern: str):
 
 
 def regex_prefixes(
-    pattern: str,
-    depth: int,
-    *,
-    from_required: bool = False,
-    digits: bool = False,
-    digit_as: str | None = None,
+    pattern: str, depth: int, *, from_required: bool = False, digits: bool = False
 ) -> set[str]:
     """The first `depth` characters, lower-cased, of every string `pattern` can match (shorter ones whole).
 
@@ -126,9 +121,7 @@ def regex_prefixes(
     optional parts at the start are left out ("(?:the )?bodies of" gives "bod"), so the result says what
     every match must contain somewhere rather than how it starts. With `digits`, ``\\d`` counts as the ten
     ASCII digits (which is how `scan_text` writes every decimal digit) rather than cutting a prefix short;
-    prefixes of numbers multiply quickly, so that is for callers that fall back to a smaller depth. With
-    `digit_as`, every digit the pattern can match (``\\d`` too) is written as that one character, for callers
-    that write the text's digits the same way: the prefixes then stay few at any depth. Raises
+    prefixes of numbers multiply quickly, so that is for callers that fall back to a smaller depth. Raises
     `UnknownSyntax` for constructs it does not model.
     """
     from re import _constants as sre  # the parser `re` itself uses (stable within a Python release)
@@ -137,8 +130,6 @@ def regex_prefixes(
 
     def char(code: int) -> str:
         character = chr(code)
-        if digit_as is not None and character.isdecimal():
-            return digit_as
         if code < 128 or character.isspace() or character.isdecimal():
             return _scan_char(character)
         uncased = character.lower() == character == character.upper() and character not in _CASE_TWINS
@@ -182,12 +173,6 @@ def regex_prefixes(
                     chars.update(char(code) for code in range(value[0], value[1] + 1))
                 elif kind is sre.CATEGORY and value in (sre.CATEGORY_SPACE, sre.CATEGORY_UNI_SPACE):
                     chars.add(" ")
-                elif (
-                    kind is sre.CATEGORY
-                    and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT)
-                    and digit_as
-                ):
-                    chars.add(digit_as)
                 elif (
                     kind is sre.CATEGORY and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT) and digits
                 ):
