@@ -45,7 +45,7 @@ from typing import Any
 from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
-from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
+from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins
 from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
 from indexer.regexscan import (
     MultiPattern,
@@ -1577,6 +1577,7 @@ def code_events(
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     context = _Context(original, published, places, dates, scanned)
     paragraphs = _paragraph_numbers(text, sentences)
+    figure_reader = FigureReader(text, scanned)
 
     mentions: list[Mention] = []
     current: Mention | None = None
@@ -1590,7 +1591,7 @@ def code_events(
             # Nothing to continue and no trigger: the sentence yields no mention, so its figures (the
             # costliest part of reading a sentence) would go nowhere.
             continue
-        figures = find_figures(text, sentence.start, sentence.end, scanned=scanned)
+        figures = figure_reader.find(sentence.start, sentence.end)
         casualties = [f for f in figures if f.kind in ("killed", "injured")]
         forced = _note_tag_sub_event(original, sentence, lexicon) if index == 0 else None
         if current is not None and _continues(current, sentence_cues, figures, lexicon):

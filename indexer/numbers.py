@@ -11,11 +11,18 @@ Everything here is plain regular expressions compiled once; no gazetteer or mode
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.regexscan import AnyOf, MultiPattern, required_words, scan_text
+from indexer.regexscan import (
+    MultiPattern,
+    prefix_alternation,
+    regex_prefixes,
+    scan_text,
+    top_level_alternatives,
+)
 
 UNITS = {
     "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -313,11 +320,15 @@ _SINGULAR_DETERMINER = re.compile(
     re.IGNORECASE,
 )
 _SINGULAR_PRONOUN = re.compile(r"^(?:him|her|himself|herself|he|she|the victim|the deceased)$", re.IGNORECASE)
-_NO_COUNT = re.compile(
-    r"\b(?:no|zero|neither|nor|without)\b(?:\s+\w+){0,3}?\s+(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
+# What "no" must be followed by (after white space) to deny deaths or injuries; a word of its own, which
+# `_figure_openings` relies on.
+_NO_COUNT_OBJECT = (
+    r"(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
     r"injur(?:y|ies)|one (?:was|were|has been|had been) (?:killed|injured|hurt|wounded)|"
-    r"(?:one|body|anyone) (?:was |were )?(?:killed|injured|hurt|wounded))",
-    re.IGNORECASE,
+    r"(?:one|body|anyone) (?:was |were )?(?:killed|injured|hurt|wounded))"
+)
+_NO_COUNT = re.compile(
+    r"\b(?:no|zero|neither|nor|without)\b(?:\s+\w+){0,3}?\s+" + _NO_COUNT_OBJECT, re.IGNORECASE
 )
 # `_NO_COUNT` without IGNORECASE, for lowered text free of case twins (see `no_case_twins`).
 _NO_COUNT_LOWER = re.compile(_NO_COUNT.pattern)
@@ -336,19 +347,6 @@ def _figure_patterns() -> dict[str, re.Pattern[str]]:
         r"\b(?:death|casualty|fatality) toll\b(?:\s+\w+){0,4}?\s+(?:to|at|of|reached|is|was|stands at|hit)\s+",
         re.IGNORECASE,
     )
-    everything = [
-        *_PASSIVE_TRIGGERS.values(),
-        *_ACTIVE_TRIGGERS.values(),
-        *_NOUN_FIGURES.values(),
-        "toll",
-        "casualt",
-    ]
-    compiled["any"] = re.compile("|".join(f"(?:{p})" for p in everything))
-    # A cheap necessary condition for "any": words every match contains, as a plain alternation of literals
-    # the regex engine scans in C (on `scan_text` of the text), so most sentences skip "any" itself.
-    required = required_words(compiled["any"])
-    if required is not None:
-        compiled["required:any"] = required
     compiled["date_word"] = re.compile(rf"^\s*(?:{MONTHS})\b", re.IGNORECASE)
     compiled["date_before"] = re.compile(rf"\b(?:{MONTHS}|on|since|in)\s*$", re.IGNORECASE)
     return compiled
@@ -453,24 +451,65 @@ _SCANNED_FIGURES = (
 )
 
 
-@lru_cache(maxsize=4)
-def _views(text: str) -> tuple[str, str]:
-    """`lower_ascii` of the text and `scan_text` of that: `find_figures` runs once per sentence on the
-    whole article text, so both are made once per article rather than once per sentence."""
-    lowered = _lowered(text)
-    return lowered, scan_text(lowered)
+# ASCII characters that are not word characters (``\w``), the hyphen among them, and "?" (how a non-ASCII
+# character is encoded with ``errors="replace"``), each written as a space by `_word_view`.
+_NON_WORD_ASCII = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_"))
+_NON_WORD_AS_SPACE = bytes.maketrans(_NON_WORD_ASCII, b" " * len(_NON_WORD_ASCII))
 
 
-@lru_cache(maxsize=4)
-def _lowered(text: str) -> str:
-    return lower_ascii(text)
+def _word_view(text: str) -> str:
+    """`text` with every character but an ASCII word character written as a space (same length): a word
+    starts after each space of it. A non-ASCII letter becomes a space too, so too many word starts are
+    found, never too few."""
+    return text.encode("ascii", "replace").translate(_NON_WORD_AS_SPACE).decode("ascii")
+
+
+@dataclass(frozen=True)
+class _Openings:
+    """Where a figure can be found, as a cheap necessary condition (see `_figure_openings`): every match
+    of every pattern `find_figures` reports from contains one of `at_word_start` starting at a word start
+    (on `_word_view` of `scan_text`), or one of `anywhere`."""
+
+    after_space: re.Pattern[str]  # a space followed by a head of `at_word_start`, on the word view
+    at_start: re.Pattern[str]  # the same heads, for a word at the very start of the text
+    anywhere: tuple[str, ...]
+
+
+# How many characters of each trigger are looked for before a sentence is read for figures: long enough that
+# few sentences without a figure pass ("the d" is everywhere, "the death" is not).
+_OPENING_DEPTH = 12
 
 
 @lru_cache(maxsize=1)
-def _any_figure() -> AnyOf:
-    """The "any trigger at all" test of `_figure_patterns`, tried only where a trigger can be (the pattern
-    alone is a long alternation the regex engine would try at every position of every sentence)."""
-    return AnyOf.build([_figure_patterns()["any"].pattern], depth=3)
+def _figure_openings() -> _Openings | None:
+    """The openings of every pattern `find_figures` takes a figure from; None when some pattern could start
+    anywhere with no word every match contains, so that no sentence can be ruled out.
+
+    Each of those patterns starts with ``\\b`` before an alternation of trigger phrases (the toll and the
+    scanned triggers) or has the denied noun right after white space (`_NO_COUNT_OBJECT`). A phrase whose
+    first characters (`regex_prefixes`, as `scan_text` writes them) are known and start with a word
+    character therefore starts a word: a character before it that is not a word character is a space in
+    `_word_view`. A phrase that could start anywhere ("(?:\\w+ )?bodies of") gives the words every match
+    of it contains instead (``from_required``), looked for anywhere."""
+    phrases = [
+        phrase
+        for source in (*_PASSIVE_TRIGGERS.values(), *_ACTIVE_TRIGGERS.values(), *_NOUN_FIGURES.values())
+        for phrase in top_level_alternatives(source)
+    ]
+    phrases += [_figure_patterns()["toll"].pattern, *top_level_alternatives(_NO_COUNT_OBJECT)]
+    heads: set[str] = set()
+    anywhere: set[str] = set()
+    for phrase in phrases:
+        starts = regex_prefixes(phrase, _OPENING_DEPTH)
+        if "" not in starts and all(head[0].isalnum() or head[0] == "_" for head in starts):
+            heads.update(_word_view(head) for head in starts)
+            continue
+        contained = regex_prefixes(phrase, _OPENING_DEPTH, from_required=True)
+        if "" in contained:
+            return None
+        anywhere.update(contained)
+    alternation = prefix_alternation(heads)
+    return _Openings(re.compile(f" (?={alternation})"), re.compile(alternation), tuple(sorted(anywhere)))
 
 
 @lru_cache(maxsize=1)
@@ -478,6 +517,50 @@ def _figure_scanner() -> MultiPattern:
     """The trigger patterns run together over a sentence (lower-case, case-sensitive, on lowered text)."""
     patterns = _figure_patterns()
     return MultiPattern.build([patterns[name] for name in _SCANNED_FIGURES], depth=5)
+
+
+class FigureReader:
+    """`find_figures` for many spans of one text (the sentences of an article): the lowered text, its
+    `scan_text` and where a figure can start at all are worked out once for the whole text, so that the
+    sentences without any (nearly all of them) are passed over with one bisection each."""
+
+    def __init__(self, text: str, scanned: str | None = None):
+        """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
+        text the patterns run on)."""
+        self.text = lower_ascii(text)
+        self.scanned = scan_text(self.text) if scanned is None else scanned
+        self.no_case_twins = no_case_twins(self.text)
+        openings = _figure_openings()
+        if openings is None:
+            self.openings = None
+            return
+        view = _word_view(self.scanned)
+        found = [match.end() for match in openings.after_space.finditer(view)]
+        if openings.at_start.match(view) is not None:
+            found.append(0)
+        for word in openings.anywhere:
+            position = self.scanned.find(word)
+            while position >= 0:
+                found.append(position)
+                position = self.scanned.find(word, position + 1)
+        found.sort()
+        self.openings = found
+
+    def may_hold(self, start: int, end: int) -> bool:
+        """Whether text[start:end] has an opening of some figure pattern; if not, it has no figure."""
+        if self.openings is None:
+            return True
+        index = bisect.bisect_left(self.openings, start)
+        return index < len(self.openings) and self.openings[index] < end
+
+    def find(self, start: int = 0, end: int | None = None) -> list[Figure]:
+        """`find_figures` of text[start:end]."""
+        end = len(self.text) if end is None else end
+        if not self.may_hold(start, end):
+            return []
+        return _read_figures(
+            self.text, self.scanned, start, end, self.no_case_twins or no_case_twins(self.text, start, end)
+        )
 
 
 def find_figures(
@@ -488,20 +571,16 @@ def find_figures(
     Each clause that reports a count yields one Figure; callers add up the clauses of one event
     ("three soldiers and one civilian were killed ... another seven persons were injured"), except that a
     `summary` figure ("2 fatalities.") states the total itself. "No fatalities were reported" yields an
-    explicit zero. `scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the
-    lowered text the patterns run on).
+    explicit zero. `scanned` is `scan_text(text)` when the caller has it. A caller reading many spans of
+    one text uses a `FigureReader`.
     """
-    end = len(text) if end is None else end
-    if scanned is None:
-        text, scanned = _views(text)
-    else:
-        text = _lowered(text)
+    return FigureReader(text, scanned).find(start, end)
+
+
+def _read_figures(text: str, scanned: str, start: int, end: int, plain: bool) -> list[Figure]:
+    """`find_figures` of text[start:end] for lowered `text`; `scanned` is its `scan_text`, and `plain` says
+    that text[start:end] is free of case twins (see `no_case_twins`)."""
     patterns = _figure_patterns()
-    required = patterns.get("required:any")
-    if (required is not None and not required.search(scanned, start, end)) or not _any_figure().found(
-        text, scanned, start, end
-    ):
-        return []
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
     hits = dict(
@@ -513,7 +592,7 @@ def find_figures(
     def overlaps(a: int, b: int) -> bool:
         return any(a < t_end and t_start < b for t_start, t_end in taken)
 
-    no_count = _NO_COUNT_LOWER if no_case_twins(text, start, end) else _NO_COUNT
+    no_count = _NO_COUNT_LOWER if plain else _NO_COUNT
     for match in no_count.finditer(text, start, end):
         phrase = match.group(0).lower()
         kind = "injured" if re.search(r"injur|hurt|wound", phrase) else "killed"
