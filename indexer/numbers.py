@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.regexscan import (
-    MultiPattern,
     prefix_alternation,
     regex_prefixes,
     scan_text,
@@ -466,63 +465,102 @@ def _word_view(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Openings:
-    """Where a figure can be found, as a cheap necessary condition (see `_figure_openings`): every match
-    of every pattern `find_figures` reports from contains one of `at_word_start` starting at a word start
-    (on `_word_view` of `scan_text`), or one of `anywhere`."""
+    """Where the patterns `find_figures` takes figures from can match (see `_figure_openings`).
 
-    after_space: re.Pattern[str]  # a space followed by a head of `at_word_start`, on the word view
-    at_start: re.Pattern[str]  # the same heads, for a word at the very start of the text
+    Every match of them contains, starting at a word start, the first characters (a "head", written as
+    `_word_view` writes `scan_text`) of one of their phrases, or one of `anywhere`. `by_head` tells which
+    of the `_SCANNED_FIGURES` patterns may start where the word view reads a head's first
+    `_DISPATCH_DEPTH` characters, and `loose` which of them have a phrase that could start anywhere, with
+    the words such a phrase contains."""
+
+    after_space: re.Pattern[str]  # a space followed by a head, on the word view
+    at_start: re.Pattern[str]  # a head, for a word at the very start of the text
     anywhere: tuple[str, ...]
+    by_head: dict[str, tuple[int, ...]]
+    loose: dict[int, tuple[str, ...]]
+    # The patterns that may start where the word view reads a window (`_DISPATCH_DEPTH` characters).
+    windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def numbers_at(self, window: str) -> tuple[int, ...]:
+        numbers = self.windows.get(window)
+        if numbers is None:
+            found = {n for length in range(1, len(window) + 1) for n in self.by_head.get(window[:length], ())}
+            if len(self.windows) >= _MAX_WINDOWS:
+                self.windows.clear()
+            numbers = self.windows[window] = tuple(sorted(found))
+        return numbers
 
 
 # How many characters of each trigger are looked for before a sentence is read for figures: long enough that
-# few sentences without a figure pass ("the d" is everywhere, "the death" is not).
+# few sentences without a figure pass ("the d" is everywhere, "the death" is not). The patterns to try at
+# an opening are told apart by fewer, so that the same few openings recur from article to article.
 _OPENING_DEPTH = 12
+_DISPATCH_DEPTH = 5
+_MAX_WINDOWS = 20_000
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 @lru_cache(maxsize=1)
 def _figure_openings() -> _Openings | None:
-    """The openings of every pattern `find_figures` takes a figure from; None when some pattern could start
-    anywhere with no word every match contains, so that no sentence can be ruled out.
+    """The openings of every pattern `find_figures` takes a figure from; None when some phrase could start
+    anywhere with no word every match of it contains, so that no sentence can be ruled out.
 
     Each of those patterns starts with ``\\b`` before an alternation of trigger phrases (the toll and the
-    scanned triggers) or has the denied noun right after white space (`_NO_COUNT_OBJECT`). A phrase whose
+    `_SCANNED_FIGURES`) or has the denied noun right after white space (`_NO_COUNT_OBJECT`). A phrase whose
     first characters (`regex_prefixes`, as `scan_text` writes them) are known and start with a word
     character therefore starts a word: a character before it that is not a word character is a space in
     `_word_view`. A phrase that could start anywhere ("(?:\\w+ )?bodies of") gives the words every match
     of it contains instead (``from_required``), looked for anywhere."""
-    phrases = [
-        phrase
-        for source in (*_PASSIVE_TRIGGERS.values(), *_ACTIVE_TRIGGERS.values(), *_NOUN_FIGURES.values())
-        for phrase in top_level_alternatives(source)
-    ]
-    phrases += [_figure_patterns()["toll"].pattern, *top_level_alternatives(_NO_COUNT_OBJECT)]
+    sources = {
+        "passive": _PASSIVE_TRIGGERS,
+        "active": _ACTIVE_TRIGGERS,
+        "noun": _NOUN_FIGURES,
+    }
+    phrases: list[tuple[int | None, str]] = []
+    for number, name in enumerate(_SCANNED_FIGURES):
+        voice, kind = name.split(":")
+        phrases += [(number, phrase) for phrase in top_level_alternatives(sources[voice][kind])]
+    phrases += [(None, _figure_patterns()["toll"].pattern)]
+    phrases += [(None, phrase) for phrase in top_level_alternatives(_NO_COUNT_OBJECT)]
     heads: set[str] = set()
     anywhere: set[str] = set()
-    for phrase in phrases:
+    by_head: dict[str, set[int]] = {}
+    loose: dict[int, set[str]] = {}
+    for number, phrase in phrases:
         starts = regex_prefixes(phrase, _OPENING_DEPTH)
-        if "" not in starts and all(head[0].isalnum() or head[0] == "_" for head in starts):
+        if "" not in starts and all(_is_word_char(head[0]) for head in starts):
             heads.update(_word_view(head) for head in starts)
+            if number is not None:
+                for head in starts:
+                    by_head.setdefault(_word_view(head)[:_DISPATCH_DEPTH], set()).add(number)
             continue
         contained = regex_prefixes(phrase, _OPENING_DEPTH, from_required=True)
         if "" in contained:
             return None
         anywhere.update(contained)
+        if number is not None:
+            loose.setdefault(number, set()).update(contained)
     alternation = prefix_alternation(heads)
-    return _Openings(re.compile(f" (?={alternation})"), re.compile(alternation), tuple(sorted(anywhere)))
-
-
-@lru_cache(maxsize=1)
-def _figure_scanner() -> MultiPattern:
-    """The trigger patterns run together over a sentence (lower-case, case-sensitive, on lowered text)."""
-    patterns = _figure_patterns()
-    return MultiPattern.build([patterns[name] for name in _SCANNED_FIGURES], depth=5)
+    return _Openings(
+        after_space=re.compile(f" (?={alternation})"),
+        at_start=re.compile(alternation),
+        anywhere=tuple(sorted(anywhere)),
+        by_head={head: tuple(sorted(numbers)) for head, numbers in by_head.items()},
+        loose={number: tuple(sorted(words)) for number, words in loose.items()},
+    )
 
 
 class FigureReader:
-    """`find_figures` for many spans of one text (the sentences of an article): the lowered text, its
-    `scan_text` and where a figure can start at all are worked out once for the whole text, so that the
-    sentences without any (nearly all of them) are passed over with one bisection each."""
+    """`find_figures` for many spans of one text (the sentences of an article).
+
+    The lowered text, its `scan_text` and the openings where a figure pattern can match at all
+    (`_figure_openings`) are worked out once for the whole text. A span without an opening (nearly every
+    sentence) is passed over with one bisection, and in the others each trigger pattern is tried at the
+    openings only, as `finditer` would find its hits (`MultiPattern` does the same, but would look for
+    where they can start in every sentence again)."""
 
     def __init__(self, text: str, scanned: str | None = None):
         """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
@@ -530,37 +568,60 @@ class FigureReader:
         self.text = lower_ascii(text)
         self.scanned = scan_text(self.text) if scanned is None else scanned
         self.no_case_twins = no_case_twins(self.text)
-        openings = _figure_openings()
-        if openings is None:
-            self.openings = None
+        self.openings = _figure_openings()
+        if self.openings is None:
             return
-        view = _word_view(self.scanned)
-        found = [match.end() for match in openings.after_space.finditer(view)]
-        if openings.at_start.match(view) is not None:
-            found.append(0)
-        for word in openings.anywhere:
+        self.view = _word_view(self.scanned)
+        found = {match.end() for match in self.openings.after_space.finditer(self.view)}
+        if self.openings.at_start.match(self.view) is not None:
+            found.add(0)
+        for word in self.openings.anywhere:
             position = self.scanned.find(word)
             while position >= 0:
-                found.append(position)
+                found.add(position)
                 position = self.scanned.find(word, position + 1)
-        found.sort()
-        self.openings = found
-
-    def may_hold(self, start: int, end: int) -> bool:
-        """Whether text[start:end] has an opening of some figure pattern; if not, it has no figure."""
-        if self.openings is None:
-            return True
-        index = bisect.bisect_left(self.openings, start)
-        return index < len(self.openings) and self.openings[index] < end
+        self.positions = sorted(found)
 
     def find(self, start: int = 0, end: int | None = None) -> list[Figure]:
         """`find_figures` of text[start:end]."""
         end = len(self.text) if end is None else end
-        if not self.may_hold(start, end):
+        plain = self.no_case_twins or no_case_twins(self.text, start, end)
+        if self.openings is None:
+            patterns = _figure_patterns()
+            hits = [list(patterns[name].finditer(self.text, start, end)) for name in _SCANNED_FIGURES]
+            return _read_figures(self.text, start, end, plain, hits)
+        low = bisect.bisect_left(self.positions, start)
+        high = bisect.bisect_left(self.positions, end, low)
+        if low == high:
             return []
         return _read_figures(
-            self.text, self.scanned, start, end, self.no_case_twins or no_case_twins(self.text, start, end)
+            self.text, start, end, plain, self._trigger_hits(self.positions[low:high], start, end)
         )
+
+    def _trigger_hits(self, positions: list[int], start: int, end: int) -> list[list[re.Match[str]]]:
+        """``list(pattern.finditer(text, start, end))`` for each of the `_SCANNED_FIGURES`, given the
+        openings in text[start:end]: a pattern is tried at the openings its heads allow, left to right, and
+        never inside its previous hit, as `finditer` tries it. A pattern with a phrase that could start
+        anywhere is run with `finditer` when a word that phrase needs is in the span."""
+        patterns = _figure_patterns()
+        openings = self.openings
+        matchers = [patterns[name].match for name in _SCANNED_FIGURES]
+        hits: list[list[re.Match[str]]] = [[] for _ in _SCANNED_FIGURES]
+        resume = [start] * len(_SCANNED_FIGURES)
+        for number, words in openings.loose.items():
+            if any(self.scanned.find(word, start, end) >= 0 for word in words):
+                hits[number] = list(patterns[_SCANNED_FIGURES[number]].finditer(self.text, start, end))
+                resume[number] = end + 1
+        view = self.view
+        for position in positions:
+            for number in openings.numbers_at(view[position : position + _DISPATCH_DEPTH]):
+                if position < resume[number]:
+                    continue
+                match = matchers[number](self.text, position, end)
+                if match is not None:
+                    hits[number].append(match)
+                    resume[number] = max(match.end(), position + 1)
+        return hits
 
 
 def find_figures(
@@ -577,15 +638,16 @@ def find_figures(
     return FigureReader(text, scanned).find(start, end)
 
 
-def _read_figures(text: str, scanned: str, start: int, end: int, plain: bool) -> list[Figure]:
-    """`find_figures` of text[start:end] for lowered `text`; `scanned` is its `scan_text`, and `plain` says
-    that text[start:end] is free of case twins (see `no_case_twins`)."""
+def _read_figures(
+    text: str, start: int, end: int, plain: bool, trigger_hits: list[list[re.Match[str]]]
+) -> list[Figure]:
+    """`find_figures` of text[start:end] for lowered `text`. `plain` says that text[start:end] is free of
+    case twins (see `no_case_twins`); `trigger_hits` are the `finditer` hits there of each of the
+    `_SCANNED_FIGURES` patterns."""
     patterns = _figure_patterns()
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    hits = dict(
-        zip(_SCANNED_FIGURES, _figure_scanner().finditer_each(text, scanned, start, end), strict=True)
-    )
+    hits = dict(zip(_SCANNED_FIGURES, trigger_hits, strict=True))
     passive = {kind: hits["passive:" + kind] for kind in FIGURE_KINDS}
     active = {kind: hits["active:" + kind] for kind in FIGURE_KINDS}
 
