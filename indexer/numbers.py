@@ -119,12 +119,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_WORD_SEPARATORS = re.compile(r"[\s-]+")
+
+
 def _words_value(phrase: str) -> int | None:
     """Value of a number written in words: "twenty-five", "one hundred and two", "a million"."""
     total = 0
     current = 0
     seen = False
-    for token in re.split(r"[\s-]+", phrase.lower().strip()):
+    for token in _WORD_SEPARATORS.split(phrase.lower().strip()):
         if not token or token == "and":
             continue
         if token in ("a", "an"):
@@ -148,8 +151,11 @@ def _words_value(phrase: str) -> int | None:
     return total + current if seen else None
 
 
+_DIGITS_AND_SCALE = re.compile(r"\s*([\d,]*\d(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
+
+
 def _digits_value(phrase: str) -> int | None:
-    match = re.match(r"\s*([\d,]*\d(?:\.\d+)?)\s*([a-z]*)", phrase, re.IGNORECASE)
+    match = _DIGITS_AND_SCALE.match(phrase)
     if not match:
         return None
     number = float(match.group(1).replace(",", ""))
@@ -212,6 +218,11 @@ def parse_quantity(phrase: str) -> Quantity | None:
     return _quantity_from_match(match) if match else None
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+_CLOCK_AFTER = re.compile(r"\s?(a\.?m|p\.?m)\b")
+_UNIT_AFTER = re.compile(r"\s?(mm|km|kg|cm|m|%)\b")
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number phrase in text[start:end], left to right, offsets into `text`.
 
@@ -224,12 +235,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for match in _patterns()["number"].finditer(text, start, end):
         if match.group("digit") and not match.group("qual") and not match.group("upper"):
             raw = match.group("digit")
-            if re.fullmatch(r"(19|20)\d\d", raw):
+            if _YEAR.fullmatch(raw):
                 continue
             tail = text[match.end() : match.end() + 4].lower()
-            if tail.startswith(":") or re.match(r"\s?(a\.?m|p\.?m)\b", tail):
+            if tail.startswith(":") or _CLOCK_AFTER.match(tail):
                 continue
-            if re.match(r"\s?(mm|km|kg|cm|m|%)\b", tail) or tail.startswith("%"):
+            if _UNIT_AFTER.match(tail) or tail.startswith("%"):
                 continue
         quantity = _quantity_from_match(match)
         if quantity is not None:
@@ -351,6 +362,15 @@ def _figure_patterns() -> dict[str, re.Pattern[str]]:
     return compiled
 
 
+_NOT_A_COUNT_AFTER = re.compile(
+    r"\s*(?:st|nd|rd|th|years?[- ]old|-year-old|km|kilomet|percent|per cent|%)", re.IGNORECASE
+)
+_OF_BEFORE = re.compile(r"\bof\s*$", re.IGNORECASE)
+_ONE_MORE = re.compile(r"(?:another|one other|the other|a third|a second)(?: \w+)?", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_OF_BETWEEN = re.compile(r"\s+of\s+")
+
+
 def _count_quantities(phrase: str) -> tuple[int | None, bool]:
     """Total of the counts in a noun phrase such as "three CRPF personnel and one civilian" (4) or
     "a man and a woman" (2); None when it names people without saying how many."""
@@ -366,24 +386,24 @@ def _count_quantities(phrase: str) -> tuple[int | None, bool]:
         before = phrase[: quantity.start]
         if patterns["date_word"].match(after) or patterns["date_before"].search(before):
             continue
-        if re.match(r"\s*(?:st|nd|rd|th|years?[- ]old|-year-old|km|kilomet|percent|per cent|%)", after, re.I):
+        if _NOT_A_COUNT_AFTER.match(after):
             continue
-        if re.search(r"\bof\s*$", before, re.IGNORECASE) and found:
+        if _OF_BEFORE.search(before) and found:
             continue
         total += quantity.value
         estimated = estimated or quantity.estimated
         found = True
     if found:
         return total, estimated
-    if re.fullmatch(r"(?:another|one other|the other|a third|a second)(?: \w+)?", phrase, re.IGNORECASE):
+    if _ONE_MORE.fullmatch(phrase):
         return 1, False
-    pieces = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", phrase) if p.strip()]
+    pieces = [p.strip() for p in _LIST_SEPARATORS.split(phrase) if p.strip()]
     singles = 0
     for piece in pieces:
         if _SINGULAR_PRONOUN.match(piece):
             singles += 1
             continue
-        head_part = re.split(r"\s+of\s+", piece, maxsplit=1)[0]
+        head_part = _OF_BETWEEN.split(piece, maxsplit=1)[0]
         match = _SINGULAR_DETERMINER.match(head_part)
         if not match:
             return None, False
@@ -396,8 +416,12 @@ def _count_quantities(phrase: str) -> tuple[int | None, bool]:
     return (singles, False) if singles else (None, False)
 
 
+_LEADING_CONJUNCTION = re.compile(r"^\s*(?:and|or|but|then)\s+", re.IGNORECASE)
+_SHORT_PARENTHESIS = re.compile(r"\([^()]{0,60}\)")
+
+
 def _strip_auxiliaries(window: str) -> str:
-    window = re.sub(r"^\s*(?:and|or|but|then)\s+", "", window, flags=re.IGNORECASE)
+    window = _LEADING_CONJUNCTION.sub("", window)
     previous = None
     while previous != window:
         previous = window
@@ -412,7 +436,9 @@ def _left_phrase(text: str, start: int, limit: int) -> str:
     an apposition set off by commas ("The mayor's bodyguards, two police agents, were also killed") and the
     segment before the comma is used instead.
     """
-    window = re.sub(r"\([^()]{0,60}\)", lambda m: " " * len(m.group(0)), text[limit:start])
+    window = text[limit:start]
+    if "(" in window:  # the common case, no parenthesis, skips the pattern
+        window = _SHORT_PARENTHESIS.sub(lambda m: " " * len(m.group(0)), window)
     breaks = list(_CLAUSE_BREAK.finditer(window))
     segment_end = len(window)
     for index in range(len(breaks) - 1, -2, -1):
@@ -638,6 +664,16 @@ def find_figures(
     return FigureReader(text, scanned).find(start, end)
 
 
+_INJURY_WORD = re.compile(r"injur|hurt|wound")
+_COUNT_BEFORE_NOUN = re.compile(
+    r"((?:at least |more than |over |about |around |nearly |some |up to )?"
+    r"[\w,.-]+(?:[ -][\w,-]+){0,3}?)\s+(?:(?:more|other|additional|confirmed|reported|civilian|"
+    r"military|people|persons|people's)\s+)?$"
+)
+_COORDINATED_VERB = re.compile(r"and (?:\w+ly )?\w+(?:ed|ing)\s+", re.IGNORECASE)
+_NOT_AN_OBJECT = re.compile(r"(?:and|or|but|in|at(?! least| most)|on|to|the attack|with)\b", re.IGNORECASE)
+
+
 def _read_figures(
     text: str, start: int, end: int, plain: bool, trigger_hits: list[list[re.Match[str]]]
 ) -> list[Figure]:
@@ -657,8 +693,8 @@ def _read_figures(
     no_count = _NO_COUNT_LOWER if plain else _NO_COUNT
     for match in no_count.finditer(text, start, end):
         phrase = match.group(0).lower()
-        kind = "injured" if re.search(r"injur|hurt|wound", phrase) else "killed"
-        if re.search(r"casualt", phrase):
+        kind = "injured" if _INJURY_WORD.search(phrase) else "killed"
+        if "casualt" in phrase:
             figures.append(Figure("injured", 0, match.start(), match.end()))
         figures.append(Figure(kind, 0, match.start(), match.end()))
         taken.append((match.start(), match.end()))
@@ -678,12 +714,7 @@ def _read_figures(
             if overlaps(match.start(), match.end()):
                 continue
             before = text[max(start, match.start() - 40) : match.start()]
-            quantity_match = re.search(
-                r"((?:at least |more than |over |about |around |nearly |some |up to )?"
-                r"[\w,.-]+(?:[ -][\w,-]+){0,3}?)\s+(?:(?:more|other|additional|confirmed|reported|civilian|"
-                r"military|people|persons|people's)\s+)?$",
-                before,
-            )
+            quantity_match = _COUNT_BEFORE_NOUN.search(before)
             if not quantity_match:
                 continue
             candidates = find_quantities(before, quantity_match.start(1))
@@ -715,12 +746,10 @@ def _read_figures(
             if overlaps(match.start(), match.end()):
                 continue
             phrase = _right_phrase(text, match.end(), end)
-            coordinated = re.match(r"and (?:\w+ly )?\w+(?:ed|ing)\s+", text[match.end() : end], re.IGNORECASE)
+            coordinated = _COORDINATED_VERB.match(text[match.end() : end])
             if not phrase and coordinated:
                 phrase = _right_phrase(text, match.end() + coordinated.end(), end)
-            if not phrase or re.match(
-                r"(?:and|or|but|in|at(?! least| most)|on|to|the attack|with)\b", phrase, re.IGNORECASE
-            ):
+            if not phrase or _NOT_AN_OBJECT.match(phrase):
                 continue
             trigger = match.group(0).lower().strip()
             if trigger.startswith(("left", "leaving")) and not re.search(
