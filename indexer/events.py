@@ -45,12 +45,15 @@ from typing import Any
 from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
-from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins
+from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins, word_view
 from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
+    prefix_alternation,
+    regex_prefixes,
     scan_text,
+    top_level_alternatives,
 )
 from indexer.sentences import Sentence, split_sentences
 
@@ -299,6 +302,79 @@ def _piece_search(pattern: re.Pattern[str]) -> PrefixSearch:
     return search
 
 
+@dataclass(frozen=True)
+class _WordStartSearch:
+    """``pattern.search(text[start:end])`` for a pattern whose matches start at a word start, that is after
+    a character that is not a word character (or at the piece's edge, where a look-behind sees nothing).
+    Such a position follows a space of `word_view` of the text, so the pattern is tried only after the
+    spaces that a head of it follows there and at the piece's start: fewer places than `PrefixSearch`
+    tries (it also tries the heads inside words), found faster (the engine skips from space to space)."""
+
+    pattern: re.Pattern[str]
+    after_space: re.Pattern[str]  # a space followed by a head of the pattern, on the word view
+    at_start: re.Pattern[str]  # a head of the pattern
+
+    _WORD_START_ASSERTIONS = (r"(?<![\w-])", r"\b")
+    _DEPTH = 6
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> _WordStartSearch | None:
+        """The search, or None when `pattern` does not start every match at a word start: it must open with
+        one of `_WORD_START_ASSERTIONS` that no top-level alternative escapes, and after ``\\b`` every
+        head must begin with a word character (which makes the boundary one where a word starts)."""
+        source = pattern.pattern
+        opening = next((a for a in cls._WORD_START_ASSERTIONS if source.startswith(a)), None)
+        if opening is None or len(top_level_alternatives(source)) != 1:
+            return None
+        heads = regex_prefixes(source, cls._DEPTH)
+        if "" in heads:
+            return None
+        if opening == r"\b" and not all(head[0].isalnum() or head[0] == "_" for head in heads):
+            return None
+        alternation = prefix_alternation({word_view(head) for head in heads})
+        return cls(pattern, re.compile(f" (?={alternation})"), re.compile(alternation))
+
+    def search_piece(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """`words` is `word_view` of `scan_text(text)`; offsets of the match are relative to the piece."""
+        if start >= end:
+            return self.pattern.search(text[start:end])
+        piece = None  # cut only once a place to try is found
+        if self.at_start.match(words, start, end) is not None:
+            piece = text[start:end]
+            match = self.pattern.match(piece)
+            if match is not None:
+                return match
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if piece is None:
+                piece = text[start:end]
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                return match
+        return None
+
+
+_WORD_SEARCHES: dict[int, tuple[re.Pattern[str], _WordStartSearch | None]] = {}
+
+
+def _search_before(
+    pattern: re.Pattern[str], text: str, scanned: str, words: str | None, start: int, end: int
+) -> re.Match[str] | None:
+    """``pattern.search(text[start:end])``, the piece before a trigger or a name: by `_WordStartSearch` when
+    the pattern allows it and the caller has `words` (`word_view` of `scanned`), else by `PrefixSearch`.
+    Built searches are found by the pattern's identity (see `_piece_search`)."""
+    if words is not None:
+        built = _WORD_SEARCHES.get(id(pattern))
+        if built is None:
+            if len(_WORD_SEARCHES) >= _MAX_BUILT:
+                _WORD_SEARCHES.clear()
+            built = _WORD_SEARCHES[id(pattern)] = (pattern, _WordStartSearch.build(pattern))
+        if built[1] is not None:
+            return built[1].search_piece(text, words, start, end)
+    return _piece_search(pattern).search_piece(text, scanned, start, end)
+
+
 def _find_cues(
     text: str,
     sentences: Sequence[Sentence],
@@ -306,15 +382,13 @@ def _find_cues(
     lowered: str | None = None,
     scanned: str | None = None,
     family_hits: Sequence[list[re.Match[str]]] | None = None,
+    words: str | None = None,
 ) -> list[list[Cue]]:
-    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`
-    and `family_hits` the first part of `_lexicon_hits` when the caller has them."""
+    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`,
+    `family_hits` the first part of `_lexicon_hits` and `words` `word_view(scanned)` when the caller has
+    them."""
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
-    reference = _piece_search(lexicon.reference_before)
-    definite = _piece_search(DEFINITE_BEFORE)
-    complement = _piece_search(lexicon.complement_before)
-    negation = _piece_search(lexicon.negation)
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
@@ -329,12 +403,16 @@ def _find_cues(
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = _clause_start(text, sentence, position)
         cue.reference = not _is_verb(cue.text) and bool(
-            reference.search_piece(text, scanned, clause, position)
+            _search_before(lexicon.reference_before, text, scanned, words, clause, position)
         )
-        cue.definite = cue.reference and bool(definite.search_piece(text, scanned, clause, position))
-        cue.complement = bool(complement.search_piece(text, scanned, clause, position))
+        cue.definite = cue.reference and bool(
+            _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
+        )
+        cue.complement = bool(
+            _search_before(lexicon.complement_before, text, scanned, words, clause, position)
+        )
         cue.negated = family.name != "transfer" and bool(
-            negation.search_piece(text, scanned, max(clause, position - 40), position)
+            _search_before(lexicon.negation, text, scanned, words, max(clause, position - 40), position)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -493,9 +571,17 @@ def _note_tag_sub_event(text: str, sentence: Sentence, lexicon: Lexicon) -> str 
     return None
 
 
-def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon, scanned: str | None = None) -> set[str]:
+def _flags(
+    text: str,
+    sentence: Sentence,
+    cue: Cue,
+    lexicon: Lexicon,
+    scanned: str | None = None,
+    words: str | None = None,
+) -> set[str]:
     """The negation, threat, condition and future words in front of a cue (worked out once per cue: the
-    same cue is asked about more than once). `scanned` is `scan_text(text)` when the caller has it."""
+    same cue is asked about more than once). `scanned` is `scan_text(text)` and `words` its `word_view`
+    when the caller has them."""
     if cue.flags is None:
         scanned = scan_text(text) if scanned is None else scanned
         position = cue.start
@@ -503,15 +589,13 @@ def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon, scanned: s
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _piece_search(lexicon.threat).search_piece(
-            text, scanned, clause, position
+        if cue.family not in ("threaten",) and _search_before(
+            lexicon.threat, text, scanned, words, clause, position
         ):
             flags.add("threatened")
-        if _piece_search(lexicon.hypothetical).search_piece(
-            text, scanned, max(clause, position - 60), position
-        ):
+        if _search_before(lexicon.hypothetical, text, scanned, words, max(clause, position - 60), position):
             flags.add("hypothetical")
-        if _piece_search(lexicon.future).search_piece(text, scanned, max(clause, position - 45), position):
+        if _search_before(lexicon.future, text, scanned, words, max(clause, position - 45), position):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
@@ -527,8 +611,10 @@ def _sentence_mention(
     forced: str | None,
     figures: Sequence[Figure] = (),
     scanned: str | None = None,
+    words: str | None = None,
 ) -> Mention | None:
-    """The event a sentence reports, if any; `scanned` is `scan_text(text)` when the caller has it."""
+    """The event a sentence reports, if any; `scanned` is `scan_text(text)` and `words` its `word_view` when
+    the caller has them."""
     scanned = scan_text(text) if scanned is None else scanned
     live = _live(cues)
     references = [c for c in cues if c.reference and not c.complement]
@@ -539,7 +625,7 @@ def _sentence_mention(
             return None
         live = references or live
         fallback = bool(references)
-    flagged = [bool(_flags(text, sentence, c, lexicon, scanned)) for c in live]
+    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words)) for c in live]
     cue = _choose_family(live, lexicon, flagged)
     if cue is None:
         return None
@@ -560,9 +646,9 @@ def _sentence_mention(
         mention.sub_event = forced
         mention.forced = True
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER.get(forced, (family.plover_type, None))
-    mention.flags = _flags(text, sentence, cue, lexicon, scanned)
+    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words)
     if cue.family == "threaten" and any(
-        "threatened" in _flags(text, sentence, other, lexicon, scanned)
+        "threatened" in _flags(text, sentence, other, lexicon, scanned, words)
         for other in cues
         if other.start > cue.start and lexicon.families[other.family].tier < lexicon.families["threaten"].tier
     ):
@@ -692,14 +778,15 @@ def _target_kind(
     mentions_in: Sequence[tuple[int, int, dict]],
     lexicon: Lexicon,
     scanned: str | None = None,
+    words: str | None = None,
 ) -> str | None:
     """Whether the people an act of violence hit were armed or civilians, from the words next to the trigger.
-    `scanned` is `scan_text(text)` when the caller has it."""
+    `scanned` is `scan_text(text)` and `words` its `word_view` when the caller has them."""
     sentence, cue = mention.sentence, mention.trigger
     before = text[sentence.start : cue.start]
     scanned = scan_text(text) if scanned is None else scanned
     passive = (
-        bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
+        bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
         or cue.family == "outcome"
         or bool(re.match(r"(?:\s+[\w-]+){0,4}?\s+by\b", text[cue.end : sentence.end]))
     )
@@ -742,9 +829,10 @@ def _refine_violence(
     lexicon: Lexicon,
     scanned: str | None = None,
     plain: bool = False,
+    words: str | None = None,
 ) -> None:
     """Attack on civilians or armed clash; explosions with ground fighting count as clashes. `plain` says
-    that the whole text is free of case twins (see `no_case_twins`)."""
+    that the whole text is free of case twins (see `no_case_twins`); `words` is `word_view(scanned)`."""
     if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon):
         mention.sub_event = "Armed clash"
         mention.plover_mode = "firearms"
@@ -757,7 +845,7 @@ def _refine_violence(
         return
     if mention.family not in ("attack", "outcome"):
         return
-    target = _target_kind(text, mention, mentions_in, lexicon, scanned)
+    target = _target_kind(text, mention, mentions_in, lexicon, scanned, words)
     if target is None:
         actor_types = {(m[2].get("type")) for m in mentions_in}
         armed_sides = len(actor_types & ARMED_TYPES)
@@ -924,6 +1012,7 @@ def _assign_actors(
     country: str | None,
     scanned: str | None = None,
     plain: bool = False,
+    words: str | None = None,
 ) -> None:
     """actor1 (who acted) and actor2 (on whom) from the sentence's word order.
 
@@ -931,7 +1020,8 @@ def _assign_actors(
     B" gives both; otherwise the first actor of the clause holding the trigger acts on the first actor after
     it. The clause starts after a reporting verb's "that" ("the Observatory reported that regime forces
     seized ..."), and news media, NGOs and international organisations are never sides of violence: they are
-    the sources reporting it. `plain` says that the text is free of case twins (see `no_case_twins`).
+    the sources reporting it. `plain` says that the text is free of case twins (see `no_case_twins`), and
+    `words` is `word_view(scanned)`.
     """
     cue = mention.trigger
     sentence = mention.sentence
@@ -954,9 +1044,7 @@ def _assign_actors(
     scanned = scan_text(text) if scanned is None else scanned
 
     def preceded_by(start: int, word: str) -> bool:
-        return bool(
-            _piece_search(PRECEDED_BY[word]).search_piece(text, scanned, max(cue.end, start - 40), start)
-        )
+        return bool(_search_before(PRECEDED_BY[word], text, scanned, words, max(cue.end, start - 40), start))
 
     agent = None
     for start, end, actor in mentions_in:
@@ -977,7 +1065,7 @@ def _assign_actors(
         reporting = REPORTING_CLAUSE_LOWER if plain else REPORTING_CLAUSE
         for match in reporting.finditer(text, sentence.start, cue.start):
             clause_start = match.end()
-    passive = bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
+    passive = bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
     between = BETWEEN.search(text[clause_start : cue.end + 80])
     actor1 = actor2 = None
     before = [m for m in mentions_in if clause_start <= m[0] and m[1] <= cue.start]
@@ -1170,6 +1258,7 @@ class _Context:
     ):
         self.text = text
         self.scanned = scan_text(text) if scanned is None else scanned
+        self.words = word_view(self.scanned)
         # Whether the text is free of case twins, so that every piece of it is (see `no_case_twins`).
         self.plain = no_case_twins(text)
         self.actor_starts: list[int] | None = None  # start offsets of the article's actor spans
@@ -1393,8 +1482,8 @@ def _choose_place(
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
             as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
-            if as_actor and not _piece_search(LOCATIVE).search_piece(
-                context.text, context.scanned, max(sentence.start, start - 30), start
+            if as_actor and not _search_before(
+                LOCATIVE, context.text, context.scanned, context.words, max(sentence.start, start - 30), start
             ):
                 continue
             trigger_end = mention.trigger.end
@@ -1603,11 +1692,12 @@ def code_events(
     original, text = text, lower_ascii(text)
     scanned = scan_text(original)
     family_hits, generic_hits = _lexicon_hits(text, lexicon, scanned)
-    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits)
-    cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     context = _Context(original, published, places, dates, scanned)
+    words = context.words
+    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words)
+    cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     paragraphs = _paragraph_numbers(text, sentences)
-    figure_reader = FigureReader(text, scanned)
+    figure_reader = FigureReader(text, scanned, words)
 
     mentions: list[Mention] = []
     current: Mention | None = None
@@ -1629,7 +1719,7 @@ def code_events(
             _attach(current, violent, figures)
             continue
         mention = _sentence_mention(
-            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned
+            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
         )
         if mention is None:
             if current is not None:
@@ -1763,8 +1853,10 @@ def _resolve(
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
             mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
         else:
-            _refine_violence(text, mention, primary_mentions, lexicon, context.scanned, context.plain)
-    _assign_actors(text, mention, primary_mentions, country, context.scanned, context.plain)
+            _refine_violence(
+                text, mention, primary_mentions, lexicon, context.scanned, context.plain, context.words
+            )
+    _assign_actors(text, mention, primary_mentions, country, context.scanned, context.plain, context.words)
     if mention.family == "territory" and not mention.forced:
         _refine_territory(mention, text, primary_mentions, lexicon)
     totals = _figure_totals(mention)

@@ -477,15 +477,15 @@ _SCANNED_FIGURES = (
 
 
 # ASCII characters that are not word characters (``\w``), the hyphen among them, and "?" (how a non-ASCII
-# character is encoded with ``errors="replace"``), each written as a space by `_word_view`.
+# character is encoded with ``errors="replace"``), each written as a space by `word_view`.
 _NON_WORD_ASCII = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_"))
 _NON_WORD_AS_SPACE = bytes.maketrans(_NON_WORD_ASCII, b" " * len(_NON_WORD_ASCII))
 
 
-def _word_view(text: str) -> str:
+def word_view(text: str) -> str:
     """`text` with every character but an ASCII word character written as a space (same length): a word
-    starts after each space of it. A non-ASCII letter becomes a space too, so too many word starts are
-    found, never too few."""
+    starts after each space of it, which the regex engine skips to far faster than to a word boundary. A
+    non-ASCII letter becomes a space too, so too many word starts are found, never too few."""
     return text.encode("ascii", "replace").translate(_NON_WORD_AS_SPACE).decode("ascii")
 
 
@@ -494,7 +494,7 @@ class _Openings:
     """Where the patterns `find_figures` takes figures from can match (see `_figure_openings`).
 
     Every match of them contains, starting at a word start, the first characters (a "head", written as
-    `_word_view` writes `scan_text`) of one of their phrases, or one of `anywhere`. `by_head` tells which
+    `word_view` writes `scan_text`) of one of their phrases, or one of `anywhere`. `by_head` tells which
     of the `_SCANNED_FIGURES` patterns may start where the word view reads a head's first
     `_DISPATCH_DEPTH` characters, and `loose` which of them have a phrase that could start anywhere, with
     the words such a phrase contains."""
@@ -538,7 +538,7 @@ def _figure_openings() -> _Openings | None:
     `_SCANNED_FIGURES`) or has the denied noun right after white space (`_NO_COUNT_OBJECT`). A phrase whose
     first characters (`regex_prefixes`, as `scan_text` writes them) are known and start with a word
     character therefore starts a word: a character before it that is not a word character is a space in
-    `_word_view`. A phrase that could start anywhere ("(?:\\w+ )?bodies of") gives the words every match
+    `word_view`. A phrase that could start anywhere ("(?:\\w+ )?bodies of") gives the words every match
     of it contains instead (``from_required``), looked for anywhere."""
     sources = {
         "passive": _PASSIVE_TRIGGERS,
@@ -558,10 +558,10 @@ def _figure_openings() -> _Openings | None:
     for number, phrase in phrases:
         starts = regex_prefixes(phrase, _OPENING_DEPTH)
         if "" not in starts and all(_is_word_char(head[0]) for head in starts):
-            heads.update(_word_view(head) for head in starts)
+            heads.update(word_view(head) for head in starts)
             if number is not None:
                 for head in starts:
-                    by_head.setdefault(_word_view(head)[:_DISPATCH_DEPTH], set()).add(number)
+                    by_head.setdefault(word_view(head)[:_DISPATCH_DEPTH], set()).add(number)
             continue
         contained = regex_prefixes(phrase, _OPENING_DEPTH, from_required=True)
         if "" in contained:
@@ -588,16 +588,16 @@ class FigureReader:
     openings only, as `finditer` would find its hits (`MultiPattern` does the same, but would look for
     where they can start in every sentence again)."""
 
-    def __init__(self, text: str, scanned: str | None = None):
+    def __init__(self, text: str, scanned: str | None = None, words: str | None = None):
         """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
-        text the patterns run on)."""
+        text the patterns run on), and `words` its `word_view`."""
         self.text = lower_ascii(text)
         self.scanned = scan_text(self.text) if scanned is None else scanned
         self.no_case_twins = no_case_twins(self.text)
         self.openings = _figure_openings()
         if self.openings is None:
             return
-        self.view = _word_view(self.scanned)
+        self.view = word_view(self.scanned) if words is None else words
         found = {match.end() for match in self.openings.after_space.finditer(self.view)}
         if self.openings.at_start.match(self.view) is not None:
             found.add(0)
