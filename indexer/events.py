@@ -354,6 +354,21 @@ class _WordStartSearch:
                 return match
         return None
 
+    def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
+        text before it, so a match there needs a word start there too (a space of `words` before it)."""
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                return match
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                return match
+        return None
+
 
 _WORD_SEARCHES: dict[int, tuple[re.Pattern[str], _WordStartSearch | None]] = {}
 
@@ -365,14 +380,20 @@ def _search_before(
     the pattern allows it and the caller has `words` (`word_view` of `scanned`), else by `PrefixSearch`.
     Built searches are found by the pattern's identity (see `_piece_search`)."""
     if words is not None:
-        built = _WORD_SEARCHES.get(id(pattern))
-        if built is None:
-            if len(_WORD_SEARCHES) >= _MAX_BUILT:
-                _WORD_SEARCHES.clear()
-            built = _WORD_SEARCHES[id(pattern)] = (pattern, _WordStartSearch.build(pattern))
-        if built[1] is not None:
-            return built[1].search_piece(text, words, start, end)
+        built = _word_search(pattern)
+        if built is not None:
+            return built.search_piece(text, words, start, end)
     return _piece_search(pattern).search_piece(text, scanned, start, end)
+
+
+def _word_search(pattern: re.Pattern[str]) -> _WordStartSearch | None:
+    """`_WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
+    built = _WORD_SEARCHES.get(id(pattern))
+    if built is None:
+        if len(_WORD_SEARCHES) >= _MAX_BUILT:
+            _WORD_SEARCHES.clear()
+        built = _WORD_SEARCHES[id(pattern)] = (pattern, _WordStartSearch.build(pattern))
+    return built[1]
 
 
 def _find_cues(
@@ -1263,16 +1284,19 @@ class _Context:
         self.plain = no_case_twins(text)
         self.actor_starts: list[int] | None = None  # start offsets of the article's actor spans
         self.published = published
-        self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = sorted(
-            (m["start"], m["end"], p)
-            for p in places
-            if p.get("kind") not in UNPLACED_KINDS and not str(p.get("id") or "").startswith(UNLISTED_PREFIX)
-            for m in (p.get("mentions") or [])
-            if isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and m["end"] > m["start"]
-        )
+        place_mentions = []
+        for p in places:
+            if p.get("kind") in UNPLACED_KINDS or str(p.get("id") or "").startswith(UNLISTED_PREFIX):
+                continue
+            for m in p.get("mentions") or []:
+                start, end = m.get("start"), m.get("end")
+                if isinstance(start, int) and isinstance(end, int) and end > start:
+                    place_mentions.append((start, end, p))
+        place_mentions.sort()
+        self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = place_mentions
         self._place_starts = [start for start, _, _ in self.place_mentions]
         self.dates = sorted((d for d in dates if isinstance(d.get("start"), int)), key=lambda d: d["start"])
-        self._date_starts = [d["start"] for d in self.dates]
+        self.date_starts = [d["start"] for d in self.dates]
         # Whether no date ends before it starts, so that those within a span are found by bisection.
         self._dates_in_order = all(
             isinstance(d.get("end", d["start"]), int) and d.get("end", d["start"]) >= d["start"]
@@ -1298,8 +1322,8 @@ class _Context:
         """Date mentions within [start, end], in text order."""
         dates = self.dates
         if self._dates_in_order:  # then a date starting after `end` ends after it too
-            low = bisect.bisect_left(self._date_starts, start)
-            dates = dates[low : bisect.bisect_right(self._date_starts, end, low)]
+            low = bisect.bisect_left(self.date_starts, start)
+            dates = dates[low : bisect.bisect_right(self.date_starts, end, low)]
         return [d for d in dates if start <= d["start"] and d.get("end", d["start"]) <= end]
 
 
@@ -1316,7 +1340,7 @@ LOCATIVE = re.compile(
 # A place named as where people or things came from or went to ("migrants returned from Ecuador", "the road
 # towards X"), or as a bearing ("west of Marib city"), is not where the event happened.
 AWAY_FROM_PLACE = re.compile(
-    r"(?:\b(?:from|towards?|linking)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"\b(?:(?:from|towards?|linking)|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?\s+of)\s+(?:the\s+)?(?:(?!(?:in|at|near|inside)\b)[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -1448,10 +1472,21 @@ def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, 
     return far
 
 
+def _search_between(
+    pattern: re.Pattern[str], context: _Context, start: int, end: int
+) -> re.Match[str] | None:
+    """``pattern.search(context.text, start, end)`` (look-behinds see the text before `start`), by
+    `_WordStartSearch` when the pattern allows it."""
+    built = _word_search(pattern)
+    if built is None:
+        return pattern.search(context.text, start, end)
+    return built.search_text(context.text, context.words, start, end)
+
+
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
     """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
     window = max(0, start - 40)
-    found = _piece_search(AWAY_FROM_PLACE).search_piece(context.text, context.scanned, window, start)
+    found = _search_before(AWAY_FROM_PLACE, context.text, context.scanned, context.words, window, start)
     if found is None:
         return False
     head = window + found.start()
@@ -1487,7 +1522,11 @@ def _choose_place(
             ):
                 continue
             trigger_end = mention.trigger.end
-            if start > trigger_end and RELATIVE_CLAUSE.search(context.text[trigger_end:start]):
+            if (
+                start > trigger_end
+                and context.text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
+                and RELATIVE_CLAUSE.search(context.text[trigger_end:start])
+            ):
                 continue
             if not conflict and 0 <= mention.trigger.start - end <= 1:
                 continue
@@ -1503,7 +1542,6 @@ def _choose_place(
         return min(found, LOCATOR_RANK) if candidate[0] in locators else found
 
     previous = earlier[-1] if earlier else None
-    same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
         nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
         # "in Town, Province, students protested": the unit nearest the trigger only locates the town.
@@ -1530,7 +1568,7 @@ def _choose_place(
             c
             for c in best
             if c[0] >= mention.trigger.start
-            and not SUBORDINATE_BETWEEN.search(context.text, mention.trigger.end, c[0])
+            and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
         ]
         chosen = (after_trigger or best)[0][2]
         focus = context.focus
@@ -1539,6 +1577,7 @@ def _choose_place(
         if best_rank == 0 and previous is not None and previous.place and _contains(chosen, previous.place):
             return previous.place
         return chosen
+    same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if same_type is not None and mention.plover_type not in ("ASSAULT", "PROTEST"):
         return same_type.place
     if previous is not None and previous.paragraph == mention.paragraph and previous.place:
@@ -1557,7 +1596,7 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
     if candidates:
         chosen = min(candidates, key=lambda d: (abs(d["start"] - mention.trigger.start), d["start"]))
     else:
-        earlier = [d for d in context.dates if d["start"] < mention.sentence.start]
+        earlier = context.dates[: bisect.bisect_left(context.date_starts, mention.sentence.start)]
         paragraph_start = context.text.rfind("\n\n", 0, mention.sentence.start)
         same_paragraph = [d for d in earlier if d["start"] > paragraph_start]
         if same_paragraph:
