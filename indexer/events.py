@@ -354,6 +354,30 @@ class _WordStartSearch:
                 return match
         return None
 
+    def finditer_piece(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text[start:end]))``: tried at the same places as in `search_piece`, left
+        to right, never inside the previous hit (no match is empty: every head has a character)."""
+        if start >= end:
+            return list(self.pattern.finditer(text[start:end]))
+        piece = text[start:end]
+        hits = []
+        resume = start  # where `finditer` would look next
+        if self.at_start.match(words, start, end) is not None:
+            match = self.pattern.match(piece)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        return hits
+
     def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
         """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
         text before it, so a match there needs a word start there too (a space of `words` before it)."""
@@ -384,6 +408,17 @@ def _search_before(
         if built is not None:
             return built.search_piece(text, words, start, end)
     return _piece_search(pattern).search_piece(text, scanned, start, end)
+
+
+def _finditer_piece(
+    pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text[start:end]))``, by `_WordStartSearch` when the pattern allows it and the
+    caller has `words` (`word_view` of `scan_text(text)`)."""
+    built = _word_search(pattern) if words is not None else None
+    if built is None:
+        return list(pattern.finditer(text[start:end]))
+    return built.finditer_piece(text, words, start, end)
 
 
 def _word_search(pattern: re.Pattern[str]) -> _WordStartSearch | None:
@@ -770,18 +805,35 @@ def _clash_sides(
     mentions_in: Sequence[tuple[int, int, dict]],
     lexicon: Lexicon,
     plain_text: bool = False,
+    scanned: str | None = None,
+    words: str | None = None,
 ) -> str:
     """ACLED keeps "Armed clash" for fighting between armed, organised sides. Brawls between unarmed groups
     are mob violence, and unarmed people fighting police are a violent demonstration. `text` is lowered;
-    `plain_text` says that it is free of case twins."""
+    `plain_text` says that it is free of case twins, `scanned` is its `scan_text` and `words` the `word_view`
+    of that, when the caller has them."""
     sentence = text[mention.sentence.start : mention.sentence.end]
     armed_actor = any(m[2].get("type") in ARMED_TYPES and not m[2].get("generic") for m in mentions_in)
     state_actor = any(m[2].get("type") in STATE_TYPES for m in mentions_in)
     plain = plain_text or no_case_twins(sentence)
-    non_state_armed = [m for m in lexicon.armed.finditer(sentence) if not STATE_WORDS.fullmatch(m.group(0))]
-    non_state_armed += list((NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES).finditer(sentence))
-    state = bool((STATE_WORDS_LOWER if plain else STATE_WORDS).search(sentence)) or state_actor
-    unarmed = bool((UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS).search(sentence))
+    start, end = mention.sentence.start, mention.sentence.end
+    if scanned is None or words is None:
+        scanned, words = scan_text(text), None
+    non_state_armed = [
+        m
+        for m in _finditer_piece(lexicon.armed, text, words, start, end)
+        if not STATE_WORDS.fullmatch(m.group(0))
+    ]
+    non_state_armed += _finditer_piece(
+        NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES, text, words, start, end
+    )
+    state = (
+        bool(_search_before(STATE_WORDS_LOWER if plain else STATE_WORDS, text, scanned, words, start, end))
+        or state_actor
+    )
+    unarmed = bool(
+        _search_before(UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS, text, scanned, words, start, end)
+    )
     if non_state_armed or (armed_actor and not state):
         return "Armed clash"
     if armed_actor and state and not unarmed:
@@ -791,6 +843,10 @@ def _clash_sides(
     if state:
         return "Armed clash"
     return "Mob violence" if unarmed else "Armed clash"
+
+
+BY_AGENT_AFTER = re.compile(r"(?:\s+[\w-]+){0,4}?\s+by\b")
+TARGET_WINDOW_STOP = re.compile(r"[;.]|\b(?:in|at|near|on|during|while|after|when|who|which)\b")
 
 
 def _target_kind(
@@ -809,17 +865,17 @@ def _target_kind(
     passive = (
         bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
         or cue.family == "outcome"
-        or bool(re.match(r"(?:\s+[\w-]+){0,4}?\s+by\b", text[cue.end : sentence.end]))
+        or bool(BY_AGENT_AFTER.match(text[cue.end : sentence.end]))
     )
     after_text = text[cue.end : min(sentence.end, cue.end + 90)]
-    after_stop = re.search(r"[;.]|\b(?:in|at|near|on|during|while|after|when|who|which)\b", after_text)
+    after_stop = TARGET_WINDOW_STOP.search(after_text)
     after_window = after_text[: after_stop.start()] if after_stop else after_text
 
     def classify(window: str, offset: int, nearest_last: bool) -> str | None:
         hits: list[tuple[int, str]] = []
-        for match in lexicon.armed.finditer(window):
+        for match in _finditer_piece(lexicon.armed, text, words, offset, offset + len(window)):
             hits.append((match.start(), "armed"))
-        for match in lexicon.civilian.finditer(window):
+        for match in _finditer_piece(lexicon.civilian, text, words, offset, offset + len(window)):
             hits.append((match.start(), "civilian"))
         for start, end, actor in mentions_in:
             if offset <= start and end <= offset + len(window):
@@ -843,6 +899,11 @@ def _target_kind(
     return classify(after_window, cue.end, nearest_last=False)
 
 
+FIREARM_WORDS = re.compile(r"shot|shoot|fire|gun")
+HAND_WEAPON_WORDS = re.compile(r"stab|hack|machete|beat|thrash|lynch|behead|decapitat")
+BLADE_WORDS = re.compile(r"stab|hack|machete|behead|decapitat")
+
+
 def _refine_violence(
     text: str,
     mention: Mention,
@@ -859,7 +920,7 @@ def _refine_violence(
         mention.plover_mode = "firearms"
         return
     if mention.family == "clash":
-        mention.sub_event = _clash_sides(text, mention, mentions_in, lexicon, plain)
+        mention.sub_event = _clash_sides(text, mention, mentions_in, lexicon, plain, scanned, words)
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
         if mention.sub_event == "Armed clash":
             mention.plover_mode = "firearms"
@@ -873,15 +934,13 @@ def _refine_violence(
         target = "armed" if armed_sides >= 2 else "civilian"
     mention.sub_event = "Armed clash" if target == "armed" else "Attack"
     trigger = mention.trigger.text.lower()
-    if re.search(r"shot|shoot|fire|gun", trigger):
+    if FIREARM_WORDS.search(trigger):
         mention.plover_mode = "firearms"
-    elif re.search(r"stab|hack|machete|beat|thrash|lynch|behead|decapitat", trigger):
-        mention.plover_mode = (
-            "primitive" if re.search(r"stab|hack|machete|behead|decapitat", trigger) else "beat"
-        )
-    elif re.search(r"tortur", trigger):
+    elif HAND_WEAPON_WORDS.search(trigger):
+        mention.plover_mode = "primitive" if BLADE_WORDS.search(trigger) else "beat"
+    elif "tortur" in trigger:
         mention.plover_mode = "torture"
-    elif re.search(r"assassinat", trigger):
+    elif "assassinat" in trigger:
         mention.plover_mode = "assassinate"
     elif mention.sub_event == "Armed clash":
         mention.plover_mode = "firearms"
