@@ -1795,7 +1795,7 @@ def code_events(
     cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words)
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     paragraphs = _paragraph_numbers(text, sentences)
-    figure_reader = FigureReader(text, scanned, words)
+    figure_reader = FigureReader(text, scanned, words, lowered=True)
 
     mentions: list[Mention] = []
     current: Mention | None = None

@@ -588,10 +588,13 @@ class FigureReader:
     openings only, as `finditer` would find its hits (`MultiPattern` does the same, but would look for
     where they can start in every sentence again)."""
 
-    def __init__(self, text: str, scanned: str | None = None, words: str | None = None):
+    def __init__(
+        self, text: str, scanned: str | None = None, words: str | None = None, *, lowered: bool = False
+    ):
         """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
-        text the patterns run on), and `words` its `word_view`."""
-        self.text = lower_ascii(text)
+        text the patterns run on), and `words` its `word_view`; `lowered` says that `text` already is
+        `lower_ascii` of the text."""
+        self.text = text if lowered else lower_ascii(text)
         self.scanned = scan_text(self.text) if scanned is None else scanned
         self.no_case_twins = no_case_twins(self.text)
         self.openings = _figure_openings()
