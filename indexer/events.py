@@ -264,6 +264,7 @@ class Cue:
     complement: bool = False
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
+    clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
 
 
 def _clause_start(text: str, sentence: Sentence, position: int) -> int:
@@ -378,6 +379,27 @@ class _WordStartSearch:
                 resume = start + match.end()
         return hits
 
+    def finditer_text(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text, start, end))``: tried where `search_text` tries it, never inside
+        the previous hit."""
+        hits = []
+        resume = start
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        return hits
+
     def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
         """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
         text before it, so a match there needs a word start there too (a space of `words` before it)."""
@@ -421,6 +443,17 @@ def _finditer_piece(
     return built.finditer_piece(text, words, start, end)
 
 
+def _finditer_text(
+    pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, start, end))``, by `_WordStartSearch` when the pattern allows it and the
+    caller has `words` (`word_view` of `scan_text(text)`)."""
+    built = _word_search(pattern) if words is not None else None
+    if built is None:
+        return list(pattern.finditer(text, start, end))
+    return built.finditer_text(text, words, start, end)
+
+
 def _word_search(pattern: re.Pattern[str]) -> _WordStartSearch | None:
     """`_WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
     built = _WORD_SEARCHES.get(id(pattern))
@@ -457,7 +490,7 @@ def _find_cues(
             continue
         cue = Cue(family.name, position, match.end(), text[position : match.end()])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
-        clause = _clause_start(text, sentence, position)
+        clause = cue.clause = _clause_start(text, sentence, position)
         cue.reference = not _is_verb(cue.text) and bool(
             _search_before(lexicon.reference_before, text, scanned, words, clause, position)
         )
@@ -538,11 +571,12 @@ def _is_verb(word: str) -> bool:
 
 
 def _modifier_hits(
-    text: str, sentence: Sentence, pattern: re.Pattern[str], lexicon: Lexicon
+    text: str, sentence: Sentence, pattern: re.Pattern[str], lexicon: Lexicon, words: str | None = None
 ) -> list[re.Match]:
-    """Modifier words of a sentence that are not themselves what people complain about."""
+    """Modifier words of a sentence that are not themselves what people complain about. `words` is
+    `word_view` of `scan_text(text)` when the caller has it."""
     hits = []
-    for match in pattern.finditer(text, sentence.start, sentence.end):
+    for match in _finditer_text(pattern, text, words, sentence.start, sentence.end):
         clause = _clause_before(text, sentence, match.start())
         if lexicon.complement_before.search(clause):
             continue
@@ -641,7 +675,8 @@ def _flags(
     if cue.flags is None:
         scanned = scan_text(text) if scanned is None else scanned
         position = cue.start
-        clause = _clause_start(text, sentence, position)
+        # (Lowering the text moves none of the marks a clause starts after.)
+        clause = _clause_start(text, sentence, position) if cue.clause is None else cue.clause
         flags = set()
         if cue.negated:
             flags.add("negated")
@@ -719,23 +754,27 @@ def _event_sentences(mention: Mention) -> list[Sentence]:
     return [mention.sentence, *mention.extra_sentences]
 
 
-def _has_modifier(text: str, mention: Mention, name: str, lexicon: Lexicon) -> bool:
-    return any(_modifier_hits(text, s, lexicon.modifiers[name], lexicon) for s in _event_sentences(mention))
+def _has_modifier(text: str, mention: Mention, name: str, lexicon: Lexicon, words: str | None = None) -> bool:
+    return any(
+        _modifier_hits(text, s, lexicon.modifiers[name], lexicon, words) for s in _event_sentences(mention)
+    )
 
 
-def _refine_protest(text: str, mention: Mention, cues_of: Mapping[int, list[Cue]], lexicon: Lexicon) -> None:
+def _refine_protest(
+    text: str, mention: Mention, cues_of: Mapping[int, list[Cue]], lexicon: Lexicon, words: str | None = None
+) -> None:
     """Protest sub-types: violence by the crowd, lethal force against it, or an intervention."""
     sentences = _event_sentences(mention)
     crowd_violence = any(
         c.family == "riot" and not c.complement and not c.reference
         for s in sentences
         for c in cues_of.get(s.start, [])
-    ) or _has_modifier(text, mention, "crowd_violence", lexicon)
+    ) or _has_modifier(text, mention, "crowd_violence", lexicon, words)
     if crowd_violence:
         mention.sub_event = "Violent demonstration"
-    elif _has_modifier(text, mention, "excessive", lexicon):
+    elif _has_modifier(text, mention, "excessive", lexicon, words):
         mention.sub_event = "Excessive force against protesters"
-    elif _intervened(text, mention, lexicon):
+    elif _intervened(text, mention, lexicon, words):
         mention.sub_event = "Protest with intervention"
     else:
         mention.sub_event = "Peaceful protest"
@@ -758,12 +797,12 @@ PARTICIPANTS = re.compile(
 )
 
 
-def _intervened(text: str, mention: Mention, lexicon: Lexicon) -> bool:
+def _intervened(text: str, mention: Mention, lexicon: Lexicon, words: str | None = None) -> bool:
     """Whether authorities acted against the protest itself. Dispersal words always count; an arrest or a
     detention counts only when it falls on participants ("detained them", "7 protesters were arrested"),
     not when it is the grievance ("protested the arrest of ...", "He was arrested in ...")."""
     for sentence in _event_sentences(mention):
-        for hit in _modifier_hits(text, sentence, lexicon.modifiers["intervention"], lexicon):
+        for hit in _modifier_hits(text, sentence, lexicon.modifiers["intervention"], lexicon, words):
             word = hit.group(0).lower()
             if not re.match(r"arrest|detain|detention|custody|beat", word):
                 return True
@@ -915,7 +954,7 @@ def _refine_violence(
 ) -> None:
     """Attack on civilians or armed clash; explosions with ground fighting count as clashes. `plain` says
     that the whole text is free of case twins (see `no_case_twins`); `words` is `word_view(scanned)`."""
-    if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon):
+    if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon, words):
         mention.sub_event = "Armed clash"
         mention.plover_mode = "firearms"
         return
@@ -1942,10 +1981,10 @@ def _resolve(
     primary_mentions = [m for m in mentions_in if mention.sentence.start <= m[0] < mention.sentence.end]
     if not mention.forced:
         if mention.family == "protest":
-            _refine_protest(text, mention, cues_of, lexicon)
+            _refine_protest(text, mention, cues_of, lexicon, context.words)
         elif mention.family == "riot":
             mob = any(c.family == "mob" for s in _event_sentences(mention) for c in cues_of.get(s.start, []))
-            protest = _has_modifier(text, mention, "protest_context", lexicon) or any(
+            protest = _has_modifier(text, mention, "protest_context", lexicon, context.words) or any(
                 c.family == "protest" for s in _event_sentences(mention) for c in cues_of.get(s.start, [])
             )
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
