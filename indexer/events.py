@@ -426,7 +426,8 @@ def _search_before(
     the pattern allows it and the caller has `words` (`word_view` of `scanned`), else by `PrefixSearch`.
     Built searches are found by the pattern's identity (see `_piece_search`)."""
     if words is not None:
-        built = _word_search(pattern)
+        known = _WORD_SEARCHES.get(id(pattern))  # looked up here: this runs for every trigger and name
+        built = _word_search(pattern) if known is None else known[1]
         if built is not None:
             return built.search_piece(text, words, start, end)
     return _piece_search(pattern).search_piece(text, scanned, start, end)
