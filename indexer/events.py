@@ -45,12 +45,15 @@ from typing import Any
 from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
-from indexer.numbers import Figure, find_figures, lower_ascii, no_case_twins
+from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins, word_view
 from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
 from indexer.regexscan import (
     MultiPattern,
     PrefixSearch,
+    prefix_alternation,
+    regex_prefixes,
     scan_text,
+    top_level_alternatives,
 )
 from indexer.sentences import Sentence, split_sentences
 
@@ -261,6 +264,7 @@ class Cue:
     complement: bool = False
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
+    clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
 
 
 def _clause_start(text: str, sentence: Sentence, position: int) -> int:
@@ -299,6 +303,168 @@ def _piece_search(pattern: re.Pattern[str]) -> PrefixSearch:
     return search
 
 
+@dataclass(frozen=True)
+class _WordStartSearch:
+    """``pattern.search(text[start:end])`` for a pattern whose matches start at a word start, that is after
+    a character that is not a word character (or at the piece's edge, where a look-behind sees nothing).
+    Such a position follows a space of `word_view` of the text, so the pattern is tried only after the
+    spaces that a head of it follows there and at the piece's start: fewer places than `PrefixSearch`
+    tries (it also tries the heads inside words), found faster (the engine skips from space to space)."""
+
+    pattern: re.Pattern[str]
+    after_space: re.Pattern[str]  # a space followed by a head of the pattern, on the word view
+    at_start: re.Pattern[str]  # a head of the pattern
+
+    _WORD_START_ASSERTIONS = (r"(?<![\w-])", r"\b")
+    _DEPTH = 6
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> _WordStartSearch | None:
+        """The search, or None when `pattern` does not start every match at a word start: it must open with
+        one of `_WORD_START_ASSERTIONS` that no top-level alternative escapes, and after ``\\b`` every
+        head must begin with a word character (which makes the boundary one where a word starts)."""
+        source = pattern.pattern
+        opening = next((a for a in cls._WORD_START_ASSERTIONS if source.startswith(a)), None)
+        if opening is None or len(top_level_alternatives(source)) != 1:
+            return None
+        heads = regex_prefixes(source, cls._DEPTH)
+        if "" in heads:
+            return None
+        if opening == r"\b" and not all(head[0].isalnum() or head[0] == "_" for head in heads):
+            return None
+        alternation = prefix_alternation({word_view(head) for head in heads})
+        return cls(pattern, re.compile(f" (?={alternation})"), re.compile(alternation))
+
+    def search_piece(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """`words` is `word_view` of `scan_text(text)`; offsets of the match are relative to the piece."""
+        if start >= end:
+            return self.pattern.search(text[start:end])
+        piece = None  # cut only once a place to try is found
+        if self.at_start.match(words, start, end) is not None:
+            piece = text[start:end]
+            match = self.pattern.match(piece)
+            if match is not None:
+                return match
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if piece is None:
+                piece = text[start:end]
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                return match
+        return None
+
+    def finditer_piece(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text[start:end]))``: tried at the same places as in `search_piece`, left
+        to right, never inside the previous hit (no match is empty: every head has a character)."""
+        if start >= end:
+            return list(self.pattern.finditer(text[start:end]))
+        piece = text[start:end]
+        hits = []
+        resume = start  # where `finditer` would look next
+        if self.at_start.match(words, start, end) is not None:
+            match = self.pattern.match(piece)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        return hits
+
+    def finditer_text(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text, start, end))``: tried where `search_text` tries it, never inside
+        the previous hit."""
+        hits = []
+        resume = start
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        return hits
+
+    def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
+        text before it, so a match there needs a word start there too (a space of `words` before it)."""
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                return match
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                return match
+        return None
+
+
+_WORD_SEARCHES: dict[int, tuple[re.Pattern[str], _WordStartSearch | None]] = {}
+
+
+def _search_before(
+    pattern: re.Pattern[str], text: str, scanned: str, words: str | None, start: int, end: int
+) -> re.Match[str] | None:
+    """``pattern.search(text[start:end])``, the piece before a trigger or a name: by `_WordStartSearch` when
+    the pattern allows it and the caller has `words` (`word_view` of `scanned`), else by `PrefixSearch`.
+    Built searches are found by the pattern's identity (see `_piece_search`)."""
+    if words is not None:
+        known = _WORD_SEARCHES.get(id(pattern))  # looked up here: this runs for every trigger and name
+        built = _word_search(pattern) if known is None else known[1]
+        if built is not None:
+            return built.search_piece(text, words, start, end)
+    return _piece_search(pattern).search_piece(text, scanned, start, end)
+
+
+def _finditer_piece(
+    pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text[start:end]))``, by `_WordStartSearch` when the pattern allows it and the
+    caller has `words` (`word_view` of `scan_text(text)`)."""
+    built = _word_search(pattern) if words is not None else None
+    if built is None:
+        return list(pattern.finditer(text[start:end]))
+    return built.finditer_piece(text, words, start, end)
+
+
+def _finditer_text(
+    pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, start, end))``, by `_WordStartSearch` when the pattern allows it and the
+    caller has `words` (`word_view` of `scan_text(text)`)."""
+    built = _word_search(pattern) if words is not None else None
+    if built is None:
+        return list(pattern.finditer(text, start, end))
+    return built.finditer_text(text, words, start, end)
+
+
+def _word_search(pattern: re.Pattern[str]) -> _WordStartSearch | None:
+    """`_WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
+    built = _WORD_SEARCHES.get(id(pattern))
+    if built is None:
+        if len(_WORD_SEARCHES) >= _MAX_BUILT:
+            _WORD_SEARCHES.clear()
+        built = _WORD_SEARCHES[id(pattern)] = (pattern, _WordStartSearch.build(pattern))
+    return built[1]
+
+
 def _find_cues(
     text: str,
     sentences: Sequence[Sentence],
@@ -306,15 +472,13 @@ def _find_cues(
     lowered: str | None = None,
     scanned: str | None = None,
     family_hits: Sequence[list[re.Match[str]]] | None = None,
+    words: str | None = None,
 ) -> list[list[Cue]]:
-    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`
-    and `family_hits` the first part of `_lexicon_hits` when the caller has them."""
+    """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`,
+    `family_hits` the first part of `_lexicon_hits` and `words` `word_view(scanned)` when the caller has
+    them."""
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
-    reference = _piece_search(lexicon.reference_before)
-    definite = _piece_search(DEFINITE_BEFORE)
-    complement = _piece_search(lexicon.complement_before)
-    negation = _piece_search(lexicon.negation)
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
@@ -327,14 +491,18 @@ def _find_cues(
             continue
         cue = Cue(family.name, position, match.end(), text[position : match.end()])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
-        clause = _clause_start(text, sentence, position)
+        clause = cue.clause = _clause_start(text, sentence, position)
         cue.reference = not _is_verb(cue.text) and bool(
-            reference.search_piece(text, scanned, clause, position)
+            _search_before(lexicon.reference_before, text, scanned, words, clause, position)
         )
-        cue.definite = cue.reference and bool(definite.search_piece(text, scanned, clause, position))
-        cue.complement = bool(complement.search_piece(text, scanned, clause, position))
+        cue.definite = cue.reference and bool(
+            _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
+        )
+        cue.complement = bool(
+            _search_before(lexicon.complement_before, text, scanned, words, clause, position)
+        )
         cue.negated = family.name != "transfer" and bool(
-            negation.search_piece(text, scanned, max(clause, position - 40), position)
+            _search_before(lexicon.negation, text, scanned, words, max(clause, position - 40), position)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -404,11 +572,12 @@ def _is_verb(word: str) -> bool:
 
 
 def _modifier_hits(
-    text: str, sentence: Sentence, pattern: re.Pattern[str], lexicon: Lexicon
+    text: str, sentence: Sentence, pattern: re.Pattern[str], lexicon: Lexicon, words: str | None = None
 ) -> list[re.Match]:
-    """Modifier words of a sentence that are not themselves what people complain about."""
+    """Modifier words of a sentence that are not themselves what people complain about. `words` is
+    `word_view` of `scan_text(text)` when the caller has it."""
     hits = []
-    for match in pattern.finditer(text, sentence.start, sentence.end):
+    for match in _finditer_text(pattern, text, words, sentence.start, sentence.end):
         clause = _clause_before(text, sentence, match.start())
         if lexicon.complement_before.search(clause):
             continue
@@ -493,25 +662,32 @@ def _note_tag_sub_event(text: str, sentence: Sentence, lexicon: Lexicon) -> str 
     return None
 
 
-def _flags(text: str, sentence: Sentence, cue: Cue, lexicon: Lexicon, scanned: str | None = None) -> set[str]:
+def _flags(
+    text: str,
+    sentence: Sentence,
+    cue: Cue,
+    lexicon: Lexicon,
+    scanned: str | None = None,
+    words: str | None = None,
+) -> set[str]:
     """The negation, threat, condition and future words in front of a cue (worked out once per cue: the
-    same cue is asked about more than once). `scanned` is `scan_text(text)` when the caller has it."""
+    same cue is asked about more than once). `scanned` is `scan_text(text)` and `words` its `word_view`
+    when the caller has them."""
     if cue.flags is None:
         scanned = scan_text(text) if scanned is None else scanned
         position = cue.start
-        clause = _clause_start(text, sentence, position)
+        # (Lowering the text moves none of the marks a clause starts after.)
+        clause = _clause_start(text, sentence, position) if cue.clause is None else cue.clause
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _piece_search(lexicon.threat).search_piece(
-            text, scanned, clause, position
+        if cue.family not in ("threaten",) and _search_before(
+            lexicon.threat, text, scanned, words, clause, position
         ):
             flags.add("threatened")
-        if _piece_search(lexicon.hypothetical).search_piece(
-            text, scanned, max(clause, position - 60), position
-        ):
+        if _search_before(lexicon.hypothetical, text, scanned, words, max(clause, position - 60), position):
             flags.add("hypothetical")
-        if _piece_search(lexicon.future).search_piece(text, scanned, max(clause, position - 45), position):
+        if _search_before(lexicon.future, text, scanned, words, max(clause, position - 45), position):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
@@ -527,8 +703,10 @@ def _sentence_mention(
     forced: str | None,
     figures: Sequence[Figure] = (),
     scanned: str | None = None,
+    words: str | None = None,
 ) -> Mention | None:
-    """The event a sentence reports, if any; `scanned` is `scan_text(text)` when the caller has it."""
+    """The event a sentence reports, if any; `scanned` is `scan_text(text)` and `words` its `word_view` when
+    the caller has them."""
     scanned = scan_text(text) if scanned is None else scanned
     live = _live(cues)
     references = [c for c in cues if c.reference and not c.complement]
@@ -539,7 +717,7 @@ def _sentence_mention(
             return None
         live = references or live
         fallback = bool(references)
-    flagged = [bool(_flags(text, sentence, c, lexicon, scanned)) for c in live]
+    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words)) for c in live]
     cue = _choose_family(live, lexicon, flagged)
     if cue is None:
         return None
@@ -560,9 +738,9 @@ def _sentence_mention(
         mention.sub_event = forced
         mention.forced = True
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER.get(forced, (family.plover_type, None))
-    mention.flags = _flags(text, sentence, cue, lexicon, scanned)
+    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words)
     if cue.family == "threaten" and any(
-        "threatened" in _flags(text, sentence, other, lexicon, scanned)
+        "threatened" in _flags(text, sentence, other, lexicon, scanned, words)
         for other in cues
         if other.start > cue.start and lexicon.families[other.family].tier < lexicon.families["threaten"].tier
     ):
@@ -577,23 +755,27 @@ def _event_sentences(mention: Mention) -> list[Sentence]:
     return [mention.sentence, *mention.extra_sentences]
 
 
-def _has_modifier(text: str, mention: Mention, name: str, lexicon: Lexicon) -> bool:
-    return any(_modifier_hits(text, s, lexicon.modifiers[name], lexicon) for s in _event_sentences(mention))
+def _has_modifier(text: str, mention: Mention, name: str, lexicon: Lexicon, words: str | None = None) -> bool:
+    return any(
+        _modifier_hits(text, s, lexicon.modifiers[name], lexicon, words) for s in _event_sentences(mention)
+    )
 
 
-def _refine_protest(text: str, mention: Mention, cues_of: Mapping[int, list[Cue]], lexicon: Lexicon) -> None:
+def _refine_protest(
+    text: str, mention: Mention, cues_of: Mapping[int, list[Cue]], lexicon: Lexicon, words: str | None = None
+) -> None:
     """Protest sub-types: violence by the crowd, lethal force against it, or an intervention."""
     sentences = _event_sentences(mention)
     crowd_violence = any(
         c.family == "riot" and not c.complement and not c.reference
         for s in sentences
         for c in cues_of.get(s.start, [])
-    ) or _has_modifier(text, mention, "crowd_violence", lexicon)
+    ) or _has_modifier(text, mention, "crowd_violence", lexicon, words)
     if crowd_violence:
         mention.sub_event = "Violent demonstration"
-    elif _has_modifier(text, mention, "excessive", lexicon):
+    elif _has_modifier(text, mention, "excessive", lexicon, words):
         mention.sub_event = "Excessive force against protesters"
-    elif _intervened(text, mention, lexicon):
+    elif _intervened(text, mention, lexicon, words):
         mention.sub_event = "Protest with intervention"
     else:
         mention.sub_event = "Peaceful protest"
@@ -616,12 +798,12 @@ PARTICIPANTS = re.compile(
 )
 
 
-def _intervened(text: str, mention: Mention, lexicon: Lexicon) -> bool:
+def _intervened(text: str, mention: Mention, lexicon: Lexicon, words: str | None = None) -> bool:
     """Whether authorities acted against the protest itself. Dispersal words always count; an arrest or a
     detention counts only when it falls on participants ("detained them", "7 protesters were arrested"),
     not when it is the grievance ("protested the arrest of ...", "He was arrested in ...")."""
     for sentence in _event_sentences(mention):
-        for hit in _modifier_hits(text, sentence, lexicon.modifiers["intervention"], lexicon):
+        for hit in _modifier_hits(text, sentence, lexicon.modifiers["intervention"], lexicon, words):
             word = hit.group(0).lower()
             if not re.match(r"arrest|detain|detention|custody|beat", word):
                 return True
@@ -658,18 +840,40 @@ NON_STATE_FORCES_LOWER = re.compile(NON_STATE_FORCES.pattern)
 
 
 def _clash_sides(
-    text: str, mention: Mention, mentions_in: Sequence[tuple[int, int, dict]], lexicon: Lexicon
+    text: str,
+    mention: Mention,
+    mentions_in: Sequence[tuple[int, int, dict]],
+    lexicon: Lexicon,
+    plain_text: bool = False,
+    scanned: str | None = None,
+    words: str | None = None,
 ) -> str:
     """ACLED keeps "Armed clash" for fighting between armed, organised sides. Brawls between unarmed groups
-    are mob violence, and unarmed people fighting police are a violent demonstration. `text` is lowered."""
+    are mob violence, and unarmed people fighting police are a violent demonstration. `text` is lowered;
+    `plain_text` says that it is free of case twins, `scanned` is its `scan_text` and `words` the `word_view`
+    of that, when the caller has them."""
     sentence = text[mention.sentence.start : mention.sentence.end]
     armed_actor = any(m[2].get("type") in ARMED_TYPES and not m[2].get("generic") for m in mentions_in)
     state_actor = any(m[2].get("type") in STATE_TYPES for m in mentions_in)
-    plain = no_case_twins(sentence)
-    non_state_armed = [m for m in lexicon.armed.finditer(sentence) if not STATE_WORDS.fullmatch(m.group(0))]
-    non_state_armed += list((NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES).finditer(sentence))
-    state = bool((STATE_WORDS_LOWER if plain else STATE_WORDS).search(sentence)) or state_actor
-    unarmed = bool((UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS).search(sentence))
+    plain = plain_text or no_case_twins(sentence)
+    start, end = mention.sentence.start, mention.sentence.end
+    if scanned is None or words is None:
+        scanned, words = scan_text(text), None
+    non_state_armed = [
+        m
+        for m in _finditer_piece(lexicon.armed, text, words, start, end)
+        if not STATE_WORDS.fullmatch(m.group(0))
+    ]
+    non_state_armed += _finditer_piece(
+        NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES, text, words, start, end
+    )
+    state = (
+        bool(_search_before(STATE_WORDS_LOWER if plain else STATE_WORDS, text, scanned, words, start, end))
+        or state_actor
+    )
+    unarmed = bool(
+        _search_before(UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS, text, scanned, words, start, end)
+    )
     if non_state_armed or (armed_actor and not state):
         return "Armed clash"
     if armed_actor and state and not unarmed:
@@ -681,32 +885,37 @@ def _clash_sides(
     return "Mob violence" if unarmed else "Armed clash"
 
 
+BY_AGENT_AFTER = re.compile(r"(?:\s+[\w-]+){0,4}?\s+by\b")
+TARGET_WINDOW_STOP = re.compile(r"[;.]|\b(?:in|at|near|on|during|while|after|when|who|which)\b")
+
+
 def _target_kind(
     text: str,
     mention: Mention,
     mentions_in: Sequence[tuple[int, int, dict]],
     lexicon: Lexicon,
     scanned: str | None = None,
+    words: str | None = None,
 ) -> str | None:
     """Whether the people an act of violence hit were armed or civilians, from the words next to the trigger.
-    `scanned` is `scan_text(text)` when the caller has it."""
+    `scanned` is `scan_text(text)` and `words` its `word_view` when the caller has them."""
     sentence, cue = mention.sentence, mention.trigger
     before = text[sentence.start : cue.start]
     scanned = scan_text(text) if scanned is None else scanned
     passive = (
-        bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
+        bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
         or cue.family == "outcome"
-        or bool(re.match(r"(?:\s+[\w-]+){0,4}?\s+by\b", text[cue.end : sentence.end]))
+        or bool(BY_AGENT_AFTER.match(text[cue.end : sentence.end]))
     )
     after_text = text[cue.end : min(sentence.end, cue.end + 90)]
-    after_stop = re.search(r"[;.]|\b(?:in|at|near|on|during|while|after|when|who|which)\b", after_text)
+    after_stop = TARGET_WINDOW_STOP.search(after_text)
     after_window = after_text[: after_stop.start()] if after_stop else after_text
 
     def classify(window: str, offset: int, nearest_last: bool) -> str | None:
         hits: list[tuple[int, str]] = []
-        for match in lexicon.armed.finditer(window):
+        for match in _finditer_piece(lexicon.armed, text, words, offset, offset + len(window)):
             hits.append((match.start(), "armed"))
-        for match in lexicon.civilian.finditer(window):
+        for match in _finditer_piece(lexicon.civilian, text, words, offset, offset + len(window)):
             hits.append((match.start(), "civilian"))
         for start, end, actor in mentions_in:
             if offset <= start and end <= offset + len(window):
@@ -730,42 +939,48 @@ def _target_kind(
     return classify(after_window, cue.end, nearest_last=False)
 
 
+FIREARM_WORDS = re.compile(r"shot|shoot|fire|gun")
+HAND_WEAPON_WORDS = re.compile(r"stab|hack|machete|beat|thrash|lynch|behead|decapitat")
+BLADE_WORDS = re.compile(r"stab|hack|machete|behead|decapitat")
+
+
 def _refine_violence(
     text: str,
     mention: Mention,
     mentions_in: Sequence[tuple[int, int, dict]],
     lexicon: Lexicon,
     scanned: str | None = None,
+    plain: bool = False,
+    words: str | None = None,
 ) -> None:
-    """Attack on civilians or armed clash; explosions with ground fighting count as clashes."""
-    if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon):
+    """Attack on civilians or armed clash; explosions with ground fighting count as clashes. `plain` says
+    that the whole text is free of case twins (see `no_case_twins`); `words` is `word_view(scanned)`."""
+    if mention.family == "shelling" and _has_modifier(text, mention, "small_arms", lexicon, words):
         mention.sub_event = "Armed clash"
         mention.plover_mode = "firearms"
         return
     if mention.family == "clash":
-        mention.sub_event = _clash_sides(text, mention, mentions_in, lexicon)
+        mention.sub_event = _clash_sides(text, mention, mentions_in, lexicon, plain, scanned, words)
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
         if mention.sub_event == "Armed clash":
             mention.plover_mode = "firearms"
         return
     if mention.family not in ("attack", "outcome"):
         return
-    target = _target_kind(text, mention, mentions_in, lexicon, scanned)
+    target = _target_kind(text, mention, mentions_in, lexicon, scanned, words)
     if target is None:
         actor_types = {(m[2].get("type")) for m in mentions_in}
         armed_sides = len(actor_types & ARMED_TYPES)
         target = "armed" if armed_sides >= 2 else "civilian"
     mention.sub_event = "Armed clash" if target == "armed" else "Attack"
     trigger = mention.trigger.text.lower()
-    if re.search(r"shot|shoot|fire|gun", trigger):
+    if FIREARM_WORDS.search(trigger):
         mention.plover_mode = "firearms"
-    elif re.search(r"stab|hack|machete|beat|thrash|lynch|behead|decapitat", trigger):
-        mention.plover_mode = (
-            "primitive" if re.search(r"stab|hack|machete|behead|decapitat", trigger) else "beat"
-        )
-    elif re.search(r"tortur", trigger):
+    elif HAND_WEAPON_WORDS.search(trigger):
+        mention.plover_mode = "primitive" if BLADE_WORDS.search(trigger) else "beat"
+    elif "tortur" in trigger:
         mention.plover_mode = "torture"
-    elif re.search(r"assassinat", trigger):
+    elif "assassinat" in trigger:
         mention.plover_mode = "assassinate"
     elif mention.sub_event == "Armed clash":
         mention.plover_mode = "firearms"
@@ -880,9 +1095,13 @@ def _actor_spans(
     return found
 
 
-def _spans_in(spans: Sequence[tuple[int, int, dict]], sentence: Sentence) -> list[tuple[int, int, dict]]:
-    low = bisect.bisect_left(spans, sentence.start, key=lambda item: item[0])
-    high = bisect.bisect_left(spans, sentence.end, key=lambda item: item[0])
+def _spans_in(
+    spans: Sequence[tuple[int, int, dict]], sentence: Sentence, starts: Sequence[int] | None = None
+) -> list[tuple[int, int, dict]]:
+    """The spans within `sentence`; `starts` are the spans' start offsets when the caller has them."""
+    starts = [item[0] for item in spans] if starts is None else starts
+    low = bisect.bisect_left(starts, sentence.start)
+    high = bisect.bisect_left(starts, sentence.end, low)
     return [item for item in spans[low:high] if item[1] <= sentence.end]
 
 
@@ -912,6 +1131,8 @@ def _assign_actors(
     mentions_in: Sequence[tuple[int, int, dict]],
     country: str | None,
     scanned: str | None = None,
+    plain: bool = False,
+    words: str | None = None,
 ) -> None:
     """actor1 (who acted) and actor2 (on whom) from the sentence's word order.
 
@@ -919,7 +1140,8 @@ def _assign_actors(
     B" gives both; otherwise the first actor of the clause holding the trigger acts on the first actor after
     it. The clause starts after a reporting verb's "that" ("the Observatory reported that regime forces
     seized ..."), and news media, NGOs and international organisations are never sides of violence: they are
-    the sources reporting it.
+    the sources reporting it. `plain` says that the text is free of case twins (see `no_case_twins`), and
+    `words` is `word_view(scanned)`.
     """
     cue = mention.trigger
     sentence = mention.sentence
@@ -942,9 +1164,7 @@ def _assign_actors(
     scanned = scan_text(text) if scanned is None else scanned
 
     def preceded_by(start: int, word: str) -> bool:
-        return bool(
-            _piece_search(PRECEDED_BY[word]).search_piece(text, scanned, max(cue.end, start - 40), start)
-        )
+        return bool(_search_before(PRECEDED_BY[word], text, scanned, words, max(cue.end, start - 40), start))
 
     agent = None
     for start, end, actor in mentions_in:
@@ -958,10 +1178,14 @@ def _assign_actors(
             agent = (start, end, actor)
             break
     clause_start = sentence.start
-    reporting = REPORTING_CLAUSE_LOWER if no_case_twins(text, sentence.start, cue.start) else REPORTING_CLAUSE
-    for match in reporting.finditer(text, sentence.start, cue.start):
-        clause_start = match.end()
-    passive = bool(_piece_search(PASSIVE_BEFORE).search_piece(text, scanned, sentence.start, cue.start))
+    # Every reporting clause holds "that" or is a ";" (neither letter of "that" has a case twin), which
+    # substring tests find far faster than the pattern, which the regex engine tries at every position.
+    if text.find("that", sentence.start, cue.start) >= 0 or text.find(";", sentence.start, cue.start) >= 0:
+        plain = plain or no_case_twins(text, sentence.start, cue.start)
+        reporting = REPORTING_CLAUSE_LOWER if plain else REPORTING_CLAUSE
+        for match in reporting.finditer(text, sentence.start, cue.start):
+            clause_start = match.end()
+    passive = bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
     between = BETWEEN.search(text[clause_start : cue.end + 80])
     actor1 = actor2 = None
     before = [m for m in mentions_in if clause_start <= m[0] and m[1] <= cue.start]
@@ -1154,16 +1378,29 @@ class _Context:
     ):
         self.text = text
         self.scanned = scan_text(text) if scanned is None else scanned
+        self.words = word_view(self.scanned)
+        # Whether the text is free of case twins, so that every piece of it is (see `no_case_twins`).
+        self.plain = no_case_twins(text)
+        self.actor_starts: list[int] | None = None  # start offsets of the article's actor spans
         self.published = published
-        self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = sorted(
-            (m["start"], m["end"], p)
-            for p in places
-            if p.get("kind") not in UNPLACED_KINDS and not str(p.get("id") or "").startswith(UNLISTED_PREFIX)
-            for m in (p.get("mentions") or [])
-            if isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and m["end"] > m["start"]
-        )
+        place_mentions = []
+        for p in places:
+            if p.get("kind") in UNPLACED_KINDS or str(p.get("id") or "").startswith(UNLISTED_PREFIX):
+                continue
+            for m in p.get("mentions") or []:
+                start, end = m.get("start"), m.get("end")
+                if isinstance(start, int) and isinstance(end, int) and end > start:
+                    place_mentions.append((start, end, p))
+        place_mentions.sort()
+        self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = place_mentions
         self._place_starts = [start for start, _, _ in self.place_mentions]
         self.dates = sorted((d for d in dates if isinstance(d.get("start"), int)), key=lambda d: d["start"])
+        self.date_starts = [d["start"] for d in self.dates]
+        # Whether no date ends before it starts, so that those within a span are found by bisection.
+        self._dates_in_order = all(
+            isinstance(d.get("end", d["start"]), int) and d.get("end", d["start"]) >= d["start"]
+            for d in self.dates
+        )
         counts: dict[int, int] = {}
         for _, _, place in self.place_mentions:
             counts[id(place)] = counts.get(id(place), 0) + 1
@@ -1181,7 +1418,12 @@ class _Context:
         return [m for m in self.place_mentions[low:high] if m[1] <= end]
 
     def dates_in(self, start: int, end: int) -> list[Mapping[str, Any]]:
-        return [d for d in self.dates if start <= d["start"] and d.get("end", d["start"]) <= end]
+        """Date mentions within [start, end], in text order."""
+        dates = self.dates
+        if self._dates_in_order:  # then a date starting after `end` ends after it too
+            low = bisect.bisect_left(self.date_starts, start)
+            dates = dates[low : bisect.bisect_right(self.date_starts, end, low)]
+        return [d for d in dates if start <= d["start"] and d.get("end", d["start"]) <= end]
 
 
 RELATIVE_CLAUSE = re.compile(r",\s*(?:which|where|who|whose)\b", re.IGNORECASE)
@@ -1197,7 +1439,7 @@ LOCATIVE = re.compile(
 # A place named as where people or things came from or went to ("migrants returned from Ecuador", "the road
 # towards X"), or as a bearing ("west of Marib city"), is not where the event happened.
 AWAY_FROM_PLACE = re.compile(
-    r"(?:\b(?:from|towards?|linking)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"\b(?:(?:from|towards?|linking)|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?\s+of)\s+(?:the\s+)?(?:(?!(?:in|at|near|inside)\b)[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -1329,10 +1571,21 @@ def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, 
     return far
 
 
+def _search_between(
+    pattern: re.Pattern[str], context: _Context, start: int, end: int
+) -> re.Match[str] | None:
+    """``pattern.search(context.text, start, end)`` (look-behinds see the text before `start`), by
+    `_WordStartSearch` when the pattern allows it."""
+    built = _word_search(pattern)
+    if built is None:
+        return pattern.search(context.text, start, end)
+    return built.search_text(context.text, context.words, start, end)
+
+
 def _named_as_elsewhere(context: _Context, start: int) -> bool:
     """Whether the place name at `start` is an origin, a destination or a bearing rather than a venue."""
     window = max(0, start - 40)
-    found = _piece_search(AWAY_FROM_PLACE).search_piece(context.text, context.scanned, window, start)
+    found = _search_before(AWAY_FROM_PLACE, context.text, context.scanned, context.words, window, start)
     if found is None:
         return False
     head = window + found.start()
@@ -1363,12 +1616,16 @@ def _choose_place(
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
             as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
-            if as_actor and not _piece_search(LOCATIVE).search_piece(
-                context.text, context.scanned, max(sentence.start, start - 30), start
+            if as_actor and not _search_before(
+                LOCATIVE, context.text, context.scanned, context.words, max(sentence.start, start - 30), start
             ):
                 continue
             trigger_end = mention.trigger.end
-            if start > trigger_end and RELATIVE_CLAUSE.search(context.text[trigger_end:start]):
+            if (
+                start > trigger_end
+                and context.text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
+                and RELATIVE_CLAUSE.search(context.text[trigger_end:start])
+            ):
                 continue
             if not conflict and 0 <= mention.trigger.start - end <= 1:
                 continue
@@ -1384,7 +1641,6 @@ def _choose_place(
         return min(found, LOCATOR_RANK) if candidate[0] in locators else found
 
     previous = earlier[-1] if earlier else None
-    same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if candidates and not conflict:
         nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
         # "in Town, Province, students protested": the unit nearest the trigger only locates the town.
@@ -1411,7 +1667,7 @@ def _choose_place(
             c
             for c in best
             if c[0] >= mention.trigger.start
-            and not SUBORDINATE_BETWEEN.search(context.text, mention.trigger.end, c[0])
+            and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
         ]
         chosen = (after_trigger or best)[0][2]
         focus = context.focus
@@ -1420,6 +1676,7 @@ def _choose_place(
         if best_rank == 0 and previous is not None and previous.place and _contains(chosen, previous.place):
             return previous.place
         return chosen
+    same_type = next((m for m in reversed(earlier) if m.plover_type == mention.plover_type and m.place), None)
     if same_type is not None and mention.plover_type not in ("ASSAULT", "PROTEST"):
         return same_type.place
     if previous is not None and previous.paragraph == mention.paragraph and previous.place:
@@ -1438,7 +1695,7 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
     if candidates:
         chosen = min(candidates, key=lambda d: (abs(d["start"] - mention.trigger.start), d["start"]))
     else:
-        earlier = [d for d in context.dates if d["start"] < mention.sentence.start]
+        earlier = context.dates[: bisect.bisect_left(context.date_starts, mention.sentence.start)]
         paragraph_start = context.text.rfind("\n\n", 0, mention.sentence.start)
         same_paragraph = [d for d in earlier if d["start"] > paragraph_start]
         if same_paragraph:
@@ -1573,10 +1830,12 @@ def code_events(
     original, text = text, lower_ascii(text)
     scanned = scan_text(original)
     family_hits, generic_hits = _lexicon_hits(text, lexicon, scanned)
-    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits)
-    cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     context = _Context(original, published, places, dates, scanned)
+    words = context.words
+    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words)
+    cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     paragraphs = _paragraph_numbers(text, sentences)
+    figure_reader = FigureReader(text, scanned, words, lowered=True)
 
     mentions: list[Mention] = []
     current: Mention | None = None
@@ -1590,7 +1849,7 @@ def code_events(
             # Nothing to continue and no trigger: the sentence yields no mention, so its figures (the
             # costliest part of reading a sentence) would go nowhere.
             continue
-        figures = find_figures(text, sentence.start, sentence.end, scanned=scanned)
+        figures = figure_reader.find(sentence.start, sentence.end)
         casualties = [f for f in figures if f.kind in ("killed", "injured")]
         forced = _note_tag_sub_event(original, sentence, lexicon) if index == 0 else None
         if current is not None and _continues(current, sentence_cues, figures, lexicon):
@@ -1598,7 +1857,7 @@ def code_events(
             _attach(current, violent, figures)
             continue
         mention = _sentence_mention(
-            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned
+            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
         )
         if mention is None:
             if current is not None:
@@ -1615,6 +1874,7 @@ def code_events(
             violent = mention
 
     actor_spans = _actor_spans(text, actors, lexicon, scanned, generic_hits)
+    context.actor_starts = [span[0] for span in actor_spans]
     for index, mention in enumerate(mentions):
         _resolve(text, mention, cues_of, context, actor_spans, lexicon, mentions[:index])
     headline_places = _headline_places(title, places)
@@ -1711,7 +1971,7 @@ def _resolve(
     previous = earlier[-1] if earlier else None
     mentions_in = []
     for sentence in _event_sentences(mention):
-        mentions_in.extend(_spans_in(actor_spans, sentence))
+        mentions_in.extend(_spans_in(actor_spans, sentence, context.actor_starts))
     named_spans = [m for m in mentions_in if not m[2].get("generic")]
     place = _choose_place(mention, context, earlier, named_spans)
     mention.place = _place_ref(place) if place else None
@@ -1722,17 +1982,19 @@ def _resolve(
     primary_mentions = [m for m in mentions_in if mention.sentence.start <= m[0] < mention.sentence.end]
     if not mention.forced:
         if mention.family == "protest":
-            _refine_protest(text, mention, cues_of, lexicon)
+            _refine_protest(text, mention, cues_of, lexicon, context.words)
         elif mention.family == "riot":
             mob = any(c.family == "mob" for s in _event_sentences(mention) for c in cues_of.get(s.start, []))
-            protest = _has_modifier(text, mention, "protest_context", lexicon) or any(
+            protest = _has_modifier(text, mention, "protest_context", lexicon, context.words) or any(
                 c.family == "protest" for s in _event_sentences(mention) for c in cues_of.get(s.start, [])
             )
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
             mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
         else:
-            _refine_violence(text, mention, primary_mentions, lexicon, context.scanned)
-    _assign_actors(text, mention, primary_mentions, country, context.scanned)
+            _refine_violence(
+                text, mention, primary_mentions, lexicon, context.scanned, context.plain, context.words
+            )
+    _assign_actors(text, mention, primary_mentions, country, context.scanned, context.plain, context.words)
     if mention.family == "territory" and not mention.forced:
         _refine_territory(mention, text, primary_mentions, lexicon)
     totals = _figure_totals(mention)

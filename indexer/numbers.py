@@ -11,11 +11,17 @@ Everything here is plain regular expressions compiled once; no gazetteer or mode
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from indexer.regexscan import AnyOf, MultiPattern, required_words, scan_text
+from indexer.regexscan import (
+    prefix_alternation,
+    regex_prefixes,
+    scan_text,
+    top_level_alternatives,
+)
 
 UNITS = {
     "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -113,12 +119,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_WORD_SEPARATORS = re.compile(r"[\s-]+")
+
+
 def _words_value(phrase: str) -> int | None:
     """Value of a number written in words: "twenty-five", "one hundred and two", "a million"."""
     total = 0
     current = 0
     seen = False
-    for token in re.split(r"[\s-]+", phrase.lower().strip()):
+    for token in _WORD_SEPARATORS.split(phrase.lower().strip()):
         if not token or token == "and":
             continue
         if token in ("a", "an"):
@@ -142,8 +151,11 @@ def _words_value(phrase: str) -> int | None:
     return total + current if seen else None
 
 
+_DIGITS_AND_SCALE = re.compile(r"\s*([\d,]*\d(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
+
+
 def _digits_value(phrase: str) -> int | None:
-    match = re.match(r"\s*([\d,]*\d(?:\.\d+)?)\s*([a-z]*)", phrase, re.IGNORECASE)
+    match = _DIGITS_AND_SCALE.match(phrase)
     if not match:
         return None
     number = float(match.group(1).replace(",", ""))
@@ -206,6 +218,11 @@ def parse_quantity(phrase: str) -> Quantity | None:
     return _quantity_from_match(match) if match else None
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+_CLOCK_AFTER = re.compile(r"\s?(a\.?m|p\.?m)\b")
+_UNIT_AFTER = re.compile(r"\s?(mm|km|kg|cm|m|%)\b")
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number phrase in text[start:end], left to right, offsets into `text`.
 
@@ -218,12 +235,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for match in _patterns()["number"].finditer(text, start, end):
         if match.group("digit") and not match.group("qual") and not match.group("upper"):
             raw = match.group("digit")
-            if re.fullmatch(r"(19|20)\d\d", raw):
+            if _YEAR.fullmatch(raw):
                 continue
             tail = text[match.end() : match.end() + 4].lower()
-            if tail.startswith(":") or re.match(r"\s?(a\.?m|p\.?m)\b", tail):
+            if tail.startswith(":") or _CLOCK_AFTER.match(tail):
                 continue
-            if re.match(r"\s?(mm|km|kg|cm|m|%)\b", tail) or tail.startswith("%"):
+            if _UNIT_AFTER.match(tail) or tail.startswith("%"):
                 continue
         quantity = _quantity_from_match(match)
         if quantity is not None:
@@ -313,11 +330,15 @@ _SINGULAR_DETERMINER = re.compile(
     re.IGNORECASE,
 )
 _SINGULAR_PRONOUN = re.compile(r"^(?:him|her|himself|herself|he|she|the victim|the deceased)$", re.IGNORECASE)
-_NO_COUNT = re.compile(
-    r"\b(?:no|zero|neither|nor|without)\b(?:\s+\w+){0,3}?\s+(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
+# What "no" must be followed by (after white space) to deny deaths or injuries; a word of its own, which
+# `_figure_openings` relies on.
+_NO_COUNT_OBJECT = (
+    r"(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
     r"injur(?:y|ies)|one (?:was|were|has been|had been) (?:killed|injured|hurt|wounded)|"
-    r"(?:one|body|anyone) (?:was |were )?(?:killed|injured|hurt|wounded))",
-    re.IGNORECASE,
+    r"(?:one|body|anyone) (?:was |were )?(?:killed|injured|hurt|wounded))"
+)
+_NO_COUNT = re.compile(
+    r"\b(?:no|zero|neither|nor|without)\b(?:\s+\w+){0,3}?\s+" + _NO_COUNT_OBJECT, re.IGNORECASE
 )
 # `_NO_COUNT` without IGNORECASE, for lowered text free of case twins (see `no_case_twins`).
 _NO_COUNT_LOWER = re.compile(_NO_COUNT.pattern)
@@ -336,22 +357,18 @@ def _figure_patterns() -> dict[str, re.Pattern[str]]:
         r"\b(?:death|casualty|fatality) toll\b(?:\s+\w+){0,4}?\s+(?:to|at|of|reached|is|was|stands at|hit)\s+",
         re.IGNORECASE,
     )
-    everything = [
-        *_PASSIVE_TRIGGERS.values(),
-        *_ACTIVE_TRIGGERS.values(),
-        *_NOUN_FIGURES.values(),
-        "toll",
-        "casualt",
-    ]
-    compiled["any"] = re.compile("|".join(f"(?:{p})" for p in everything))
-    # A cheap necessary condition for "any": words every match contains, as a plain alternation of literals
-    # the regex engine scans in C (on `scan_text` of the text), so most sentences skip "any" itself.
-    required = required_words(compiled["any"])
-    if required is not None:
-        compiled["required:any"] = required
     compiled["date_word"] = re.compile(rf"^\s*(?:{MONTHS})\b", re.IGNORECASE)
     compiled["date_before"] = re.compile(rf"\b(?:{MONTHS}|on|since|in)\s*$", re.IGNORECASE)
     return compiled
+
+
+_NOT_A_COUNT_AFTER = re.compile(
+    r"\s*(?:st|nd|rd|th|years?[- ]old|-year-old|km|kilomet|percent|per cent|%)", re.IGNORECASE
+)
+_OF_BEFORE = re.compile(r"\bof\s*$", re.IGNORECASE)
+_ONE_MORE = re.compile(r"(?:another|one other|the other|a third|a second)(?: \w+)?", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_OF_BETWEEN = re.compile(r"\s+of\s+")
 
 
 def _count_quantities(phrase: str) -> tuple[int | None, bool]:
@@ -369,24 +386,24 @@ def _count_quantities(phrase: str) -> tuple[int | None, bool]:
         before = phrase[: quantity.start]
         if patterns["date_word"].match(after) or patterns["date_before"].search(before):
             continue
-        if re.match(r"\s*(?:st|nd|rd|th|years?[- ]old|-year-old|km|kilomet|percent|per cent|%)", after, re.I):
+        if _NOT_A_COUNT_AFTER.match(after):
             continue
-        if re.search(r"\bof\s*$", before, re.IGNORECASE) and found:
+        if _OF_BEFORE.search(before) and found:
             continue
         total += quantity.value
         estimated = estimated or quantity.estimated
         found = True
     if found:
         return total, estimated
-    if re.fullmatch(r"(?:another|one other|the other|a third|a second)(?: \w+)?", phrase, re.IGNORECASE):
+    if _ONE_MORE.fullmatch(phrase):
         return 1, False
-    pieces = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", phrase) if p.strip()]
+    pieces = [p.strip() for p in _LIST_SEPARATORS.split(phrase) if p.strip()]
     singles = 0
     for piece in pieces:
         if _SINGULAR_PRONOUN.match(piece):
             singles += 1
             continue
-        head_part = re.split(r"\s+of\s+", piece, maxsplit=1)[0]
+        head_part = _OF_BETWEEN.split(piece, maxsplit=1)[0]
         match = _SINGULAR_DETERMINER.match(head_part)
         if not match:
             return None, False
@@ -399,8 +416,12 @@ def _count_quantities(phrase: str) -> tuple[int | None, bool]:
     return (singles, False) if singles else (None, False)
 
 
+_LEADING_CONJUNCTION = re.compile(r"^\s*(?:and|or|but|then)\s+", re.IGNORECASE)
+_SHORT_PARENTHESIS = re.compile(r"\([^()]{0,60}\)")
+
+
 def _strip_auxiliaries(window: str) -> str:
-    window = re.sub(r"^\s*(?:and|or|but|then)\s+", "", window, flags=re.IGNORECASE)
+    window = _LEADING_CONJUNCTION.sub("", window)
     previous = None
     while previous != window:
         previous = window
@@ -415,7 +436,9 @@ def _left_phrase(text: str, start: int, limit: int) -> str:
     an apposition set off by commas ("The mayor's bodyguards, two police agents, were also killed") and the
     segment before the comma is used instead.
     """
-    window = re.sub(r"\([^()]{0,60}\)", lambda m: " " * len(m.group(0)), text[limit:start])
+    window = text[limit:start]
+    if "(" in window:  # the common case, no parenthesis, skips the pattern
+        window = _SHORT_PARENTHESIS.sub(lambda m: " " * len(m.group(0)), window)
     breaks = list(_CLAUSE_BREAK.finditer(window))
     segment_end = len(window)
     for index in range(len(breaks) - 1, -2, -1):
@@ -453,31 +476,181 @@ _SCANNED_FIGURES = (
 )
 
 
-@lru_cache(maxsize=4)
-def _views(text: str) -> tuple[str, str]:
-    """`lower_ascii` of the text and `scan_text` of that: `find_figures` runs once per sentence on the
-    whole article text, so both are made once per article rather than once per sentence."""
-    lowered = _lowered(text)
-    return lowered, scan_text(lowered)
+# ASCII characters that are not word characters (``\w``), the hyphen among them, and "?" (how a non-ASCII
+# character is encoded with ``errors="replace"``), each written as a space by `word_view`.
+_NON_WORD_ASCII = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_"))
+_NON_WORD_AS_SPACE = bytes.maketrans(_NON_WORD_ASCII, b" " * len(_NON_WORD_ASCII))
 
 
-@lru_cache(maxsize=4)
-def _lowered(text: str) -> str:
-    return lower_ascii(text)
+def word_view(text: str) -> str:
+    """`text` with every character but an ASCII word character written as a space (same length): a word
+    starts after each space of it, which the regex engine skips to far faster than to a word boundary. A
+    non-ASCII letter becomes a space too, so too many word starts are found, never too few."""
+    return text.encode("ascii", "replace").translate(_NON_WORD_AS_SPACE).decode("ascii")
+
+
+@dataclass(frozen=True)
+class _Openings:
+    """Where the patterns `find_figures` takes figures from can match (see `_figure_openings`).
+
+    Every match of them contains, starting at a word start, the first characters (a "head", written as
+    `word_view` writes `scan_text`) of one of their phrases, or one of `anywhere`. `by_head` tells which
+    of the `_SCANNED_FIGURES` patterns may start where the word view reads a head's first
+    `_DISPATCH_DEPTH` characters, and `loose` which of them have a phrase that could start anywhere, with
+    the words such a phrase contains."""
+
+    after_space: re.Pattern[str]  # a space followed by a head, on the word view
+    at_start: re.Pattern[str]  # a head, for a word at the very start of the text
+    anywhere: tuple[str, ...]
+    by_head: dict[str, tuple[int, ...]]
+    loose: dict[int, tuple[str, ...]]
+    # The patterns that may start where the word view reads a window (`_DISPATCH_DEPTH` characters).
+    windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def numbers_at(self, window: str) -> tuple[int, ...]:
+        numbers = self.windows.get(window)
+        if numbers is None:
+            found = {n for length in range(1, len(window) + 1) for n in self.by_head.get(window[:length], ())}
+            if len(self.windows) >= _MAX_WINDOWS:
+                self.windows.clear()
+            numbers = self.windows[window] = tuple(sorted(found))
+        return numbers
+
+
+# How many characters of each trigger are looked for before a sentence is read for figures: long enough that
+# few sentences without a figure pass ("the d" is everywhere, "the death" is not). The patterns to try at
+# an opening are told apart by fewer, so that the same few openings recur from article to article.
+_OPENING_DEPTH = 12
+_DISPATCH_DEPTH = 5
+_MAX_WINDOWS = 20_000
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 @lru_cache(maxsize=1)
-def _any_figure() -> AnyOf:
-    """The "any trigger at all" test of `_figure_patterns`, tried only where a trigger can be (the pattern
-    alone is a long alternation the regex engine would try at every position of every sentence)."""
-    return AnyOf.build([_figure_patterns()["any"].pattern], depth=3)
+def _figure_openings() -> _Openings | None:
+    """The openings of every pattern `find_figures` takes a figure from; None when some phrase could start
+    anywhere with no word every match of it contains, so that no sentence can be ruled out.
+
+    Each of those patterns starts with ``\\b`` before an alternation of trigger phrases (the toll and the
+    `_SCANNED_FIGURES`) or has the denied noun right after white space (`_NO_COUNT_OBJECT`). A phrase whose
+    first characters (`regex_prefixes`, as `scan_text` writes them) are known and start with a word
+    character therefore starts a word: a character before it that is not a word character is a space in
+    `word_view`. A phrase that could start anywhere ("(?:\\w+ )?bodies of") gives the words every match
+    of it contains instead (``from_required``), looked for anywhere."""
+    sources = {
+        "passive": _PASSIVE_TRIGGERS,
+        "active": _ACTIVE_TRIGGERS,
+        "noun": _NOUN_FIGURES,
+    }
+    phrases: list[tuple[int | None, str]] = []
+    for number, name in enumerate(_SCANNED_FIGURES):
+        voice, kind = name.split(":")
+        phrases += [(number, phrase) for phrase in top_level_alternatives(sources[voice][kind])]
+    phrases += [(None, _figure_patterns()["toll"].pattern)]
+    phrases += [(None, phrase) for phrase in top_level_alternatives(_NO_COUNT_OBJECT)]
+    heads: set[str] = set()
+    anywhere: set[str] = set()
+    by_head: dict[str, set[int]] = {}
+    loose: dict[int, set[str]] = {}
+    for number, phrase in phrases:
+        starts = regex_prefixes(phrase, _OPENING_DEPTH)
+        if "" not in starts and all(_is_word_char(head[0]) for head in starts):
+            heads.update(word_view(head) for head in starts)
+            if number is not None:
+                for head in starts:
+                    by_head.setdefault(word_view(head)[:_DISPATCH_DEPTH], set()).add(number)
+            continue
+        contained = regex_prefixes(phrase, _OPENING_DEPTH, from_required=True)
+        if "" in contained:
+            return None
+        anywhere.update(contained)
+        if number is not None:
+            loose.setdefault(number, set()).update(contained)
+    alternation = prefix_alternation(heads)
+    return _Openings(
+        after_space=re.compile(f" (?={alternation})"),
+        at_start=re.compile(alternation),
+        anywhere=tuple(sorted(anywhere)),
+        by_head={head: tuple(sorted(numbers)) for head, numbers in by_head.items()},
+        loose={number: tuple(sorted(words)) for number, words in loose.items()},
+    )
 
 
-@lru_cache(maxsize=1)
-def _figure_scanner() -> MultiPattern:
-    """The trigger patterns run together over a sentence (lower-case, case-sensitive, on lowered text)."""
-    patterns = _figure_patterns()
-    return MultiPattern.build([patterns[name] for name in _SCANNED_FIGURES], depth=5)
+class FigureReader:
+    """`find_figures` for many spans of one text (the sentences of an article).
+
+    The lowered text, its `scan_text` and the openings where a figure pattern can match at all
+    (`_figure_openings`) are worked out once for the whole text. A span without an opening (nearly every
+    sentence) is passed over with one bisection, and in the others each trigger pattern is tried at the
+    openings only, as `finditer` would find its hits (`MultiPattern` does the same, but would look for
+    where they can start in every sentence again)."""
+
+    def __init__(
+        self, text: str, scanned: str | None = None, words: str | None = None, *, lowered: bool = False
+    ):
+        """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
+        text the patterns run on), and `words` its `word_view`; `lowered` says that `text` already is
+        `lower_ascii` of the text."""
+        self.text = text if lowered else lower_ascii(text)
+        self.scanned = scan_text(self.text) if scanned is None else scanned
+        self.no_case_twins = no_case_twins(self.text)
+        self.openings = _figure_openings()
+        if self.openings is None:
+            return
+        self.view = word_view(self.scanned) if words is None else words
+        found = {match.end() for match in self.openings.after_space.finditer(self.view)}
+        if self.openings.at_start.match(self.view) is not None:
+            found.add(0)
+        for word in self.openings.anywhere:
+            position = self.scanned.find(word)
+            while position >= 0:
+                found.add(position)
+                position = self.scanned.find(word, position + 1)
+        self.positions = sorted(found)
+
+    def find(self, start: int = 0, end: int | None = None) -> list[Figure]:
+        """`find_figures` of text[start:end]."""
+        end = len(self.text) if end is None else end
+        plain = self.no_case_twins or no_case_twins(self.text, start, end)
+        if self.openings is None:
+            patterns = _figure_patterns()
+            hits = [list(patterns[name].finditer(self.text, start, end)) for name in _SCANNED_FIGURES]
+            return _read_figures(self.text, start, end, plain, hits)
+        low = bisect.bisect_left(self.positions, start)
+        high = bisect.bisect_left(self.positions, end, low)
+        if low == high:
+            return []
+        return _read_figures(
+            self.text, start, end, plain, self._trigger_hits(self.positions[low:high], start, end)
+        )
+
+    def _trigger_hits(self, positions: list[int], start: int, end: int) -> list[list[re.Match[str]]]:
+        """``list(pattern.finditer(text, start, end))`` for each of the `_SCANNED_FIGURES`, given the
+        openings in text[start:end]: a pattern is tried at the openings its heads allow, left to right, and
+        never inside its previous hit, as `finditer` tries it. A pattern with a phrase that could start
+        anywhere is run with `finditer` when a word that phrase needs is in the span."""
+        patterns = _figure_patterns()
+        openings = self.openings
+        matchers = [patterns[name].match for name in _SCANNED_FIGURES]
+        hits: list[list[re.Match[str]]] = [[] for _ in _SCANNED_FIGURES]
+        resume = [start] * len(_SCANNED_FIGURES)
+        for number, words in openings.loose.items():
+            if any(self.scanned.find(word, start, end) >= 0 for word in words):
+                hits[number] = list(patterns[_SCANNED_FIGURES[number]].finditer(self.text, start, end))
+                resume[number] = end + 1
+        view = self.view
+        for position in positions:
+            for number in openings.numbers_at(view[position : position + _DISPATCH_DEPTH]):
+                if position < resume[number]:
+                    continue
+                match = matchers[number](self.text, position, end)
+                if match is not None:
+                    hits[number].append(match)
+                    resume[number] = max(match.end(), position + 1)
+        return hits
 
 
 def find_figures(
@@ -488,36 +661,43 @@ def find_figures(
     Each clause that reports a count yields one Figure; callers add up the clauses of one event
     ("three soldiers and one civilian were killed ... another seven persons were injured"), except that a
     `summary` figure ("2 fatalities.") states the total itself. "No fatalities were reported" yields an
-    explicit zero. `scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the
-    lowered text the patterns run on).
+    explicit zero. `scanned` is `scan_text(text)` when the caller has it. A caller reading many spans of
+    one text uses a `FigureReader`.
     """
-    end = len(text) if end is None else end
-    if scanned is None:
-        text, scanned = _views(text)
-    else:
-        text = _lowered(text)
+    return FigureReader(text, scanned).find(start, end)
+
+
+_INJURY_WORD = re.compile(r"injur|hurt|wound")
+_COUNT_BEFORE_NOUN = re.compile(
+    r"((?:at least |more than |over |about |around |nearly |some |up to )?"
+    r"[\w,.-]+(?:[ -][\w,-]+){0,3}?)\s+(?:(?:more|other|additional|confirmed|reported|civilian|"
+    r"military|people|persons|people's)\s+)?$"
+)
+_COORDINATED_VERB = re.compile(r"and (?:\w+ly )?\w+(?:ed|ing)\s+", re.IGNORECASE)
+_NOT_AN_OBJECT = re.compile(r"(?:and|or|but|in|at(?! least| most)|on|to|the attack|with)\b", re.IGNORECASE)
+
+
+def _read_figures(
+    text: str, start: int, end: int, plain: bool, trigger_hits: list[list[re.Match[str]]]
+) -> list[Figure]:
+    """`find_figures` of text[start:end] for lowered `text`. `plain` says that text[start:end] is free of
+    case twins (see `no_case_twins`); `trigger_hits` are the `finditer` hits there of each of the
+    `_SCANNED_FIGURES` patterns."""
     patterns = _figure_patterns()
-    required = patterns.get("required:any")
-    if (required is not None and not required.search(scanned, start, end)) or not _any_figure().found(
-        text, scanned, start, end
-    ):
-        return []
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    hits = dict(
-        zip(_SCANNED_FIGURES, _figure_scanner().finditer_each(text, scanned, start, end), strict=True)
-    )
+    hits = dict(zip(_SCANNED_FIGURES, trigger_hits, strict=True))
     passive = {kind: hits["passive:" + kind] for kind in FIGURE_KINDS}
     active = {kind: hits["active:" + kind] for kind in FIGURE_KINDS}
 
     def overlaps(a: int, b: int) -> bool:
         return any(a < t_end and t_start < b for t_start, t_end in taken)
 
-    no_count = _NO_COUNT_LOWER if no_case_twins(text, start, end) else _NO_COUNT
+    no_count = _NO_COUNT_LOWER if plain else _NO_COUNT
     for match in no_count.finditer(text, start, end):
         phrase = match.group(0).lower()
-        kind = "injured" if re.search(r"injur|hurt|wound", phrase) else "killed"
-        if re.search(r"casualt", phrase):
+        kind = "injured" if _INJURY_WORD.search(phrase) else "killed"
+        if "casualt" in phrase:
             figures.append(Figure("injured", 0, match.start(), match.end()))
         figures.append(Figure(kind, 0, match.start(), match.end()))
         taken.append((match.start(), match.end()))
@@ -537,12 +717,7 @@ def find_figures(
             if overlaps(match.start(), match.end()):
                 continue
             before = text[max(start, match.start() - 40) : match.start()]
-            quantity_match = re.search(
-                r"((?:at least |more than |over |about |around |nearly |some |up to )?"
-                r"[\w,.-]+(?:[ -][\w,-]+){0,3}?)\s+(?:(?:more|other|additional|confirmed|reported|civilian|"
-                r"military|people|persons|people's)\s+)?$",
-                before,
-            )
+            quantity_match = _COUNT_BEFORE_NOUN.search(before)
             if not quantity_match:
                 continue
             candidates = find_quantities(before, quantity_match.start(1))
@@ -574,12 +749,10 @@ def find_figures(
             if overlaps(match.start(), match.end()):
                 continue
             phrase = _right_phrase(text, match.end(), end)
-            coordinated = re.match(r"and (?:\w+ly )?\w+(?:ed|ing)\s+", text[match.end() : end], re.IGNORECASE)
+            coordinated = _COORDINATED_VERB.match(text[match.end() : end])
             if not phrase and coordinated:
                 phrase = _right_phrase(text, match.end() + coordinated.end(), end)
-            if not phrase or re.match(
-                r"(?:and|or|but|in|at(?! least| most)|on|to|the attack|with)\b", phrase, re.IGNORECASE
-            ):
+            if not phrase or _NOT_AN_OBJECT.match(phrase):
                 continue
             trigger = match.group(0).lower().strip()
             if trigger.startswith(("left", "leaving")) and not re.search(

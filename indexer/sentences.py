@@ -46,7 +46,7 @@ def _boundary_pattern() -> re.Pattern[str]:
     return re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s))")
 
 
-_WORD_BEFORE_MARK = re.compile(r"([\w.]+)$")
+_WORD_CHARS = re.compile(r"[\w.]*")
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts: \w without the underscore
@@ -65,14 +65,23 @@ def _keep_segments(length: int, skip_spans: Iterable[tuple[int, int]]) -> list[t
     return segments
 
 
+def _word_before(piece: str) -> str:
+    """The run of word characters and full stops that ends `piece` (or ends it but for a final line break:
+    what ``re.search(r"([\\w.]+)$", piece)`` finds), read backwards with one match anchored at the end
+    rather than a search that tries every position of the piece."""
+    if piece.endswith("\n"):
+        piece = piece[:-1]
+    length = _WORD_CHARS.match(piece[::-1]).end()
+    return piece[len(piece) - length :] if length else ""
+
+
 def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
     """Whether the punctuation at text[mark_start:mark_end] closes a sentence."""
     if text[mark_start] == "\n":
         return True
     if text[mark_start] in "!?":
         return True
-    word_match = _WORD_BEFORE_MARK.search(text[max(0, mark_start - 20) : mark_start])
-    word = word_match.group(1).lower() if word_match else ""
+    word = _word_before(text[max(0, mark_start - 20) : mark_start]).lower()
     if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha():
@@ -107,9 +116,10 @@ def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> li
 
 
 def _append_trimmed(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start and _ALPHANUMERIC.search(text, start, end) is not None:
-        sentences.append(Sentence(start, end, text[start:end]))
+    """Add text[start:end] without the white space around it, unless nothing alphanumeric is left.
+    (``str.strip`` removes what ``str.isspace`` calls white space.)"""
+    piece = text[start:end]
+    body = piece.strip()
+    if body and _ALPHANUMERIC.search(body) is not None:
+        start += len(piece) - len(piece.lstrip())
+        sentences.append(Sentence(start, start + len(body), body))

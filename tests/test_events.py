@@ -654,3 +654,60 @@ def test_a_place_inside_an_actor_named_after_of_is_a_side_not_the_venue():
 def test_a_ship_or_convoy_loaded_with_weapons_is_a_change_to_group_activity():
     event = top(code("A ship loaded with tanks, armored vehicles and heavy weapons arrived in Lusa port."))
     assert sub_event(event) == "Change to group/activity"
+
+
+def test_word_start_searches_find_what_the_regex_engine_finds():
+    """The piece searches (`_search_before`, `_finditer_piece`) see a piece as a string of its own, the text
+    searches (`_search_between`-style `search_text`, `_finditer_text`) see the text around the span; both
+    must give the regex engine's answer wherever the span starts: mid-word, after a hyphen, at the text's
+    start, after a non-ASCII letter."""
+    from indexer import events
+    from indexer.numbers import lower_ascii, word_view
+    from indexer.regexscan import scan_text
+
+    lexicon = load_lexicon()
+    texts = [
+        "Police said no one was hurt after the attack; troops would not return, officials warned.",
+        "pro-government militia never fired. Anti-rebel forces (the army) clashed with Ḫalid's men in a town",
+        "If the army attacks, residents from Aleppo may flee; following the latest fighting, talks were held.",
+        "knot-notice: withdrawn denials, nor-east — will they? Zaïd'll go north of Marib, the police said.",
+    ]
+    patterns = [
+        lexicon.reference_before,
+        lexicon.complement_before,
+        lexicon.negation,
+        lexicon.hypothetical,
+        lexicon.future,
+        lexicon.threat,
+        lexicon.armed,
+        lexicon.civilian,
+        events.DEFINITE_BEFORE,
+        events.PASSIVE_BEFORE,
+        events.LOCATIVE,
+        events.AWAY_FROM_PLACE,
+        events.SUBORDINATE_BETWEEN,
+        events.STATE_WORDS,
+        events.UNARMED_GROUPS,
+    ]
+    for text in texts:
+        lowered = lower_ascii(text)
+        scanned = scan_text(text)
+        words = word_view(scanned)
+        for pattern in patterns:
+            built = events._word_search(pattern)
+            assert built is not None, pattern.pattern
+            for start in range(0, len(text), 3):
+                for end in range(start, len(text) + 1, 5):
+                    piece = lowered[start:end]
+                    found = events._search_before(pattern, lowered, scanned, words, start, end)
+                    expected = pattern.search(piece)
+                    assert (found and found.span()) == (expected and expected.span())
+                    assert [
+                        m.span() for m in events._finditer_piece(pattern, lowered, words, start, end)
+                    ] == [m.span() for m in pattern.finditer(piece)]
+                    assert [m.span() for m in events._finditer_text(pattern, lowered, words, start, end)] == [
+                        m.span() for m in pattern.finditer(lowered, start, end)
+                    ]
+                    found = built.search_text(lowered, words, start, end)
+                    expected = pattern.search(lowered, start, end)
+                    assert (found and found.span()) == (expected and expected.span())

@@ -142,3 +142,33 @@ def test_lower_case_pattern_matches_alike_with_or_without_ignorecase_on_cleared_
     twin_text = lower_ascii("Officials \u017fAID that")
     assert not no_case_twins(twin_text)
     assert re.search(pattern, twin_text, re.IGNORECASE) and not re.search(pattern, twin_text)
+
+
+FIGURE_TEXTS = [
+    "Two soldiers were killed and three wounded in Kidal. Police said 12 people were arrested.",
+    "Gunmen killed 5 villagers; the bodies of two others were found near the well-known market.",
+    "The death toll rose to 41 on Monday.\nNo casualties were reported. Anti-government fighters kidnapped 3.",
+    "Dozens were injured (including 4 children), officials said, and about 200 families were displaced by "
+    "the floods. The bodies of seven men were recovered, leaving eleven dead in total.",
+    "killed: 4. Self-injured? No. The attack left 2 dead and 9 hurt — a UN team said no one was killed.",
+    "Hundreds fled their homes after militants seized 20 passengers; at least 15 were abducted on Sunday.",
+]
+
+
+@pytest.mark.parametrize("text", FIGURE_TEXTS)
+def test_figure_reader_skips_no_span_that_holds_a_figure(text):
+    """A FigureReader passes over spans without an opening of a trigger and tries each trigger only at the
+    openings; on every span, sentence-like or cut mid-word, it finds what the trigger patterns run over the
+    whole span with ``finditer`` lead to."""
+    from indexer import numbers
+
+    lowered = lower_ascii(text)
+    reader = numbers.FigureReader(text)
+    patterns = numbers._figure_patterns()
+    step = 7
+    for start in range(0, len(text), step):
+        for end in range(start, len(text) + 1, step):
+            hits = [list(patterns[name].finditer(lowered, start, end)) for name in numbers._SCANNED_FIGURES]
+            expected = numbers._read_figures(lowered, start, end, no_case_twins(lowered, start, end), hits)
+            assert reader.find(start, end) == expected, (start, end)
+    assert find_figures(text), "each text reports some figure"
