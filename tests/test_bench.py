@@ -87,5 +87,8 @@ def test_bench_extract_on_given_articles_cycles_them_and_counts_tokens(tmp_path)
     # articles per CPU-second scaled to the 600-word length the speed target is stated for
     scaled = result["extract_articles_per_cpu_s"] * result["words_per_article"] / 600
     assert result["articles_per_cpu_s_at_600_words"] == pytest.approx(scaled, rel=0.02, abs=0.2)
+    assert "first_round" not in result  # not told the records repeat
+    first = bench.bench_extract(records, distinct=2)["first_round"]
+    assert first["articles"] == 2 and first["articles_per_cpu_s_at_600_words"] > 0
     with pytest.raises(ValueError):
         bench.cycled([], 3)
