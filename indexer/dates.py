@@ -158,6 +158,24 @@ def _forms_at(window: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     return names, _subset_pattern(names) if names else None
 
 
+def compile_forms() -> int:
+    """Compile now every alternation `_forms_at` can ask for, and say how many there are (a few dozen: the
+    heads of the forms sort them into few groups). Compiling one takes milliseconds, which the first
+    articles to need it would otherwise pay; `extract.warm_up` calls this."""
+    by_head, anywhere = _forms_by_head()
+    every = tuple(name for name, _ in _FORMS)
+    subsets = {every}
+    for head in by_head:
+        possible = set(anywhere)
+        for length in range(1, len(head) + 1):
+            possible |= by_head.get(head[:length], frozenset())
+        subsets.add(tuple(name for name in every if name in possible))
+    for names in subsets:
+        if names:
+            _subset_pattern(names)
+    return len(subsets)
+
+
 @lru_cache(maxsize=256)
 def _subset_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     bodies = dict(_FORMS)

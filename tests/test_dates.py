@@ -159,3 +159,13 @@ def test_the_fast_paths_try_the_same_positions_and_find_the_same_matches(text):
 @pytest.mark.parametrize("text", [*TRICKY, *(t.translate({0x17F: "s", 0x212A: "K"}) for t in TRICKY)])
 def test_start_positions_read_off_the_scan_view_are_those_of_the_start_pattern(text):
     assert dates._start_positions(text) == [m.start() for m in dates._starts().finditer(text)]
+
+
+def test_after_compile_forms_no_text_compiles_another_alternation():
+    dates._subset_pattern.cache_clear()
+    dates._forms_at.cache_clear()
+    dates.compile_forms()
+    compiled = dates._subset_pattern.cache_info().misses
+    for text in [*TRICKY, "On", "12", "In 2019", "the day before yesterday", "Sunday"]:
+        dates.find_dates(text, "2020-03-04")
+    assert dates._subset_pattern.cache_info().misses == compiled
