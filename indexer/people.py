@@ -88,24 +88,26 @@ _SPEECH_VERBS = (
 # the text falls into gaps and words in turn, which places every word without a match object per word. The
 # second form is the same for a text that is all ASCII, where letters and word characters are plain ranges,
 # which the regex engine checks faster than categories.
-_WORD = re.compile(r"([^\W\d_]\w*(?:['\-]\w+)*)")
-_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*(?:['\-][A-Za-z0-9_]+)*)")
+# The quantifiers are possessive: the greedy forms never give back (the pattern ends with them), so the
+# words are the same, and the engine keeps no backtracking points.
+_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*+)")
+_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*+)")
 
 
 class _Tokens:
     """The words of the folded text as parallel lists, word k at index k: `start` and `end` offsets,
-    `text` (with a kept full stop, "Gen."), `bare` (without it) and `lower` (`bare` lower-cased), and
-    `shaped`, the indices of the words written like part of a name.
+    `text` (with a kept full stop, "Gen."), `bare` (without it), and `shaped`, the indices of the words
+    written like part of a name.
 
     Lists rather than an object per word: an article has hundreds of words and few are ever looked at,
-    so making and filling an object for each cost more than all the rest of finding people.
+    so making and filling an object for each cost more than all the rest of finding people. For the same
+    reason a word is lower-cased only where it is looked at (``bare[k].lower()``), not all of them ahead.
     """
 
-    __slots__ = ("start", "end", "text", "bare", "lower", "shaped")
+    __slots__ = ("start", "end", "text", "bare", "shaped")
 
     def __init__(self, start: list[int], end: list[int], text: list[str], bare: list[str], shaped: list[int]):
         self.start, self.end, self.text, self.bare, self.shaped = start, end, text, bare, shaped
-        self.lower = list(map(str.lower, bare))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -252,14 +254,20 @@ def _tokens(folded: str) -> _Tokens:
     Every list is built whole from the split text (a running sum of the pieces' lengths gives the offsets),
     not word by word: tokenising is a fair part of finding people. The few words with a full stop or a
     hyphen are found from those characters."""
-    parts = (_ASCII_WORD if folded.isascii() else _WORD).split(folded)
+    ascii_text = folded.isascii()
+    parts = (_ASCII_WORD if ascii_text else _WORD).split(folded)
     offsets = list(accumulate(map(len, parts)))
     starts = offsets[0:-1:2]
     ends = offsets[1::2]
     bares = parts[1::2]
     texts = list(bares)
     count = len(bares)
-    shaped = list(compress(range(count), map(str.isupper, map(itemgetter(0), bares))))
+    if ascii_text:
+        # An ASCII word opens with a letter, and only the capitals sort before "[".
+        capitalised = map("[".__gt__, bares)
+    else:
+        capitalised = map(str.isupper, map(itemgetter(0), bares))
+    shaped = list(compress(range(count), capitalised))
     hyphenated = _words_holding(folded, "-", starts, ends)
     if hyphenated:
         shaped = sorted(set(shaped).union(hyphenated))
@@ -336,7 +344,7 @@ def _joined(folded: str, tokens: _Tokens, left: int) -> bool:
 def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Runs of name words (token index ranges), with lower-case particles allowed inside."""
     name_word = _name_words(tokens, blocked)
-    texts, lowers = tokens.text, tokens.lower
+    texts, bares = tokens.text, tokens.bare
     count = len(tokens)
     cores = []
     i = 0
@@ -350,7 +358,12 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
             if name_word[j]:
                 j += 1
                 continue
-            if lowers[j] in _PARTICLES and j + 1 < count and _joined(folded, tokens, j) and name_word[j + 1]:
+            if (
+                bares[j].lower() in _PARTICLES
+                and j + 1 < count
+                and _joined(folded, tokens, j)
+                and name_word[j + 1]
+            ):
                 j += 2
                 continue
             break
@@ -389,10 +402,12 @@ def _title_before(
 ) -> tuple[int, str | None, str | None] | None:
     """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
     connectors = {"of", "for", "on", "and", "the", "to"}
-    starts, ends, lowers = tokens.start, tokens.end, tokens.lower
+    starts, ends, bares = tokens.start, tokens.end, tokens.bare
+    lowers: dict[int, str] = {}
     k = i - 1
     parts: list[int] = []
     while k >= 0 and len(parts) < 9 and _joined(folded, tokens, k):
+        lowers[k] = bares[k].lower()
         low = lowers[k].rstrip(".")
         base = low[:-2] if low.endswith("'s") else low
         if low in vocab.title_words or low in connectors or low in vocab.role_heads:
@@ -441,9 +456,23 @@ def _title_before(
     return starts[parts[0]], role, affiliation
 
 
+def _honorific_before(folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary) -> bool:
+    """Whether an honorific ("Mr.", "Sheikh") stands right before token i."""
+    return (
+        i > 0
+        and tokens.bare[i - 1].lower().rstrip(".") in vocab.honorifics
+        and _joined(folded, tokens, i - 1)
+    )
+
+
 def _appositive_role(
     folded: str, end: int, vocab: _Vocabulary, actor_spans: list[tuple[int, int, str | None]]
 ) -> tuple[str, str | None] | None:
+    """The role in apposition after a name ending at `end` ("..., a spokesman for ..."): (role, affiliation).
+
+    An apposition opens with a comma, which few names are followed by: the pattern is tried only there."""
+    if not folded.startswith(",", end):
+        return None
     match = vocab.appositive.match(folded, end)
     if not match:
         return None
@@ -551,7 +580,7 @@ def find_people(
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
     tokens = _tokens(folded)
-    starts, ends, texts, lowers = tokens.start, tokens.end, tokens.text, tokens.lower
+    starts, ends, texts, bares = tokens.start, tokens.end, tokens.text, tokens.bare
     actor_index = _ActorSpans(actor_spans)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
@@ -587,12 +616,10 @@ def find_people(
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        if j < len(tokens) and _joined(folded, tokens, j - 1) and lowers[j] in _ORGANISATION_WORDS:
+        if j < len(tokens) and _joined(folded, tokens, j - 1) and bares[j].lower() in _ORGANISATION_WORDS:
             continue
         famous = vocab.famous_by_key.get(normalize_key(name))
         title = _title_before(folded, tokens, i, vocab, actor_index)
-        honorific = i > 0 and lowers[i - 1].rstrip(".") in vocab.honorifics and _joined(folded, tokens, i - 1)
-        appositive = _appositive_role(folded, end, vocab, actor_spans)
         several_words = j - i >= 2
         if j - i == 1 and normalize_key(name) in vocab.city_names and not title:
             continue
@@ -605,9 +632,9 @@ def find_people(
                 if previous and re.fullmatch(r"\s+and\s+", folded[previous[1] : title[0]] or ""):
                     coordinated = previous[0]
                 pending_affiliation.append((person, title[0], coordinated))
-        elif appositive and (several_words or famous):
+        elif (several_words or famous) and (appositive := _appositive_role(folded, end, vocab, actor_spans)):
             person = register(name, start, end, appositive[0], appositive[1])
-        elif several_words and (famous or honorific):
+        elif several_words and (famous or _honorific_before(folded, tokens, i, vocab)):
             person = register(name, start, end, None, None)
         elif several_words and _speech_cue(folded, tokens, i, j):
             person = register(name, start, end, None, None)
