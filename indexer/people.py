@@ -303,7 +303,7 @@ def _could_be_name(bare: str) -> bool:
     if word.endswith("'s") and len(word) > 3:
         word = word[:-2]
     if not word or not word[0].isupper() or any(ch.isdigit() for ch in word):
-        if not re.match(r"(?:al|el|ad|ash|as|at|az|ar|an|ag|bin|ibn|abu|abd|ould)-[A-Z]", word):
+        if not _PREFIXED_NAME.match(word):
             return False
     lower = word.lower()
     if lower in _FUNCTION_WORDS or lower in _ORGANISATION_WORDS or lower in vocab.title_words:
@@ -326,12 +326,11 @@ def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
         marks[a:b] = b"\x01" * (b - a)
     flags = [False] * len(tokens)
     starts, ends, bares = tokens.start, tokens.end, tokens.bare
-    for index in tokens.shaped:
+    shaped = tokens.shaped
+    for index in compress(shaped, map(_could_be_name, map(bares.__getitem__, shaped))):
         start, end = starts[index], ends[index]
-        flags[index] = (
-            _could_be_name(bares[index])
-            and marks.find(1, start, end) < 0
-            and not any(start < b and a < end for a, b in degenerate)
+        flags[index] = marks.find(1, start, end) < 0 and not (
+            degenerate and any(start < b and a < end for a, b in degenerate)
         )
     return flags
 
@@ -506,9 +505,7 @@ def _appositive_role(
             affiliation = vocab.countries[normalize_key(base)]
             break
     if affiliation is None:
-        stop = re.search(
-            r"\bsaid\b|\bsays\b|[.;\n]|,(?!\s+(?:the|a|an)\s)", folded[match.end() : match.end() + 150]
-        )
+        stop = _APPOSITION_END.search(folded[match.end() : match.end() + 150])
         limit = match.end() + (stop.start() if stop else 150)
         for a, _, country in sorted(actor_spans):
             if match.start() <= a < limit and country:
@@ -522,6 +519,13 @@ def _appositive_role(
     return " ".join(words) or match.group("head"), affiliation
 
 
+_PREFIXED_NAME = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ag|bin|ibn|abu|abd|ould)-[A-Z]")
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|ad|as|ash)-")
+_APPOSITION_END = re.compile(r"\bsaid\b|\bsays\b|[.;\n]|,(?!\s+(?:the|a|an)\s)")
+_CAPITALISED = re.compile(r"[A-Z][\w'\-]*")
+_AND = re.compile(r"\s+and\s+")
+_NAME_WORD_BEFORE = re.compile(r"([A-Z][\w'\-]*) $")
+_NAME_WORD_AFTER = re.compile(r" ([A-Z][\w\-]*)")
 _SPEECH_AFTER = re.compile(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + "|".join(_SPEECH_VERBS) + r")\b")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|according\s+to|told)\s*$")
 
@@ -544,7 +548,7 @@ def _nearest_country_before(
         max(folded.rfind(". ", 0, position), folded.rfind("\n", 0, position), position - 60, -1) + 1
     )
     best = None
-    for match in re.finditer(r"[A-Z][\w'\-]*", folded[sentence_start:position]):
+    for match in _CAPITALISED.finditer(folded[sentence_start:position]):
         start = sentence_start + match.start()
         if any(a <= start < b for a, b in excluded):
             continue
@@ -629,7 +633,7 @@ def find_people(
             person = register(name, start, end, title[1], title[2])
             if not title[2] and not famous:
                 coordinated = None
-                if previous and re.fullmatch(r"\s+and\s+", folded[previous[1] : title[0]] or ""):
+                if previous and _AND.fullmatch(folded[previous[1] : title[0]] or ""):
                     coordinated = previous[0]
                 pending_affiliation.append((person, title[0], coordinated))
         elif (several_words or famous) and (appositive := _appositive_role(folded, end, vocab, actor_spans)):
@@ -693,23 +697,22 @@ def find_people(
 
 def _next_to_name_word(folded: str, start: int, end: int) -> bool:
     """Whether a capitalised word touches the span, making it part of a longer name ("Burhan Wani")."""
-    before = re.search(r"([A-Z][\w'\-]*) $", folded[max(0, start - 30) : start])
-    after = re.match(r" ([A-Z][\w\-]*)", folded[end : end + 30])
+    before = _NAME_WORD_BEFORE.search(folded[max(0, start - 30) : start])
+    after = _NAME_WORD_AFTER.match(folded[end : end + 30])
     words = [m.group(1).lower() for m in (before, after) if m]
     return any(w not in _FUNCTION_WORDS and w not in _ORGANISATION_WORDS for w in words)
 
 
 def _merge_short_names(people: dict[str, _Person]) -> None:
-    """Fold a one-word person ("President Obama") into the only longer name ending or starting with it."""
+    """Fold a one-word person ("President Obama") into the only longer name ending or starting with it.
+
+    Only one-word people are removed, so the longer names, folded and split once, stay the candidates."""
+    long_names = [(p, fold(p.name).split()) for p in people.values() if " " in p.name]
     for key, person in list(people.items()):
         if " " in person.name:
             continue
         word = fold(person.name)
-        owners = [
-            p
-            for p in people.values()
-            if " " in p.name and word in (fold(p.name).split()[-1], fold(p.name).split()[0])
-        ]
+        owners = [p for p, words in long_names if word in (words[-1], words[0])]
         if len(owners) != 1:
             continue
         owner = owners[0]
@@ -731,7 +734,7 @@ def _attach_surnames(
             continue
         last = words[-1]
         forms = {last}
-        if re.match(r"(?:al|el|ad|as|ash)-", last):
+        if _ARTICLE_PREFIX.match(last):
             forms.add(last.split("-", 1)[1])
         for form in forms:
             owners.setdefault(form, []).append(person)
