@@ -358,10 +358,10 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
                 j += 1
                 continue
             if (
-                bares[j].lower() in _PARTICLES
-                and j + 1 < count
-                and _joined(folded, tokens, j)
+                j + 1 < count
                 and name_word[j + 1]
+                and bares[j].lower() in _PARTICLES
+                and _joined(folded, tokens, j)
             ):
                 j += 2
                 continue
@@ -370,6 +370,9 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
             cores.append((i, j))
         i = j
     return cores
+
+
+_TITLE_CONNECTORS = frozenset({"of", "for", "on", "and", "the", "to"})
 
 
 class _ActorSpans:
@@ -400,7 +403,7 @@ def _title_before(
     folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary, actor_spans: _ActorSpans
 ) -> tuple[int, str | None, str | None] | None:
     """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
-    connectors = {"of", "for", "on", "and", "the", "to"}
+    connectors = _TITLE_CONNECTORS
     starts, ends, bares = tokens.start, tokens.end, tokens.bare
     lowers: dict[int, str] = {}
     k = i - 1
@@ -622,10 +625,11 @@ def find_people(
             continue
         if j < len(tokens) and _joined(folded, tokens, j - 1) and bares[j].lower() in _ORGANISATION_WORDS:
             continue
-        famous = vocab.famous_by_key.get(normalize_key(name))
+        name_key = normalize_key(name)
+        famous = vocab.famous_by_key.get(name_key)
         title = _title_before(folded, tokens, i, vocab, actor_index)
         several_words = j - i >= 2
-        if j - i == 1 and normalize_key(name) in vocab.city_names and not title:
+        if j - i == 1 and name_key in vocab.city_names and not title:
             continue
         person = None
         if title:
