@@ -336,14 +336,15 @@ def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
 
 
 def _joined(folded: str, tokens: _Tokens, left: int) -> bool:
-    """Whether token `left` and the next one are separated by exactly one space."""
+    """Whether token `left` and the next one are separated by exactly one space (the walks in `_cores` and
+    `_title_before`, run for every name, write the same test out rather than call this)."""
     return folded[tokens.end[left] : tokens.start[left + 1]] == " "
 
 
 def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Runs of name words (token index ranges), with lower-case particles allowed inside."""
     name_word = _name_words(tokens, blocked)
-    texts, bares = tokens.text, tokens.bare
+    texts, bares, starts, ends = tokens.text, tokens.bare, tokens.start, tokens.end
     count = len(tokens)
     cores = []
     i = 0
@@ -353,7 +354,7 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
         except ValueError:
             break
         j = i + 1
-        while j < count and not texts[j - 1].endswith("'s") and _joined(folded, tokens, j - 1):
+        while j < count and not texts[j - 1].endswith("'s") and folded[ends[j - 1] : starts[j]] == " ":
             if name_word[j]:
                 j += 1
                 continue
@@ -408,7 +409,7 @@ def _title_before(
     lowers: dict[int, str] = {}
     k = i - 1
     parts: list[int] = []
-    while k >= 0 and len(parts) < 9 and _joined(folded, tokens, k):
+    while k >= 0 and len(parts) < 9 and folded[ends[k] : starts[k + 1]] == " ":
         lowers[k] = bares[k].lower()
         low = lowers[k].rstrip(".")
         base = low[:-2] if low.endswith("'s") else low
