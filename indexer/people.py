@@ -594,6 +594,9 @@ def find_people(
     title_spans: list[tuple[int, int]] = []
     pending_affiliation: list[tuple[_Person, int, _Person | None]] = []
     previous: tuple[_Person, int] | None = None
+    # Every person's mentions in one list, added to wherever a person's are (merging only moves them), so a
+    # later hit is tested for overlap in one pass, not one per person.
+    taken: list[tuple[int, int]] = []
 
     def register(name: str, start: int, end: int, role: str | None, affiliation: str | None) -> _Person:
         key = normalize_key(name)
@@ -611,6 +614,7 @@ def find_people(
             person.famous = famous
             people[key] = person
         person.mentions.append((start, end))
+        taken.append((start, end))
         if role and not person.role:
             person.role = role
         if affiliation and not person.affiliation_from_text:
@@ -659,7 +663,7 @@ def find_people(
             found = folded[start:end]
             if any(start < b and a < end for a, b in skip_spans):
                 continue
-            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+            if any(start < e and s < end for s, e in taken):
                 continue
             if is_surname and (found in local_words or _next_to_name_word(folded, start, end)):
                 continue
@@ -667,7 +671,7 @@ def find_people(
 
     add_famous(False)
     _merge_short_names(people)
-    _attach_surnames(folded, text, people, skip_spans)
+    _attach_surnames(folded, people, skip_spans, taken)
     add_famous(True)
 
     for person, position, coordinated in pending_affiliation:
@@ -729,9 +733,14 @@ def _merge_short_names(people: dict[str, _Person]) -> None:
 
 
 def _attach_surnames(
-    folded: str, text: str, people: dict[str, _Person], skip_spans: Sequence[tuple[int, int]]
+    folded: str,
+    people: dict[str, _Person],
+    skip_spans: Sequence[tuple[int, int]],
+    taken: list[tuple[int, int]],
 ) -> None:
-    """Attach later one-word mentions of a full name's last word ("Erdoğan" after "Recep Tayyip Erdoğan")."""
+    """Attach later one-word mentions of a full name's last word ("Erdoğan" after "Recep Tayyip Erdoğan").
+
+    `taken` holds every person's mentions; those attached here are added to it."""
     owners: dict[str, list[_Person]] = {}
     for person in people.values():
         words = fold(person.name).split()
@@ -750,9 +759,10 @@ def _attach_surnames(
         for start, end in _whole_word_spans(folded, form):
             if any(start < b and a < end for a, b in skip_spans):
                 continue
-            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+            if any(start < e and s < end for s, e in taken):
                 continue
             person.mentions.append((start, end))
+            taken.append((start, end))
 
 
 def _whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
