@@ -319,9 +319,9 @@ def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
 
     Blocked characters are marked once, so each token costs one lookup rather than a pass over the spans.
     """
-    spans = [(max(a, 0), b) for a, b in blocked if a < b and b > 0]
+    spans = [(a if a > 0 else 0, b) for a, b in blocked if a < b and b > 0]
     degenerate = [(a, b) for a, b in blocked if a >= b]
-    marks = bytearray(max((b for _, b in spans), default=0))
+    marks = bytearray(max(map(itemgetter(1), spans), default=0))
     for a, b in spans:
         marks[a:b] = b"\x01" * (b - a)
     flags = [False] * len(tokens)
