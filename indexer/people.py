@@ -88,24 +88,26 @@ _SPEECH_VERBS = (
 # the text falls into gaps and words in turn, which places every word without a match object per word. The
 # second form is the same for a text that is all ASCII, where letters and word characters are plain ranges,
 # which the regex engine checks faster than categories.
-_WORD = re.compile(r"([^\W\d_]\w*(?:['\-]\w+)*)")
-_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*(?:['\-][A-Za-z0-9_]+)*)")
+# The quantifiers are possessive: the greedy forms never give back (the pattern ends with them), so the
+# words are the same, and the engine keeps no backtracking points.
+_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*+)")
+_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*+)")
 
 
 class _Tokens:
     """The words of the folded text as parallel lists, word k at index k: `start` and `end` offsets,
-    `text` (with a kept full stop, "Gen."), `bare` (without it) and `lower` (`bare` lower-cased), and
-    `shaped`, the indices of the words written like part of a name.
+    `text` (with a kept full stop, "Gen."), `bare` (without it), and `shaped`, the indices of the words
+    written like part of a name.
 
     Lists rather than an object per word: an article has hundreds of words and few are ever looked at,
-    so making and filling an object for each cost more than all the rest of finding people.
+    so making and filling an object for each cost more than all the rest of finding people. For the same
+    reason a word is lower-cased only where it is looked at (``bare[k].lower()``), not all of them ahead.
     """
 
-    __slots__ = ("start", "end", "text", "bare", "lower", "shaped")
+    __slots__ = ("start", "end", "text", "bare", "shaped")
 
     def __init__(self, start: list[int], end: list[int], text: list[str], bare: list[str], shaped: list[int]):
         self.start, self.end, self.text, self.bare, self.shaped = start, end, text, bare, shaped
-        self.lower = list(map(str.lower, bare))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -252,14 +254,20 @@ def _tokens(folded: str) -> _Tokens:
     Every list is built whole from the split text (a running sum of the pieces' lengths gives the offsets),
     not word by word: tokenising is a fair part of finding people. The few words with a full stop or a
     hyphen are found from those characters."""
-    parts = (_ASCII_WORD if folded.isascii() else _WORD).split(folded)
+    ascii_text = folded.isascii()
+    parts = (_ASCII_WORD if ascii_text else _WORD).split(folded)
     offsets = list(accumulate(map(len, parts)))
     starts = offsets[0:-1:2]
     ends = offsets[1::2]
     bares = parts[1::2]
     texts = list(bares)
     count = len(bares)
-    shaped = list(compress(range(count), map(str.isupper, map(itemgetter(0), bares))))
+    if ascii_text:
+        # An ASCII word opens with a letter, and only the capitals sort before "[".
+        capitalised = map("[".__gt__, bares)
+    else:
+        capitalised = map(str.isupper, map(itemgetter(0), bares))
+    shaped = list(compress(range(count), capitalised))
     hyphenated = _words_holding(folded, "-", starts, ends)
     if hyphenated:
         shaped = sorted(set(shaped).union(hyphenated))
@@ -295,7 +303,7 @@ def _could_be_name(bare: str) -> bool:
     if word.endswith("'s") and len(word) > 3:
         word = word[:-2]
     if not word or not word[0].isupper() or any(ch.isdigit() for ch in word):
-        if not re.match(r"(?:al|el|ad|ash|as|at|az|ar|an|ag|bin|ibn|abu|abd|ould)-[A-Z]", word):
+        if not _PREFIXED_NAME.match(word):
             return False
     lower = word.lower()
     if lower in _FUNCTION_WORDS or lower in _ORGANISATION_WORDS or lower in vocab.title_words:
@@ -311,32 +319,32 @@ def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
 
     Blocked characters are marked once, so each token costs one lookup rather than a pass over the spans.
     """
-    spans = [(max(a, 0), b) for a, b in blocked if a < b and b > 0]
+    spans = [(a if a > 0 else 0, b) for a, b in blocked if a < b and b > 0]
     degenerate = [(a, b) for a, b in blocked if a >= b]
-    marks = bytearray(max((b for _, b in spans), default=0))
+    marks = bytearray(max(map(itemgetter(1), spans), default=0))
     for a, b in spans:
         marks[a:b] = b"\x01" * (b - a)
     flags = [False] * len(tokens)
     starts, ends, bares = tokens.start, tokens.end, tokens.bare
-    for index in tokens.shaped:
+    shaped = tokens.shaped
+    for index in compress(shaped, map(_could_be_name, map(bares.__getitem__, shaped))):
         start, end = starts[index], ends[index]
-        flags[index] = (
-            _could_be_name(bares[index])
-            and marks.find(1, start, end) < 0
-            and not any(start < b and a < end for a, b in degenerate)
+        flags[index] = marks.find(1, start, end) < 0 and not (
+            degenerate and any(start < b and a < end for a, b in degenerate)
         )
     return flags
 
 
 def _joined(folded: str, tokens: _Tokens, left: int) -> bool:
-    """Whether token `left` and the next one are separated by exactly one space."""
+    """Whether token `left` and the next one are separated by exactly one space (the walks in `_cores` and
+    `_title_before`, run for every name, write the same test out rather than call this)."""
     return folded[tokens.end[left] : tokens.start[left + 1]] == " "
 
 
 def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Runs of name words (token index ranges), with lower-case particles allowed inside."""
     name_word = _name_words(tokens, blocked)
-    texts, lowers = tokens.text, tokens.lower
+    texts, bares, starts, ends = tokens.text, tokens.bare, tokens.start, tokens.end
     count = len(tokens)
     cores = []
     i = 0
@@ -346,11 +354,16 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
         except ValueError:
             break
         j = i + 1
-        while j < count and not texts[j - 1].endswith("'s") and _joined(folded, tokens, j - 1):
+        while j < count and not texts[j - 1].endswith("'s") and folded[ends[j - 1] : starts[j]] == " ":
             if name_word[j]:
                 j += 1
                 continue
-            if lowers[j] in _PARTICLES and j + 1 < count and _joined(folded, tokens, j) and name_word[j + 1]:
+            if (
+                j + 1 < count
+                and name_word[j + 1]
+                and bares[j].lower() in _PARTICLES
+                and _joined(folded, tokens, j)
+            ):
                 j += 2
                 continue
             break
@@ -358,6 +371,9 @@ def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list
             cores.append((i, j))
         i = j
     return cores
+
+
+_TITLE_CONNECTORS = frozenset({"of", "for", "on", "and", "the", "to"})
 
 
 class _ActorSpans:
@@ -388,11 +404,13 @@ def _title_before(
     folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary, actor_spans: _ActorSpans
 ) -> tuple[int, str | None, str | None] | None:
     """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
-    connectors = {"of", "for", "on", "and", "the", "to"}
-    starts, ends, lowers = tokens.start, tokens.end, tokens.lower
+    connectors = _TITLE_CONNECTORS
+    starts, ends, bares = tokens.start, tokens.end, tokens.bare
+    lowers: dict[int, str] = {}
     k = i - 1
     parts: list[int] = []
-    while k >= 0 and len(parts) < 9 and _joined(folded, tokens, k):
+    while k >= 0 and len(parts) < 9 and folded[ends[k] : starts[k + 1]] == " ":
+        lowers[k] = bares[k].lower()
         low = lowers[k].rstrip(".")
         base = low[:-2] if low.endswith("'s") else low
         if low in vocab.title_words or low in connectors or low in vocab.role_heads:
@@ -441,9 +459,23 @@ def _title_before(
     return starts[parts[0]], role, affiliation
 
 
+def _honorific_before(folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary) -> bool:
+    """Whether an honorific ("Mr.", "Sheikh") stands right before token i."""
+    return (
+        i > 0
+        and tokens.bare[i - 1].lower().rstrip(".") in vocab.honorifics
+        and _joined(folded, tokens, i - 1)
+    )
+
+
 def _appositive_role(
     folded: str, end: int, vocab: _Vocabulary, actor_spans: list[tuple[int, int, str | None]]
 ) -> tuple[str, str | None] | None:
+    """The role in apposition after a name ending at `end` ("..., a spokesman for ..."): (role, affiliation).
+
+    An apposition opens with a comma, which few names are followed by: the pattern is tried only there."""
+    if not folded.startswith(",", end):
+        return None
     match = vocab.appositive.match(folded, end)
     if not match:
         return None
@@ -477,9 +509,7 @@ def _appositive_role(
             affiliation = vocab.countries[normalize_key(base)]
             break
     if affiliation is None:
-        stop = re.search(
-            r"\bsaid\b|\bsays\b|[.;\n]|,(?!\s+(?:the|a|an)\s)", folded[match.end() : match.end() + 150]
-        )
+        stop = _APPOSITION_END.search(folded[match.end() : match.end() + 150])
         limit = match.end() + (stop.start() if stop else 150)
         for a, _, country in sorted(actor_spans):
             if match.start() <= a < limit and country:
@@ -493,6 +523,13 @@ def _appositive_role(
     return " ".join(words) or match.group("head"), affiliation
 
 
+_PREFIXED_NAME = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ag|bin|ibn|abu|abd|ould)-[A-Z]")
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|ad|as|ash)-")
+_APPOSITION_END = re.compile(r"\bsaid\b|\bsays\b|[.;\n]|,(?!\s+(?:the|a|an)\s)")
+_CAPITALISED = re.compile(r"[A-Z][\w'\-]*")
+_AND = re.compile(r"\s+and\s+")
+_NAME_WORD_BEFORE = re.compile(r"([A-Z][\w'\-]*) $")
+_NAME_WORD_AFTER = re.compile(r" ([A-Z][\w\-]*)")
 _SPEECH_AFTER = re.compile(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + "|".join(_SPEECH_VERBS) + r")\b")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|according\s+to|told)\s*$")
 
@@ -515,7 +552,7 @@ def _nearest_country_before(
         max(folded.rfind(". ", 0, position), folded.rfind("\n", 0, position), position - 60, -1) + 1
     )
     best = None
-    for match in re.finditer(r"[A-Z][\w'\-]*", folded[sentence_start:position]):
+    for match in _CAPITALISED.finditer(folded[sentence_start:position]):
         start = sentence_start + match.start()
         if any(a <= start < b for a, b in excluded):
             continue
@@ -551,12 +588,15 @@ def find_people(
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
     tokens = _tokens(folded)
-    starts, ends, texts, lowers = tokens.start, tokens.end, tokens.text, tokens.lower
+    starts, ends, texts, bares = tokens.start, tokens.end, tokens.text, tokens.bare
     actor_index = _ActorSpans(actor_spans)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
     pending_affiliation: list[tuple[_Person, int, _Person | None]] = []
     previous: tuple[_Person, int] | None = None
+    # Every person's mentions in one list, added to wherever a person's are (merging only moves them), so a
+    # later hit is tested for overlap in one pass, not one per person.
+    taken: list[tuple[int, int]] = []
 
     def register(name: str, start: int, end: int, role: str | None, affiliation: str | None) -> _Person:
         key = normalize_key(name)
@@ -574,6 +614,7 @@ def find_people(
             person.famous = famous
             people[key] = person
         person.mentions.append((start, end))
+        taken.append((start, end))
         if role and not person.role:
             person.role = role
         if affiliation and not person.affiliation_from_text:
@@ -587,14 +628,13 @@ def find_people(
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        if j < len(tokens) and _joined(folded, tokens, j - 1) and lowers[j] in _ORGANISATION_WORDS:
+        if j < len(tokens) and _joined(folded, tokens, j - 1) and bares[j].lower() in _ORGANISATION_WORDS:
             continue
-        famous = vocab.famous_by_key.get(normalize_key(name))
+        name_key = normalize_key(name)
+        famous = vocab.famous_by_key.get(name_key)
         title = _title_before(folded, tokens, i, vocab, actor_index)
-        honorific = i > 0 and lowers[i - 1].rstrip(".") in vocab.honorifics and _joined(folded, tokens, i - 1)
-        appositive = _appositive_role(folded, end, vocab, actor_spans)
         several_words = j - i >= 2
-        if j - i == 1 and normalize_key(name) in vocab.city_names and not title:
+        if j - i == 1 and name_key in vocab.city_names and not title:
             continue
         person = None
         if title:
@@ -602,12 +642,12 @@ def find_people(
             person = register(name, start, end, title[1], title[2])
             if not title[2] and not famous:
                 coordinated = None
-                if previous and re.fullmatch(r"\s+and\s+", folded[previous[1] : title[0]] or ""):
+                if previous and _AND.fullmatch(folded[previous[1] : title[0]] or ""):
                     coordinated = previous[0]
                 pending_affiliation.append((person, title[0], coordinated))
-        elif appositive and (several_words or famous):
+        elif (several_words or famous) and (appositive := _appositive_role(folded, end, vocab, actor_spans)):
             person = register(name, start, end, appositive[0], appositive[1])
-        elif several_words and (famous or honorific):
+        elif several_words and (famous or _honorific_before(folded, tokens, i, vocab)):
             person = register(name, start, end, None, None)
         elif several_words and _speech_cue(folded, tokens, i, j):
             person = register(name, start, end, None, None)
@@ -623,7 +663,7 @@ def find_people(
             found = folded[start:end]
             if any(start < b and a < end for a, b in skip_spans):
                 continue
-            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+            if any(start < e and s < end for s, e in taken):
                 continue
             if is_surname and (found in local_words or _next_to_name_word(folded, start, end)):
                 continue
@@ -631,7 +671,7 @@ def find_people(
 
     add_famous(False)
     _merge_short_names(people)
-    _attach_surnames(folded, text, people, skip_spans)
+    _attach_surnames(folded, people, skip_spans, taken)
     add_famous(True)
 
     for person, position, coordinated in pending_affiliation:
@@ -666,23 +706,22 @@ def find_people(
 
 def _next_to_name_word(folded: str, start: int, end: int) -> bool:
     """Whether a capitalised word touches the span, making it part of a longer name ("Burhan Wani")."""
-    before = re.search(r"([A-Z][\w'\-]*) $", folded[max(0, start - 30) : start])
-    after = re.match(r" ([A-Z][\w\-]*)", folded[end : end + 30])
+    before = _NAME_WORD_BEFORE.search(folded[max(0, start - 30) : start])
+    after = _NAME_WORD_AFTER.match(folded[end : end + 30])
     words = [m.group(1).lower() for m in (before, after) if m]
     return any(w not in _FUNCTION_WORDS and w not in _ORGANISATION_WORDS for w in words)
 
 
 def _merge_short_names(people: dict[str, _Person]) -> None:
-    """Fold a one-word person ("President Obama") into the only longer name ending or starting with it."""
+    """Fold a one-word person ("President Obama") into the only longer name ending or starting with it.
+
+    Only one-word people are removed, so the longer names, folded and split once, stay the candidates."""
+    long_names = [(p, fold(p.name).split()) for p in people.values() if " " in p.name]
     for key, person in list(people.items()):
         if " " in person.name:
             continue
         word = fold(person.name)
-        owners = [
-            p
-            for p in people.values()
-            if " " in p.name and word in (fold(p.name).split()[-1], fold(p.name).split()[0])
-        ]
+        owners = [p for p, words in long_names if word in (words[-1], words[0])]
         if len(owners) != 1:
             continue
         owner = owners[0]
@@ -694,9 +733,14 @@ def _merge_short_names(people: dict[str, _Person]) -> None:
 
 
 def _attach_surnames(
-    folded: str, text: str, people: dict[str, _Person], skip_spans: Sequence[tuple[int, int]]
+    folded: str,
+    people: dict[str, _Person],
+    skip_spans: Sequence[tuple[int, int]],
+    taken: list[tuple[int, int]],
 ) -> None:
-    """Attach later one-word mentions of a full name's last word ("Erdoğan" after "Recep Tayyip Erdoğan")."""
+    """Attach later one-word mentions of a full name's last word ("Erdoğan" after "Recep Tayyip Erdoğan").
+
+    `taken` holds every person's mentions; those attached here are added to it."""
     owners: dict[str, list[_Person]] = {}
     for person in people.values():
         words = fold(person.name).split()
@@ -704,7 +748,7 @@ def _attach_surnames(
             continue
         last = words[-1]
         forms = {last}
-        if re.match(r"(?:al|el|ad|as|ash)-", last):
+        if _ARTICLE_PREFIX.match(last):
             forms.add(last.split("-", 1)[1])
         for form in forms:
             owners.setdefault(form, []).append(person)
@@ -715,9 +759,10 @@ def _attach_surnames(
         for start, end in _whole_word_spans(folded, form):
             if any(start < b and a < end for a, b in skip_spans):
                 continue
-            if any(start < e and s < end for p in people.values() for s, e in p.mentions):
+            if any(start < e and s < end for s, e in taken):
                 continue
             person.mentions.append((start, end))
+            taken.append((start, end))
 
 
 def _whole_word_spans(text: str, word: str) -> list[tuple[int, int]]:
