@@ -597,29 +597,34 @@ def test_a_town_read_far_from_the_district_its_parenthesis_names_gives_way_to_th
     assert top(code(text, places=unlisted))["place"]["name"] == "Kwal"
 
 
-def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_city():
-    text = "On 2 May 2020, an IED exploded in the Al-Saba Bahrat area in Idleb city, killing a commander."
-    where = venue(
-        text,
-        ("Al-Saba", "Al-Saba", "locality", "SY", "Tartus", 34.87, 35.95),
-        ("Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
-    )
-    assert where == "Idlib"
-    text = "On 3 May 2020, an explosion hit the Rajwara area in Handwara subdistrict, injuring civilians."
-    where = venue(
-        text,
-        ("Rajwara", "Rajwara", "city", "IN", "Jammu and Kashmir", 33.40, 74.30),
-        ("Handwara subdistrict", "Handwara", "city", "IN", "Jammu and Kashmir", 34.40, 74.28),
-    )
-    assert where == "Handwara"
-    # "in Ar-Raqqa" without "city" after a town is read as its province: the town stays the venue
-    text = "On 4 May 2020, Turkish forces shelled villages in the countryside of Tell Abiad in Ar-Raqqa."
-    where = venue(
-        text,
-        ("Tell Abiad", "Tell Abiad", "locality", "SY", "Ar-Raqqa", 36.70, 38.95),
-        ("Ar-Raqqa", "Ar-Raqqa", "city", "SY", "Ar-Raqqa", 35.95, 39.01),
-    )
-    assert where == "Tell Abiad"
+@pytest.mark.parametrize(
+    ("text", "town", "locator", "expected"),
+    [
+        (
+            "On 2 May 2020, an IED exploded in the Al-Saba Bahrat area in Idleb city, killing a commander.",
+            ("Al-Saba", "Al-Saba", "locality", "SY", "Tartus", 34.87, 35.95),
+            ("Idleb city", "Idlib", "city", "SY", "Idlib", 35.93, 36.63),
+            "Idlib",
+        ),
+        (
+            "On 3 May 2020, an explosion hit the Rajwara area in Handwara subdistrict, injuring civilians.",
+            ("Rajwara", "Rajwara", "city", "IN", "Jammu and Kashmir", 33.40, 74.30),
+            ("Handwara subdistrict", "Handwara", "city", "IN", "Jammu and Kashmir", 34.40, 74.28),
+            "Handwara",
+        ),
+        # "in Ar-Raqqa" without "city" after a town is read as its province: the town stays the venue
+        (
+            "On 4 May 2020, Turkish forces shelled villages in the countryside of Tell Abiad in Ar-Raqqa.",
+            ("Tell Abiad", "Tell Abiad", "locality", "SY", "Ar-Raqqa", 36.70, 38.95),
+            ("Ar-Raqqa", "Ar-Raqqa", "city", "SY", "Ar-Raqqa", 35.95, 39.01),
+            "Tell Abiad",
+        ),
+    ],
+)
+def test_a_place_read_far_from_the_city_it_is_said_to_lie_in_gives_way_to_that_city(
+    text, town, locator, expected
+):
+    assert venue(text, town, locator) == expected
 
 
 def test_towns_that_only_name_a_road_give_way_to_the_unit_the_sentence_places_the_event_in():
