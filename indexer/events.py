@@ -45,16 +45,9 @@ from typing import Any
 from indexer.actors import load_lexicon as load_actor_lexicon
 from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
-from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins, word_view
+from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins
 from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
-from indexer.regexscan import (
-    MultiPattern,
-    PrefixSearch,
-    prefix_alternation,
-    regex_prefixes,
-    scan_text,
-    top_level_alternatives,
-)
+from indexer.regexscan import MultiPattern, PrefixSearch, WordStartSearch, scan_text, word_view
 from indexer.sentences import Sentence, split_sentences
 
 ACLED_EVENT_TYPES = {
@@ -303,126 +296,13 @@ def _piece_search(pattern: re.Pattern[str]) -> PrefixSearch:
     return search
 
 
-@dataclass(frozen=True)
-class _WordStartSearch:
-    """``pattern.search(text[start:end])`` for a pattern whose matches start at a word start, that is after
-    a character that is not a word character (or at the piece's edge, where a look-behind sees nothing).
-    Such a position follows a space of `word_view` of the text, so the pattern is tried only after the
-    spaces that a head of it follows there and at the piece's start: fewer places than `PrefixSearch`
-    tries (it also tries the heads inside words), found faster (the engine skips from space to space)."""
-
-    pattern: re.Pattern[str]
-    after_space: re.Pattern[str]  # a space followed by a head of the pattern, on the word view
-    at_start: re.Pattern[str]  # a head of the pattern
-
-    _WORD_START_ASSERTIONS = (r"(?<![\w-])", r"\b")
-    _DEPTH = 6
-
-    @classmethod
-    def build(cls, pattern: re.Pattern[str]) -> _WordStartSearch | None:
-        """The search, or None when `pattern` does not start every match at a word start: it must open with
-        one of `_WORD_START_ASSERTIONS` that no top-level alternative escapes, and after ``\\b`` every
-        head must begin with a word character (which makes the boundary one where a word starts)."""
-        source = pattern.pattern
-        opening = next((a for a in cls._WORD_START_ASSERTIONS if source.startswith(a)), None)
-        if opening is None or len(top_level_alternatives(source)) != 1:
-            return None
-        heads = regex_prefixes(source, cls._DEPTH)
-        if "" in heads:
-            return None
-        if opening == r"\b" and not all(head[0].isalnum() or head[0] == "_" for head in heads):
-            return None
-        alternation = prefix_alternation({word_view(head) for head in heads})
-        return cls(pattern, re.compile(f" (?={alternation})"), re.compile(alternation))
-
-    def search_piece(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
-        """`words` is `word_view` of `scan_text(text)`; offsets of the match are relative to the piece."""
-        if start >= end:
-            return self.pattern.search(text[start:end])
-        piece = None  # cut only once a place to try is found
-        if self.at_start.match(words, start, end) is not None:
-            piece = text[start:end]
-            match = self.pattern.match(piece)
-            if match is not None:
-                return match
-        position = start
-        while (found := self.after_space.search(words, position, end)) is not None:
-            position = found.end()
-            if piece is None:
-                piece = text[start:end]
-            match = self.pattern.match(piece, position - start)
-            if match is not None:
-                return match
-        return None
-
-    def finditer_piece(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
-        """``list(pattern.finditer(text[start:end]))``: tried at the same places as in `search_piece`, left
-        to right, never inside the previous hit (no match is empty: every head has a character)."""
-        if start >= end:
-            return list(self.pattern.finditer(text[start:end]))
-        piece = text[start:end]
-        hits = []
-        resume = start  # where `finditer` would look next
-        if self.at_start.match(words, start, end) is not None:
-            match = self.pattern.match(piece)
-            if match is not None:
-                hits.append(match)
-                resume = start + match.end()
-        position = start
-        while (found := self.after_space.search(words, position, end)) is not None:
-            position = found.end()
-            if position < resume:
-                continue
-            match = self.pattern.match(piece, position - start)
-            if match is not None:
-                hits.append(match)
-                resume = start + match.end()
-        return hits
-
-    def finditer_text(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
-        """``list(pattern.finditer(text, start, end))``: tried where `search_text` tries it, never inside
-        the previous hit."""
-        hits = []
-        resume = start
-        if start == 0 and self.at_start.match(words, 0, end) is not None:
-            match = self.pattern.match(text, 0, end)
-            if match is not None:
-                hits.append(match)
-                resume = match.end()
-        position = max(0, start - 1)
-        while (found := self.after_space.search(words, position, end)) is not None:
-            position = found.end()
-            if position < resume:
-                continue
-            match = self.pattern.match(text, position, end)
-            if match is not None:
-                hits.append(match)
-                resume = match.end()
-        return hits
-
-    def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
-        """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
-        text before it, so a match there needs a word start there too (a space of `words` before it)."""
-        if start == 0 and self.at_start.match(words, 0, end) is not None:
-            match = self.pattern.match(text, 0, end)
-            if match is not None:
-                return match
-        position = max(0, start - 1)
-        while (found := self.after_space.search(words, position, end)) is not None:
-            position = found.end()
-            match = self.pattern.match(text, position, end)
-            if match is not None:
-                return match
-        return None
-
-
-_WORD_SEARCHES: dict[int, tuple[re.Pattern[str], _WordStartSearch | None]] = {}
+_WORD_SEARCHES: dict[int, tuple[re.Pattern[str], WordStartSearch | None]] = {}
 
 
 def _search_before(
     pattern: re.Pattern[str], text: str, scanned: str, words: str | None, start: int, end: int
 ) -> re.Match[str] | None:
-    """``pattern.search(text[start:end])``, the piece before a trigger or a name: by `_WordStartSearch` when
+    """``pattern.search(text[start:end])``, the piece before a trigger or a name: by `WordStartSearch` when
     the pattern allows it and the caller has `words` (`word_view` of `scanned`), else by `PrefixSearch`.
     Built searches are found by the pattern's identity (see `_piece_search`)."""
     if words is not None:
@@ -436,7 +316,7 @@ def _search_before(
 def _finditer_piece(
     pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
 ) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text[start:end]))``, by `_WordStartSearch` when the pattern allows it and the
+    """``list(pattern.finditer(text[start:end]))``, by `WordStartSearch` when the pattern allows it and the
     caller has `words` (`word_view` of `scan_text(text)`)."""
     built = _word_search(pattern) if words is not None else None
     if built is None:
@@ -447,7 +327,7 @@ def _finditer_piece(
 def _finditer_text(
     pattern: re.Pattern[str], text: str, words: str | None, start: int, end: int
 ) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text, start, end))``, by `_WordStartSearch` when the pattern allows it and the
+    """``list(pattern.finditer(text, start, end))``, by `WordStartSearch` when the pattern allows it and the
     caller has `words` (`word_view` of `scan_text(text)`)."""
     built = _word_search(pattern) if words is not None else None
     if built is None:
@@ -455,13 +335,13 @@ def _finditer_text(
     return built.finditer_text(text, words, start, end)
 
 
-def _word_search(pattern: re.Pattern[str]) -> _WordStartSearch | None:
-    """`_WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
+def _word_search(pattern: re.Pattern[str]) -> WordStartSearch | None:
+    """`WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
     built = _WORD_SEARCHES.get(id(pattern))
     if built is None:
         if len(_WORD_SEARCHES) >= _MAX_BUILT:
             _WORD_SEARCHES.clear()
-        built = _WORD_SEARCHES[id(pattern)] = (pattern, _WordStartSearch.build(pattern))
+        built = _WORD_SEARCHES[id(pattern)] = (pattern, WordStartSearch.build(pattern))
     return built[1]
 
 
@@ -1575,7 +1455,7 @@ def _search_between(
     pattern: re.Pattern[str], context: _Context, start: int, end: int
 ) -> re.Match[str] | None:
     """``pattern.search(context.text, start, end)`` (look-behinds see the text before `start`), by
-    `_WordStartSearch` when the pattern allows it."""
+    `WordStartSearch` when the pattern allows it."""
     built = _word_search(pattern)
     if built is None:
         return pattern.search(context.text, start, end)

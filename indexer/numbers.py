@@ -21,6 +21,7 @@ from indexer.regexscan import (
     regex_prefixes,
     scan_text,
     top_level_alternatives,
+    word_view,
 )
 
 UNITS = {
@@ -474,19 +475,6 @@ _SCANNED_FIGURES = (
     *(f"{voice}:{kind}" for voice in ("passive", "active") for kind in FIGURE_KINDS),
     *(f"noun:{kind}" for kind in _NOUN_FIGURES),
 )
-
-
-# ASCII characters that are not word characters (``\w``), the hyphen among them, and "?" (how a non-ASCII
-# character is encoded with ``errors="replace"``), each written as a space by `word_view`.
-_NON_WORD_ASCII = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_"))
-_NON_WORD_AS_SPACE = bytes.maketrans(_NON_WORD_ASCII, b" " * len(_NON_WORD_ASCII))
-
-
-def word_view(text: str) -> str:
-    """`text` with every character but an ASCII word character written as a space (same length): a word
-    starts after each space of it, which the regex engine skips to far faster than to a word boundary. A
-    non-ASCII letter becomes a space too, so too many word starts are found, never too few."""
-    return text.encode("ascii", "replace").translate(_NON_WORD_AS_SPACE).decode("ascii")
 
 
 @dataclass(frozen=True)

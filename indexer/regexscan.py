@@ -74,11 +74,17 @@ def _scan_run(error: UnicodeEncodeError) -> tuple[bytes, int]:
 _SCAN_RUN_ERRORS = "conflictwire-scan-view"  # the codec error handler `_scan_run`, by its registered name
 codecs.register_error(_SCAN_RUN_ERRORS, _scan_run)
 
-# Every ASCII character that is neither a word character nor a hyphen, written as a space (a table for
-# ``bytes.translate``, which is faster than ``str.translate`` even on ASCII).
-_SEPARATORS_AS_SPACES = bytes(
-    code if code >= 128 or chr(code).isalnum() or chr(code) in "_-" else ord(" ") for code in range(256)
-)
+
+def _as_spaces(kept: str) -> bytes:
+    """A table for ``bytes.translate`` (faster than ``str.translate`` even on ASCII) that writes every ASCII
+    character but letters, digits and `kept` as a space."""
+    return bytes(
+        code if code >= 128 or chr(code).isalnum() or chr(code) in kept else ord(" ") for code in range(256)
+    )
+
+
+_SEPARATORS_AS_SPACES = _as_spaces("_-")  # word characters and the hyphen stay
+_NON_WORD_AS_SPACES = _as_spaces("_")  # word characters (``\w``) stay
 
 
 # How patterns that start at a word start (not after a word character or hyphen) begin.
@@ -91,6 +97,14 @@ def _spaced(text: str) -> str:
     word starts are then found, never too few."""
     # "?" (a separator) for each non-ASCII character
     return text.encode("ascii", "replace").translate(_SEPARATORS_AS_SPACES).decode("ascii")
+
+
+def word_view(text: str) -> str:
+    """`text` with every character but an ASCII word character written as a space (same length): a word
+    starts after each space of it, which the regex engine skips to far faster than to a word boundary. A
+    non-ASCII letter becomes a space too ("?" once encoded), so too many word starts are found, never too
+    few. Unlike `_spaced`, the hyphen is a space here: a word after a hyphen starts a word too."""
+    return text.encode("ascii", "replace").translate(_NON_WORD_AS_SPACES).decode("ascii")
 
 
 @lru_cache(maxsize=16)
@@ -428,6 +442,119 @@ class PrefixSearch:
             if match is not None:
                 return match
             position = found.start() + 1
+
+
+@dataclass(frozen=True)
+class WordStartSearch:
+    """``pattern.search(text[start:end])`` for a pattern whose matches start at a word start, that is after
+    a character that is not a word character (or at the piece's edge, where a look-behind sees nothing).
+    Such a position follows a space of `word_view` of the text, so the pattern is tried only after the
+    spaces that a head of it follows there and at the piece's start: fewer places than `PrefixSearch`
+    tries (it also tries the heads inside words), found faster (the engine skips from space to space)."""
+
+    pattern: re.Pattern[str]
+    after_space: re.Pattern[str]  # a space followed by a head of the pattern, on the word view
+    at_start: re.Pattern[str]  # a head of the pattern
+
+    _WORD_START_ASSERTIONS = (r"(?<![\w-])", r"\b")
+    _DEPTH = 6
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> WordStartSearch | None:
+        """The search, or None when `pattern` does not start every match at a word start: it must open with
+        one of `_WORD_START_ASSERTIONS` that no top-level alternative escapes, and after ``\\b`` every
+        head must begin with a word character (which makes the boundary one where a word starts)."""
+        source = pattern.pattern
+        opening = next((a for a in cls._WORD_START_ASSERTIONS if source.startswith(a)), None)
+        if opening is None or len(top_level_alternatives(source)) != 1:
+            return None
+        heads = regex_prefixes(source, cls._DEPTH)
+        if "" in heads:
+            return None
+        if opening == r"\b" and not all(head[0].isalnum() or head[0] == "_" for head in heads):
+            return None
+        alternation = prefix_alternation({word_view(head) for head in heads})
+        return cls(pattern, re.compile(f" (?={alternation})"), re.compile(alternation))
+
+    def search_piece(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """`words` is `word_view` of `scan_text(text)`; offsets of the match are relative to the piece."""
+        if start >= end:
+            return self.pattern.search(text[start:end])
+        piece = None  # cut only once a place to try is found
+        if self.at_start.match(words, start, end) is not None:
+            piece = text[start:end]
+            match = self.pattern.match(piece)
+            if match is not None:
+                return match
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if piece is None:
+                piece = text[start:end]
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                return match
+        return None
+
+    def finditer_piece(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text[start:end]))``: tried at the same places as in `search_piece`, left
+        to right, never inside the previous hit (no match is empty: every head has a character)."""
+        if start >= end:
+            return list(self.pattern.finditer(text[start:end]))
+        piece = text[start:end]
+        hits = []
+        resume = start  # where `finditer` would look next
+        if self.at_start.match(words, start, end) is not None:
+            match = self.pattern.match(piece)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        position = start
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(piece, position - start)
+            if match is not None:
+                hits.append(match)
+                resume = start + match.end()
+        return hits
+
+    def finditer_text(self, text: str, words: str, start: int, end: int) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text, start, end))``: tried where `search_text` tries it, never inside
+        the previous hit."""
+        hits = []
+        resume = start
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            if position < resume:
+                continue
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                hits.append(match)
+                resume = match.end()
+        return hits
+
+    def search_text(self, text: str, words: str, start: int, end: int) -> re.Match[str] | None:
+        """``pattern.search(text, start, end)``: unlike in `search_piece`, a look-behind at `start` sees the
+        text before it, so a match there needs a word start there too (a space of `words` before it)."""
+        if start == 0 and self.at_start.match(words, 0, end) is not None:
+            match = self.pattern.match(text, 0, end)
+            if match is not None:
+                return match
+        position = max(0, start - 1)
+        while (found := self.after_space.search(words, position, end)) is not None:
+            position = found.end()
+            match = self.pattern.match(text, position, end)
+            if match is not None:
+                return match
+        return None
 
 
 def top_level_alternatives(pattern: str) -> list[str]:

@@ -667,8 +667,8 @@ def test_word_start_searches_find_what_the_regex_engine_finds():
     must give the regex engine's answer wherever the span starts: mid-word, after a hyphen, at the text's
     start, after a non-ASCII letter."""
     from indexer import events
-    from indexer.numbers import lower_ascii, word_view
-    from indexer.regexscan import scan_text
+    from indexer.numbers import lower_ascii
+    from indexer.regexscan import scan_text, word_view
 
     lexicon = load_lexicon()
     texts = [
