@@ -124,3 +124,21 @@ def test_warm_up_leaves_the_loaded_gazetteer_and_lexicons_outside_the_cyclic_col
         assert extract_article(parse_record(dict(NOTE)))["places"]
     finally:
         gc.unfreeze()
+
+
+def test_warm_up_builds_every_search_the_event_coder_uses(tmp_path):
+    """Building a word-start search costs milliseconds; warm-up builds them all, so no article after it
+    pays for one. Fails when a pattern searched with is missing from `events.build_searches`."""
+    from pathlib import Path
+
+    from indexer import events
+    from indexer.parse import ParseError, iter_articles
+
+    warm_up()
+    built = set(events._WORD_SEARCHES)
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
+    articles = [a for a in iter_articles([str(sample)]) if not isinstance(a, ParseError)]
+    assert len(articles) > 40
+    for article in articles:
+        extract_article(article)
+    assert set(events._WORD_SEARCHES) == built
