@@ -88,10 +88,12 @@ _SPEECH_VERBS = (
 # the text falls into gaps and words in turn, which places every word without a match object per word. The
 # second form is the same for a text that is all ASCII, where letters and word characters are plain ranges,
 # which the regex engine checks faster than categories.
-# The quantifiers are possessive: the greedy forms never give back (the pattern ends with them), so the
-# words are the same, and the engine keeps no backtracking points.
-_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*+)")
-_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*+)")
+# The runs of word characters are possessive: the greedy forms never give back (the pattern ends with
+# them), so the words are the same, and the engine keeps fewer backtracking points. The repeated group is
+# not: CPython before 3.11.3 let a possessive repeat of a group end after a hyphen or an apostrophe with
+# nothing behind it.
+_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*)")
+_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 
 
 class _Tokens:

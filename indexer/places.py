@@ -603,12 +603,14 @@ from typing import NamedTuple  # noqa: E402
 # ("Saraqib") is kept as canonical_name, and the id is what filters and facets rely on. Countries,
 # regions and seas keep their English gazetteer names ("United States" rather than "U.S.").
 # A word (letters with inner apostrophes) as the captured separator: split() yields gap, word, gap, ...
-# `_WORD_RE` with possessive repeats: nothing follows a word in the pattern, so its first, longest match
-# is the only one, and the regex engine keeps no states to backtrack into (a third faster).
-_WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*+)")
+# `_WORD_RE` with possessive runs of letters: nothing follows a word in the pattern, so its first, longest
+# match is the only one, and the regex engine keeps fewer states to backtrack into. The repeated group is
+# not possessive: CPython before 3.11.3 (Debian 12's python3 is 3.11.2) let a possessive repeat of a group
+# end after an apostrophe with no letter behind it, which read "Damascus'" as a name.
+_WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*)")
 # `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
-_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*+)")
+_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*)")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 _QUOTE_GOES_ON_RE = re.compile(r",\s?[\"”]\s+")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
