@@ -1,5 +1,11 @@
 # The README's commands. Everything installs itself; nothing here needs a manual step.
-PYTHON ?= python3
+# The interpreter the venv is made from: the distribution's python3 when it is 3.11 or newer and can make
+# venvs, else the python3 on PATH; `make PYTHON=/path/to/python3` picks another. Distributions (and the
+# official Docker image the Dockerfile starts from) build CPython with profile-guided and link-time
+# optimisation; a build from source with default options (pyenv's, for one) has neither, and extracts
+# 1.1-1.25x slower (README, "Benchmarks"). Taken when the venv is first made.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
