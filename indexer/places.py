@@ -976,7 +976,10 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
 def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
-    the answers are kept (`_word_lookup`, `_words_lookup`)."""
+    the answers are kept (`_word_lookup`, `_words_lookup`).
+
+    The light and loose keys are those `light` and `loose` give, made here from the words' own keys
+    (`_light_word`, `loose_token`, each kept per word): a name first met is mostly words met before."""
     gazetteer = _gazetteer()
     country = gazetteer.demonyms.get(key)
     if country is None and key.endswith("s"):
@@ -984,18 +987,45 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     if country is not None:
         return country, (), ()
     exact = gazetteer.exact_candidates(key)
-    light_key = light(key)
+    if " " in key:  # a word may fold to two ("Ma´arat")
+        unified = [COMPASS_WORDS.get(word, word) for word in key.split()]
+        kept = [word for word in unified if word not in ARTICLES] or unified
+        light_key = " ".join(map(_light_word, kept))
+        compass_key = " ".join(unified)
+        if len(kept) > 1 and kept[-1] in _COMPASS_FORMS and kept[0] not in _COMPASS_FORMS:
+            kept = kept[-1:] + kept[:-1]  # as `loose` does
+        loose_key = " ".join(map(loose_token, kept))
+    else:
+        compass_key = COMPASS_WORDS.get(key, key)
+        light_key = _light_word(compass_key)
+        loose_key = loose_token(compass_key)
     if light_key in gazetteer.light:
         exact += tuple(c for c in gazetteer.light_candidates(light_key) if c not in exact)
-    compass_key = " ".join(COMPASS_WORDS.get(word, word) for word in key.split())
     if compass_key != key and compass_key in gazetteer.exact:
         exact += tuple(c for c in gazetteer.exact_candidates(compass_key) if c not in exact)
-    loose_key = loose(key)
     long_enough = len(loose_key) >= MIN_LOOSE_KEY or multiword and len(key) >= MIN_LOOSE_KEY + 1
     similar: tuple[int, ...] = ()
     if long_enough and loose_key in gazetteer.loose:
         similar = gazetteer.loose_candidates(loose_key)[:MAX_LOOSE_CANDIDATES]
     return None, exact, similar
+
+
+@lru_cache(maxsize=65_536)
+def _light_word(word: str) -> str:
+    """One word's part of its name's `light` key (its compass word already unified): doubled letters once,
+    no final -h after a vowel. Kept per word, as the words of new names are mostly words met before."""
+    word = _LOOSE_DOUBLE.sub(_single, word)
+    if word.endswith("h") and len(word) > 1 and word[-2] in "aeiou":
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=65_536)
+def _light_key(folded: str) -> str:
+    """`light`, from the words' kept keys (`_light_word`)."""
+    unified = [COMPASS_WORDS.get(word, word) for word in folded.split()]
+    kept = [word for word in unified if word not in ARTICLES] or unified
+    return " ".join(map(_light_word, kept))
 
 
 @lru_cache(maxsize=65_536)
@@ -1866,7 +1896,7 @@ def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, 
     place = places[index]
     allowed = _allowed_kinds(mention)
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    alias = index in mention.loose_only or _light_name(place.name) != light(mention.key)
+    alias = index in mention.loose_only or _light_name(place.name) != _light_key(mention.key)
     if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
         # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
@@ -2650,7 +2680,7 @@ def _other_unit_named(unit: int, bare_key: str) -> bool:
 
 @lru_cache(maxsize=65_536)
 def _light_name(name: str) -> str:
-    return light(fold(name))
+    return _light_key(fold(name))
 
 
 def _copy_mention(mention: _Mention) -> _Mention:
