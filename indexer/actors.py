@@ -881,7 +881,7 @@ def _scanner() -> MultiPattern:
     instead of one per pattern)."""
     m = _matchers()
     return MultiPattern.build(
-        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4, scan_depth=8
+        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4, scan_depth=12
     )
 
 

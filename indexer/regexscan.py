@@ -747,9 +747,17 @@ class MultiPattern:
     # The patterns' and sieves' bound `match` methods, taken once: a scanner runs once per sentence.
     matchers: tuple = field(init=False, compare=False, repr=False)
     sieve_matchers: tuple = field(init=False, compare=False, repr=False)
+    # Each head's patterns with those of the heads it starts with, in order (see `_numbers_for`).
+    with_shorter: dict[str, tuple[int, ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "matchers", tuple(pattern.match for pattern in self.patterns))
+        by_prefix = self.by_prefix
+        with_shorter = {
+            head: tuple(sorted({n for end in range(1, len(head) + 1) for n in by_prefix.get(head[:end], ())}))
+            for head in by_prefix
+        }
+        object.__setattr__(self, "with_shorter", with_shorter)
         sieve_matchers = tuple(sieve.match if sieve is not None else None for sieve in self.sieves)
         object.__setattr__(self, "sieve_matchers", sieve_matchers)
 
@@ -818,11 +826,18 @@ class MultiPattern:
         return positions
 
     def _numbers_for(self, window: str) -> tuple[int, ...]:
-        """The patterns that may start where the text reads `window` (remembered: windows recur)."""
-        numbers = {n for length in range(1, len(window) + 1) for n in self.by_prefix.get(window[:length], ())}
+        """The patterns that may start where the text reads `window` (remembered: windows recur): those of
+        every head that `window` starts with. Such heads start one another, so they are those of the
+        longest one, listed with it by `build` (`with_shorter`)."""
+        found: tuple[int, ...] = ()
+        for length in range(len(window), 0, -1):
+            numbers = self.with_shorter.get(window[:length])
+            if numbers is not None:
+                found = numbers
+                break
         if len(self.windows) >= _WINDOW_CACHE_SIZE:
             self.windows.clear()
-        self.windows[window] = found = tuple(sorted(numbers))
+        self.windows[window] = found
         return found
 
     def finditer_each(
