@@ -563,6 +563,8 @@ class _Matchers:
     protest_subject: re.Pattern
     place_lookahead: re.Pattern
     place_prepositions: frozenset[str]
+    # The most characters and separators an alias pattern reads as one phrase (see `_atoms`).
+    longest_alias: int
 
 
 def _alias_key(text: str) -> str:
@@ -698,6 +700,10 @@ def _matchers() -> _Matchers:
         numbered_unit=re.compile(r"(?<![\w\-])" + patterns["numbered_unit"] + r"(?![\w\-])"),
         place_lookahead=place_lookahead,
         place_prepositions=frozenset(w.lower() for w in patterns.get("place_prepositions") or []),
+        longest_alias=max(
+            (len(_atoms(key, lower)) for keys, lower in ((words, True), (acronyms, False)) for key in keys),
+            default=0,
+        ),
     )
 
 
@@ -875,7 +881,7 @@ def _scanner() -> MultiPattern:
     instead of one per pattern)."""
     m = _matchers()
     return MultiPattern.build(
-        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4
+        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4, scan_depth=12
     )
 
 
@@ -887,21 +893,14 @@ _SEPARATOR_RUN = re.compile(r"[\s\-]+")
 
 
 def _alias_reach(text: str) -> int:
-    """More characters than an attempt of an alias pattern reads in `text`: at most `_longest_alias` pieces,
-    each a character or a run of spaces and hyphens, and two characters after them (the look-ahead). The
-    longest run is looked for only when some run is longer than a blanked "pro-" and the space before it."""
+    """More characters than an attempt of an alias pattern reads in `text`: at most `longest_alias` pieces
+    (worked out with the matchers, so the first article with a "pro-" does not pay for it), each a character
+    or a run of spaces and hyphens, and two characters after them (the look-ahead). The longest run is
+    looked for only when some run is longer than a blanked "pro-" and the space before it."""
     longest_run = 5
     if _LONG_SEPARATOR_RUN.search(text) is not None:
         longest_run = max(map(len, _SEPARATOR_RUN.findall(text)))
-    return _longest_alias() * (longest_run + 1) + 3
-
-
-@lru_cache(maxsize=1)
-def _longest_alias() -> int:
-    """The most characters and separators an alias pattern reads as one phrase (see `_atoms`)."""
-    m = _matchers()
-    keys = [(key, True) for key in m.alias_lookup] + [(key, False) for key in m.acronym_lookup]
-    return max((len(_atoms(key, lower)) for key, lower in keys), default=0)
+    return _matchers().longest_alias * (longest_run + 1) + 3
 
 
 def _after_prefixes(

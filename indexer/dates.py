@@ -16,6 +16,7 @@ them against.
 from __future__ import annotations
 
 import calendar
+import codecs
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -232,11 +233,13 @@ def _starts() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _view_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """`_starts` for `scan_view` of the text, where letters are already lower-case: a word opening and,
-    to find it, the same word matched right after the character before it. Starting from that character
-    (any non-alphanumeric one) lets the regex engine skip to candidates in C, where `_starts`, which opens
-    with look-behinds, is tried at every position of the text."""
+    to find it, the same word matched right after a space of the text's separator view (see
+    `_start_positions`). Starting from a literal space lets the regex engine skip to candidates in C, where
+    `_starts`, which opens with look-behinds, is tried at every position of the text, and a class of
+    separators would be checked character by character."""
     word = rf"(?:[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(re.escape)})"
-    return re.compile(word), re.compile(rf"[\W_](?={word})")
+    spaced_word = rf"(?:[0-9Z]|{_trigger_alternation(re.escape)})"
+    return re.compile(word), re.compile(rf" (?={spaced_word})")
 
 
 def _start_positions(text: str) -> list[int]:
@@ -246,14 +249,32 @@ def _start_positions(text: str) -> list[int]:
     which keeps every character's class (letter or digit, "-", other) and lower-cases ASCII letters. Its
     only other change that matters here turns the four non-ASCII letters that match ASCII ones
     case-insensitively ("ſ", dotless and dotted i, the Kelvin sign) into those: a text with any of them
-    is scanned as it is."""
+    is scanned as it is. A word start follows a character that is neither a letter, a digit nor "-"; the
+    scan looks for a space in a copy of the view where every such character is one (same length)."""
     if any(char in text for char in _CASE_TWINS):
         return [found.start() for found in _starts().finditer(text)]
     scanned = scan_text(text)
-    word, after_separator = _view_starts()
+    word, after_space = _view_starts()
     positions = [0] if word.match(scanned) else []
-    positions += [found.end() for found in after_separator.finditer(scanned) if scanned[found.start()] != "-"]
+    spaced = scanned.encode("ascii", _SEPARATOR_VIEW_ERRORS).translate(_SEPARATORS_AS_SPACES).decode("ascii")
+    positions += [found.end() for found in after_space.finditer(spaced)]
     return positions
+
+
+def _separator_run(error: UnicodeEncodeError) -> tuple[str, int]:
+    """The non-ASCII characters of a `scan_text` as `_start_positions` writes them: a letter or digit as
+    "Z" (an upper-case ASCII letter never occurs in `scan_text`, so it marks them alone), anything else
+    as a space."""
+    run = error.object[error.start : error.end]
+    return "".join("Z" if char.isalnum() else " " for char in run), error.end
+
+
+_SEPARATOR_VIEW_ERRORS = "conflictwire-date-separators"  # `_separator_run`, by its registered name
+codecs.register_error(_SEPARATOR_VIEW_ERRORS, _separator_run)
+# Every ASCII character but letters, digits and "-" as a space: where the scan for date starts looks.
+_SEPARATORS_AS_SPACES = bytes(
+    code if chr(code).isalnum() or chr(code) == "-" else ord(" ") for code in range(128)
+) + bytes(range(128, 256))
 
 
 def _number(word: str) -> int:

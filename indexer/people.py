@@ -209,7 +209,7 @@ def _famous_scanner(surnames: bool) -> MultiPattern | None:
     pattern, whose hash would go over its whole (long) program at every article."""
     vocab = _vocabulary()
     regex = vocab.surname_regex if surnames else vocab.fullname_regex
-    return None if regex is None else MultiPattern.build([regex], depth=4)
+    return None if regex is None else MultiPattern.build([regex], depth=4, scan_depth=8)
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +222,7 @@ def _joint_famous_scanner() -> MultiPattern | None:
     surnames, fullnames = vocab.surname_regex, vocab.fullname_regex
     if surnames is None or fullnames is None or not fullnames.pattern.isascii():
         return None
-    return MultiPattern.build([surnames, re.compile(fullnames.pattern, re.IGNORECASE)], depth=4)
+    return MultiPattern.build([surnames, re.compile(fullnames.pattern, re.IGNORECASE)], depth=4, scan_depth=8)
 
 
 def _famous_hits(folded: str, scanned: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
@@ -304,7 +304,8 @@ def _could_be_name(bare: str) -> bool:
     word = bare
     if word.endswith("'s") and len(word) > 3:
         word = word[:-2]
-    if not word or not word[0].isupper() or any(ch.isdigit() for ch in word):
+    # A word of letters only holds no digit: `isalpha` says so in C, for the many plain words.
+    if not word or not word[0].isupper() or (not word.isalpha() and any(ch.isdigit() for ch in word)):
         if not _PREFIXED_NAME.match(word):
             return False
     lower = word.lower()

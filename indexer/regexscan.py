@@ -125,7 +125,7 @@ def _parsed(pattern: str):
 
 
 def regex_prefixes(
-    pattern: str, depth: int, *, from_required: bool = False, digits: bool = False
+    pattern: str, depth: int, *, from_required: bool = False, digits: bool = False, runs: bool = False
 ) -> set[str]:
     """The first `depth` characters, lower-cased, of every string `pattern` can match (shorter ones whole).
 
@@ -135,8 +135,12 @@ def regex_prefixes(
     optional parts at the start are left out ("(?:the )?bodies of" gives "bod"), so the result says what
     every match must contain somewhere rather than how it starts. With `digits`, ``\\d`` counts as the ten
     ASCII digits (which is how `scan_text` writes every decimal digit) rather than cutting a prefix short;
-    prefixes of numbers multiply quickly, so that is for callers that fall back to a smaller depth. Raises
-    `UnknownSyntax` for constructs it does not model.
+    prefixes of numbers multiply quickly, so that is for callers that fall back to a smaller depth. With
+    `runs`, the prefixes are those of `runs_view` of the matches: a hyphen counts as a space and a run of
+    spaces as one, and a prefix ends at a repeat (an optional part included) of anything but spaces and
+    hyphens when that repeat could start many ways; so prefixes stay few at depths where listing every
+    spelling of the separators and every way through the optional parts would run to tens of thousands.
+    Raises `UnknownSyntax` for constructs it does not model.
     """
     from re import _constants as sre  # the parser `re` itself uses (stable within a Python release)
 
@@ -144,6 +148,8 @@ def regex_prefixes(
 
     def char(code: int) -> str:
         character = chr(code)
+        if runs and character == "-":
+            return " "
         if code < 128 or character.isspace() or character.isdecimal():
             return _scan_char(character)
         uncased = character.lower() == character == character.upper() and character not in _CASE_TWINS
@@ -157,6 +163,8 @@ def regex_prefixes(
         for head in heads:
             if finished(head):
                 out.add(head)
+            elif runs:
+                out.update(_one_space_per_run(head + tail)[:depth] for tail in tails)
             else:
                 out.update((head + tail)[:depth] for tail in tails)
         if len(out) > _MAX_PREFIXES:
@@ -174,6 +182,14 @@ def regex_prefixes(
             heads = join(heads, here)
             leading = False
         return heads
+
+    def plain(items) -> bool:
+        """Whether `items` are characters and repeats of them only (no alternation or group)."""
+        return all(
+            op in (sre.LITERAL, sre.IN)
+            or (op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and plain(argument[2]))
+            for op, argument in items
+        )
 
     def single(op, argument, leading: bool) -> set[str]:
         if op is sre.LITERAL:
@@ -204,7 +220,11 @@ def regex_prefixes(
             return sequence(argument, leading)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, high, item = argument
+            if runs and not plain(item):
+                return join(sequence(item, False), {cut}) if low else {cut}
             body = sequence(item, False)
+            if runs and not body <= {" "} and (high > 1 or len(body) > _FEW_PREFIXES):
+                return join(body, {cut}) if low else {cut}
             out = set()
             for count in range(min(low, depth), min(high, depth) + 1):
                 heads = {""}
@@ -218,6 +238,21 @@ def regex_prefixes(
 
     heads = sequence(_parsed(pattern), from_required)
     return {head.split(cut, 1)[0] for head in heads}
+
+
+_FEW_PREFIXES = 16
+
+
+def _one_space_per_run(text: str) -> str:
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def runs_view(text: str) -> str:
+    """`text` (a `scan_text`) with hyphens as spaces and each run of spaces as one: what
+    ``regex_prefixes(..., runs=True)`` lists prefixes of."""
+    return _one_space_per_run(text.replace("-", " "))
 
 
 _SIEVE_FLAGS = re.IGNORECASE | re.UNICODE | re.VERBOSE | re.DOTALL | re.MULTILINE
@@ -332,9 +367,10 @@ def _sieve_item(op, argument) -> str:
     raise UnknownSyntax(f"{op} in a sieve")
 
 
-def prefix_alternation(heads: Iterable[str]) -> str:
+def prefix_alternation(heads: Iterable[str], *, space: str = r"\ ") -> str:
     """A regex alternation of literal `heads`, factored by first character so every branch starts with a
-    literal: the regex engine then skips to candidate characters in C. "" if some head is empty."""
+    literal: the regex engine then skips to candidate characters in C. "" if some head is empty. A space
+    of a head is written as `space`."""
     by_first: dict[str, list[str]] = {}
     for head in heads:
         by_first.setdefault(head[:1], []).append(head[1:])
@@ -342,8 +378,8 @@ def prefix_alternation(heads: Iterable[str]) -> str:
     for first, tails in sorted(by_first.items()):
         if not first:
             return ""
-        rest = prefix_alternation(tails)
-        branches.append(re.escape(first) + (f"(?:{rest})" if rest else ""))
+        rest = prefix_alternation(tails, space=space)
+        branches.append((space if first == " " else re.escape(first)) + (f"(?:{rest})" if rest else ""))
     return "|".join(branches)
 
 
@@ -673,6 +709,19 @@ def _deepest_prefixes(pattern: str, depth: int, *, digits: bool) -> set[str]:
     return {""}
 
 
+def _run_prefixes(pattern: str, depth: int, heads: set[str]) -> set[str]:
+    """``regex_prefixes(pattern, depth, runs=True)``, or else `heads` (its prefixes at a smaller depth)
+    read the same way."""
+    try:
+        deep = regex_prefixes(pattern, depth, runs=True)
+    except UnknownSyntax:
+        deep = {""}
+    return {runs_view(head) for head in heads} if "" in deep else deep
+
+
+# In `separators_as_spaces` of a text, what one space of `runs_view` stands for: possessive, as the next
+# character of a head is neither.
+_SEPARATOR_RUN = r"[\ \-]++"
 _MAX_DIGIT_PREFIXES = 200
 _WINDOW_CACHE_SIZE = 50_000
 
@@ -698,17 +747,32 @@ class MultiPattern:
     # The patterns' and sieves' bound `match` methods, taken once: a scanner runs once per sentence.
     matchers: tuple = field(init=False, compare=False, repr=False)
     sieve_matchers: tuple = field(init=False, compare=False, repr=False)
+    # Each head's patterns with those of the heads it starts with, in order (see `_numbers_for`).
+    with_shorter: dict[str, tuple[int, ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "matchers", tuple(pattern.match for pattern in self.patterns))
+        by_prefix = self.by_prefix
+        with_shorter = {
+            head: tuple(sorted({n for end in range(1, len(head) + 1) for n in by_prefix.get(head[:end], ())}))
+            for head in by_prefix
+        }
+        object.__setattr__(self, "with_shorter", with_shorter)
         sieve_matchers = tuple(sieve.match if sieve is not None else None for sieve in self.sieves)
         object.__setattr__(self, "sieve_matchers", sieve_matchers)
 
     @classmethod
-    def build(cls, patterns: Sequence[re.Pattern[str]], depth: int = 3) -> MultiPattern:
+    def build(
+        cls, patterns: Sequence[re.Pattern[str]], depth: int = 3, scan_depth: int | None = None
+    ) -> MultiPattern:
+        """With `scan_depth`, patterns that all start at a word start are looked for where the text starts
+        with one of their `scan_depth` first characters (spaces and hyphens read as in `runs_view`), not
+        just `depth`: fewer places to try them (see `_positions`). Which of them to try at such a place is
+        still told by the `depth` first characters."""
         by_prefix: dict[str, list[int]] = {}
         everywhere = []
         sieves: list[re.Pattern[str] | None] = [None] * len(patterns)
+        deep_heads: set[str] = set()
         for number, pattern in enumerate(patterns):
             heads = _scan_prefixes(pattern.pattern, depth)
             if "" in heads:
@@ -717,6 +781,8 @@ class MultiPattern:
             for head in heads:
                 by_prefix.setdefault(head, []).append(number)
             sieves[number] = case_sensitive_sieve(pattern)
+            if scan_depth is not None:
+                deep_heads |= _run_prefixes(pattern.pattern, scan_depth, heads)
         _parsed.cache_clear()
         # Patterns that all start with "not after a word character or hyphen" can only match at such
         # positions, which the scan then requires too.
@@ -725,6 +791,10 @@ class MultiPattern:
         at_start = None
         if not by_prefix:
             scan = re.compile(r"(?!)")
+        elif boundary and deep_heads:
+            spaced_heads = {_one_space_per_run(_spaced(head)) for head in deep_heads}
+            scan = re.compile(f" (?={prefix_alternation(spaced_heads, space=_SEPARATOR_RUN)})")
+            at_start = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})")
         elif boundary:
             scan = re.compile(f" (?={prefix_alternation({_spaced(head) for head in by_prefix})})")
             at_start = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})")
@@ -756,11 +826,18 @@ class MultiPattern:
         return positions
 
     def _numbers_for(self, window: str) -> tuple[int, ...]:
-        """The patterns that may start where the text reads `window` (remembered: windows recur)."""
-        numbers = {n for length in range(1, len(window) + 1) for n in self.by_prefix.get(window[:length], ())}
+        """The patterns that may start where the text reads `window` (remembered: windows recur): those of
+        every head that `window` starts with. Such heads start one another, so they are those of the
+        longest one, listed with it by `build` (`with_shorter`)."""
+        found: tuple[int, ...] = ()
+        for length in range(len(window), 0, -1):
+            numbers = self.with_shorter.get(window[:length])
+            if numbers is not None:
+                found = numbers
+                break
         if len(self.windows) >= _WINDOW_CACHE_SIZE:
             self.windows.clear()
-        self.windows[window] = found = tuple(sorted(numbers))
+        self.windows[window] = found
         return found
 
     def finditer_each(

@@ -75,6 +75,44 @@ def test_patterns_opening_at_a_word_start_equal_finditer_around_any_separator():
             assert [[m.span() for m in hits] for hits in got] == expected, text
 
 
+RUN_PATTERNS = [
+    re.compile(
+        r"(?<![\w\-])(?:al[\s\-]+shabaab|u\.s\.(?:'s)?|syrian(?:[\s\-]+army)?)(?![\w\-])", re.IGNORECASE
+    ),
+    re.compile(
+        r"(?<![\w\-])(?:syria|iraq)(?:'s?)?(?:\s*,\s*(?:syria|iraq))*\s+(?:army|forces)(?![\w\-])", re.I
+    ),
+    re.compile(r"(?<![\w\-])(?:anti-terror|pro-government)\s+(?:units?|militias?)(?![\w\-])", re.IGNORECASE),
+    re.compile(r"(?<![\w-])(?:M23|\d+\s+dead)(?![\w\-])"),
+]
+RUN_TEXTS = [
+    *WORD_START_TEXTS,
+    "Al - \t Shabaab and al--shabaab, AL\u00a0SHABAAB; U.S.'s u.s. Syrian  -army syrian",
+    "Syria, Iraq  forces; syria's\nARMY iraq,syria army anti -terror units pro-Government\u2014militias",
+    "M23 m23 4  dead 5-dead 6\u2003dead; Syria\u2019s army, \u00c9cole syria-army",
+]
+
+
+def test_a_deeper_scan_through_runs_of_separators_keeps_every_hit():
+    """`scan_depth` only narrows where the patterns are tried: the hits stay those of `finditer`,
+    whatever runs of spaces, hyphens and punctuation the text writes between words."""
+    shallow = MultiPattern.build(RUN_PATTERNS, depth=4)
+    deep = MultiPattern.build(RUN_PATTERNS, depth=4, scan_depth=8)
+    assert deep.scan.pattern != shallow.scan.pattern
+    for text in RUN_TEXTS:
+        for start, end in [(0, len(text)), (2, len(text)), (1, max(1, len(text) - 4))]:
+            expected = [[m.span() for m in p.finditer(text, start, end)] for p in RUN_PATTERNS]
+            got = deep.finditer_each(text, scan_text(text), start, end)
+            assert [[m.span() for m in hits] for hits in got] == expected, text
+
+
+def test_run_prefixes_read_hyphens_and_runs_as_one_space():
+    assert regex_prefixes(r"al[\s\-]+shabaab", 6, runs=True) == {"al sha"}
+    assert regex_prefixes(r"anti-terror", 6, runs=True) == {"anti t"}
+    # an alternation repeated or made optional ends the prefix
+    assert regex_prefixes(r"iraq(?:,\s*(?:syria|iran))*\s+army", 8, runs=True) == {"iraq"}
+
+
 def test_scan_text_keeps_offsets_and_unifies_case_and_spaces():
     text = "A\tB\u00a0C \u0130\u212a\u017f \u0663"
     scanned = scan_text(text)
