@@ -1510,11 +1510,13 @@ def _choose_place(
             if not conflict and 0 <= mention.trigger.start - end <= 1:
                 continue
             candidates.append((start, end, place))
-    candidates = _outside_named_units_dropped(candidates)
-    far = _far_from_locators(context.text, candidates)
-    if far and len(far) < len(candidates):
-        candidates = [c for c in candidates if c[0] not in far]
-    locators = _locators(context.text, candidates)
+    locators: set[int] = set()
+    if len(candidates) > 1:  # each of these only ever sets one candidate against another
+        candidates = _outside_named_units_dropped(candidates)
+        far = _far_from_locators(context.text, candidates)
+        if far and len(far) < len(candidates):
+            candidates = [c for c in candidates if c[0] not in far]
+        locators = _locators(context.text, candidates)
 
     def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
         found = _place_rank(candidate[2])
@@ -1531,25 +1533,30 @@ def _choose_place(
         ]
         return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
     if candidates:
-        here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
-        if any(_place_rank(c[2]) > 0 for c in here):
-            candidates = here
-        off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(rank(c) > 0 for c in off_road):
-            candidates = off_road
-        top_rank = max(rank(c) for c in candidates)
-        unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(rank(c) >= top_rank for c in unnamed):
-            candidates = unnamed
+        # Every filter below keeps a non-empty subset, so a lone candidate is chosen whatever they find.
+        if len(candidates) > 1:
+            here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
+            if any(_place_rank(c[2]) > 0 for c in here):
+                candidates = here
+            off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+            if any(rank(c) > 0 for c in off_road):
+                candidates = off_road
+            top_rank = max(rank(c) for c in candidates)
+            unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+            if any(rank(c) >= top_rank for c in unnamed):
+                candidates = unnamed
         best_rank = max(rank(c) for c in candidates)
         best = [c for c in candidates if rank(c) == best_rank]
-        after_trigger = [
-            c
-            for c in best
-            if c[0] >= mention.trigger.start
-            and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
-        ]
-        chosen = (after_trigger or best)[0][2]
+        after_trigger = next(
+            (
+                c
+                for c in best
+                if c[0] >= mention.trigger.start
+                and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
+            ),
+            None,
+        )
+        chosen = (after_trigger or best[0])[2]
         focus = context.focus
         if conflict and best_rank == 0 and focus is not None and any(_contains(c[2], focus) for c in best):
             return focus
