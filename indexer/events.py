@@ -1610,11 +1610,12 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
     if candidates:
         chosen = min(candidates, key=lambda d: (abs(d["start"] - mention.trigger.start), d["start"]))
     else:
-        earlier = context.dates[: bisect.bisect_left(context.date_starts, mention.sentence.start)]
+        # The dates before the sentence, and those of its paragraph among them, found by bisection (they
+        # are sorted by where they start).
+        earlier_count = bisect.bisect_left(context.date_starts, mention.sentence.start)
         paragraph_start = context.text.rfind("\n\n", 0, mention.sentence.start)
-        same_paragraph = [d for d in earlier if d["start"] > paragraph_start]
-        if same_paragraph:
-            chosen = same_paragraph[-1]
+        if bisect.bisect_right(context.date_starts, paragraph_start, 0, earlier_count) < earlier_count:
+            chosen = context.dates[earlier_count - 1]
         elif previous is not None and previous.date and previous.paragraph == mention.paragraph:
             mention.date, mention.date_to, mention.date_precision = (
                 previous.date,
@@ -1622,8 +1623,8 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
                 previous.date_precision,
             )
             return
-        elif earlier and not context.published:
-            chosen = earlier[0]
+        elif earlier_count and not context.published:
+            chosen = context.dates[0]
     if chosen is not None:
         mention.date = chosen.get("date")
         mention.date_to = chosen.get("date_to") or chosen.get("date")
