@@ -335,6 +335,22 @@ def _finditer_text(
     return built.finditer_text(text, words, start, end)
 
 
+_LOWER_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` (IGNORECASE, every letter of it lower-case) compiled without IGNORECASE: on lowered text
+    that `no_case_twins` clears it finds the same matches, and tries its words at a hit far faster. Its
+    `WordStartSearch` tries it at the same places (the heads come from the same source). Built once, found
+    by the pattern's identity (see `_piece_search`)."""
+    known = _LOWER_TWINS.get(id(pattern))
+    if known is None:
+        if len(_LOWER_TWINS) >= _MAX_BUILT:
+            _LOWER_TWINS.clear()
+        known = _LOWER_TWINS[id(pattern)] = (pattern, re.compile(pattern.pattern))
+    return known[1]
+
+
 def _word_search(pattern: re.Pattern[str]) -> WordStartSearch | None:
     """`WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
     built = _WORD_SEARCHES.get(id(pattern))
@@ -353,12 +369,20 @@ def _find_cues(
     scanned: str | None = None,
     family_hits: Sequence[list[re.Match[str]]] | None = None,
     words: str | None = None,
+    plain: bool = False,
 ) -> list[list[Cue]]:
     """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`,
     `family_hits` the first part of `_lexicon_hits` and `words` `word_view(scanned)` when the caller has
-    them."""
+    them. `plain` says that `text` is free of case twins (see `no_case_twins`): the words in front of a cue
+    are then looked for in the lowered text, case-sensitively (only whether they are found counts)."""
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
+    reference_before, definite_before = lexicon.reference_before, DEFINITE_BEFORE
+    complement_before, negation, before_text = lexicon.complement_before, lexicon.negation, text
+    if plain:
+        reference_before, definite_before = _lower_twin(reference_before), _lower_twin(definite_before)
+        complement_before, negation = _lower_twin(complement_before), _lower_twin(negation)
+        before_text = lowered
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
@@ -373,16 +397,16 @@ def _find_cues(
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = cue.clause = _clause_start(text, sentence, position)
         cue.reference = not _is_verb(cue.text) and bool(
-            _search_before(lexicon.reference_before, text, scanned, words, clause, position)
+            _search_before(reference_before, before_text, scanned, words, clause, position)
         )
         cue.definite = cue.reference and bool(
-            _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
+            _search_before(definite_before, before_text, scanned, words, clause, position)
         )
         cue.complement = bool(
-            _search_before(lexicon.complement_before, text, scanned, words, clause, position)
+            _search_before(complement_before, before_text, scanned, words, clause, position)
         )
         cue.negated = family.name != "transfer" and bool(
-            _search_before(lexicon.negation, text, scanned, words, max(clause, position - 40), position)
+            _search_before(negation, before_text, scanned, words, max(clause, position - 40), position)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -549,11 +573,16 @@ def _flags(
     lexicon: Lexicon,
     scanned: str | None = None,
     words: str | None = None,
+    plain: bool = False,
 ) -> set[str]:
     """The negation, threat, condition and future words in front of a cue (worked out once per cue: the
     same cue is asked about more than once). `scanned` is `scan_text(text)` and `words` its `word_view`
-    when the caller has them."""
+    when the caller has them; `plain` says that `text` is lowered and free of case twins (see
+    `no_case_twins`), so that case-sensitive twins of the patterns find the same."""
     if cue.flags is None:
+        threat, hypothetical, future = lexicon.threat, lexicon.hypothetical, lexicon.future
+        if plain:
+            threat, hypothetical, future = _lower_twin(threat), _lower_twin(hypothetical), _lower_twin(future)
         scanned = scan_text(text) if scanned is None else scanned
         position = cue.start
         # (Lowering the text moves none of the marks a clause starts after.)
@@ -561,13 +590,11 @@ def _flags(
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _search_before(
-            lexicon.threat, text, scanned, words, clause, position
-        ):
+        if cue.family not in ("threaten",) and _search_before(threat, text, scanned, words, clause, position):
             flags.add("threatened")
-        if _search_before(lexicon.hypothetical, text, scanned, words, max(clause, position - 60), position):
+        if _search_before(hypothetical, text, scanned, words, max(clause, position - 60), position):
             flags.add("hypothetical")
-        if _search_before(lexicon.future, text, scanned, words, max(clause, position - 45), position):
+        if _search_before(future, text, scanned, words, max(clause, position - 45), position):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
@@ -584,9 +611,10 @@ def _sentence_mention(
     figures: Sequence[Figure] = (),
     scanned: str | None = None,
     words: str | None = None,
+    plain: bool = False,
 ) -> Mention | None:
     """The event a sentence reports, if any; `scanned` is `scan_text(text)` and `words` its `word_view` when
-    the caller has them."""
+    the caller has them; `plain` says that the lowered `text` is free of case twins (see `no_case_twins`)."""
     scanned = scan_text(text) if scanned is None else scanned
     live = _live(cues)
     references = [c for c in cues if c.reference and not c.complement]
@@ -597,7 +625,7 @@ def _sentence_mention(
             return None
         live = references or live
         fallback = bool(references)
-    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words)) for c in live]
+    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words, plain)) for c in live]
     cue = _choose_family(live, lexicon, flagged)
     if cue is None:
         return None
@@ -618,9 +646,9 @@ def _sentence_mention(
         mention.sub_event = forced
         mention.forced = True
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER.get(forced, (family.plover_type, None))
-    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words)
+    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words, plain)
     if cue.family == "threaten" and any(
-        "threatened" in _flags(text, sentence, other, lexicon, scanned, words)
+        "threatened" in _flags(text, sentence, other, lexicon, scanned, words, plain)
         for other in cues
         if other.start > cue.start and lexicon.families[other.family].tier < lexicon.families["threaten"].tier
     ):
@@ -1510,11 +1538,13 @@ def _choose_place(
             if not conflict and 0 <= mention.trigger.start - end <= 1:
                 continue
             candidates.append((start, end, place))
-    candidates = _outside_named_units_dropped(candidates)
-    far = _far_from_locators(context.text, candidates)
-    if far and len(far) < len(candidates):
-        candidates = [c for c in candidates if c[0] not in far]
-    locators = _locators(context.text, candidates)
+    locators: set[int] = set()
+    if len(candidates) > 1:  # each of these only ever sets one candidate against another
+        candidates = _outside_named_units_dropped(candidates)
+        far = _far_from_locators(context.text, candidates)
+        if far and len(far) < len(candidates):
+            candidates = [c for c in candidates if c[0] not in far]
+        locators = _locators(context.text, candidates)
 
     def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
         found = _place_rank(candidate[2])
@@ -1531,25 +1561,30 @@ def _choose_place(
         ]
         return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
     if candidates:
-        here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
-        if any(_place_rank(c[2]) > 0 for c in here):
-            candidates = here
-        off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(rank(c) > 0 for c in off_road):
-            candidates = off_road
-        top_rank = max(rank(c) for c in candidates)
-        unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-        if any(rank(c) >= top_rank for c in unnamed):
-            candidates = unnamed
+        # Every filter below keeps a non-empty subset, so a lone candidate is chosen whatever they find.
+        if len(candidates) > 1:
+            here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
+            if any(_place_rank(c[2]) > 0 for c in here):
+                candidates = here
+            off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+            if any(rank(c) > 0 for c in off_road):
+                candidates = off_road
+            top_rank = max(rank(c) for c in candidates)
+            unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
+            if any(rank(c) >= top_rank for c in unnamed):
+                candidates = unnamed
         best_rank = max(rank(c) for c in candidates)
         best = [c for c in candidates if rank(c) == best_rank]
-        after_trigger = [
-            c
-            for c in best
-            if c[0] >= mention.trigger.start
-            and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
-        ]
-        chosen = (after_trigger or best)[0][2]
+        after_trigger = next(
+            (
+                c
+                for c in best
+                if c[0] >= mention.trigger.start
+                and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
+            ),
+            None,
+        )
+        chosen = (after_trigger or best[0])[2]
         focus = context.focus
         if conflict and best_rank == 0 and focus is not None and any(_contains(c[2], focus) for c in best):
             return focus
@@ -1575,11 +1610,12 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
     if candidates:
         chosen = min(candidates, key=lambda d: (abs(d["start"] - mention.trigger.start), d["start"]))
     else:
-        earlier = context.dates[: bisect.bisect_left(context.date_starts, mention.sentence.start)]
+        # The dates before the sentence, and those of its paragraph among them, found by bisection (they
+        # are sorted by where they start).
+        earlier_count = bisect.bisect_left(context.date_starts, mention.sentence.start)
         paragraph_start = context.text.rfind("\n\n", 0, mention.sentence.start)
-        same_paragraph = [d for d in earlier if d["start"] > paragraph_start]
-        if same_paragraph:
-            chosen = same_paragraph[-1]
+        if bisect.bisect_right(context.date_starts, paragraph_start, 0, earlier_count) < earlier_count:
+            chosen = context.dates[earlier_count - 1]
         elif previous is not None and previous.date and previous.paragraph == mention.paragraph:
             mention.date, mention.date_to, mention.date_precision = (
                 previous.date,
@@ -1587,8 +1623,8 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
                 previous.date_precision,
             )
             return
-        elif earlier and not context.published:
-            chosen = earlier[0]
+        elif earlier_count and not context.published:
+            chosen = context.dates[0]
     if chosen is not None:
         mention.date = chosen.get("date")
         mention.date_to = chosen.get("date_to") or chosen.get("date")
@@ -1699,6 +1735,18 @@ def build_searches() -> int:
         lexicon.armed,
         lexicon.civilian,
         *lexicon.modifiers.values(),
+        *map(
+            _lower_twin,
+            (
+                lexicon.reference_before,
+                lexicon.complement_before,
+                lexicon.negation,
+                lexicon.hypothetical,
+                lexicon.future,
+                lexicon.threat,
+                DEFINITE_BEFORE,
+            ),
+        ),
         DEFINITE_BEFORE,
         STATE_WORDS,
         STATE_WORDS_LOWER,
@@ -1744,7 +1792,7 @@ def code_events(
     family_hits, generic_hits = _lexicon_hits(text, lexicon, scanned)
     context = _Context(original, published, places, dates, scanned)
     words = context.words
-    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words)
+    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words, context.plain)
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     paragraphs = _paragraph_numbers(text, sentences)
     figure_reader = FigureReader(text, scanned, words, lowered=True)
@@ -1769,7 +1817,17 @@ def code_events(
             _attach(current, violent, figures)
             continue
         mention = _sentence_mention(
-            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
+            text,
+            sentence,
+            index,
+            paragraph,
+            sentence_cues,
+            lexicon,
+            forced,
+            figures,
+            scanned,
+            words,
+            context.plain,
         )
         if mention is None:
             if current is not None:

@@ -318,13 +318,19 @@ _RIGHT_STOP = re.compile(
     r"(?:injur|wound|hurt|stole|rustl|burn|loot|abduct|kidnap)\w*)\b",
     re.IGNORECASE,
 )
-_AUXILIARY_TAIL = re.compile(
-    r"(?:\s+(?:were|was|have|has|had|been|being|are|is|reportedly|allegedly|also|all|both|later|"
-    r"subsequently|reported|confirmed|found|got|get|shot|and|feared|believed|presumed|left|leaving|people|"
-    r"seriously|critically|fatally|badly|lightly|slightly|severely))+\s*$",
-    re.IGNORECASE,
-)
+# Words that may come between a count and a passive trigger ("two soldiers were reportedly killed").
+_AUXILIARY_TAIL_WORDS = (
+    "were|was|have|has|had|been|being|are|is|reportedly|allegedly|also|all|both|later|"
+    "subsequently|reported|confirmed|found|got|get|shot|and|feared|believed|presumed|left|leaving|people|"
+    "seriously|critically|fatally|badly|lightly|slightly|severely"
+).split("|")
+_AUXILIARY_TAIL = re.compile(rf"(?:\s+(?:{'|'.join(_AUXILIARY_TAIL_WORDS)}))+\s*$", re.IGNORECASE)
+_AUXILIARY_TAIL_SET = frozenset(_AUXILIARY_TAIL_WORDS)
 _AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|has|had|been|will|would)\b", re.IGNORECASE)
+# The patterns above without IGNORECASE, for lowered text that `no_case_twins` clears (same matches there).
+_CLAUSE_BREAK_LOWER = re.compile(_CLAUSE_BREAK.pattern)
+_RIGHT_STOP_LOWER = re.compile(_RIGHT_STOP.pattern)
+_AUXILIARY_LOWER = re.compile(_AUXILIARY.pattern)
 _SUBSET_BREAKS = frozenset({"including", "among them", "of whom"})
 _SINGULAR_DETERMINER = re.compile(
     r"^(?:a|an|one|the|his|her|its|this|that|another|each|every)\s+(?:[\w'’-]+\s+){0,5}([\w'’-]+)$",
@@ -421,8 +427,12 @@ _LEADING_CONJUNCTION = re.compile(r"^\s*(?:and|or|but|then)\s+", re.IGNORECASE)
 _SHORT_PARENTHESIS = re.compile(r"\([^()]{0,60}\)")
 
 
-def _strip_auxiliaries(window: str) -> str:
+def _strip_auxiliaries(window: str, plain: bool = False) -> str:
+    """`window` without a leading conjunction and the auxiliaries and adverbs that end it. `plain` says that
+    `window` is lowered text free of case twins (see `no_case_twins`)."""
     window = _LEADING_CONJUNCTION.sub("", window)
+    if plain:
+        return _without_auxiliary_tail(window).strip(" ,")
     previous = None
     while previous != window:
         previous = window
@@ -430,24 +440,43 @@ def _strip_auxiliaries(window: str) -> str:
     return window.strip(" ,")
 
 
-def _left_phrase(text: str, start: int, limit: int) -> str:
+def _without_auxiliary_tail(window: str) -> str:
+    """``_AUXILIARY_TAIL.sub("", window)`` for lowered `window` free of case twins, word by word from the
+    end: the pattern, tried at every position of the window, matches only the white space before the last
+    words when each of them is one of `_AUXILIARY_TAIL_WORDS` (the first word only when white space precedes
+    it) and takes those words and the white space after them. What is left then ends in another word, so
+    the pattern finds nothing more."""
+    words = window.split()
+    removable = len(words) if window[:1].isspace() else len(words) - 1
+    count = 0
+    while count < removable and words[-1 - count] in _AUXILIARY_TAIL_SET:
+        count += 1
+    if count == 0:
+        return window
+    if count == len(words):
+        return ""
+    return window.rsplit(None, count)[0]
+
+
+def _left_phrase(text: str, start: int, limit: int, plain: bool = False) -> str:
     """The noun phrase that ends where a passive trigger begins, auxiliaries removed.
 
     The phrase stops at the previous clause break; when that leaves nothing but auxiliaries, the phrase is
     an apposition set off by commas ("The mayor's bodyguards, two police agents, were also killed") and the
-    segment before the comma is used instead.
+    segment before the comma is used instead. `plain` says that `text` is lowered and text[limit:start] free
+    of case twins (see `no_case_twins`).
     """
     window = text[limit:start]
     if "(" in window:  # the common case, no parenthesis, skips the pattern
         window = _SHORT_PARENTHESIS.sub(lambda m: " " * len(m.group(0)), window)
-    breaks = list(_CLAUSE_BREAK.finditer(window))
+    breaks = list((_CLAUSE_BREAK_LOWER if plain else _CLAUSE_BREAK).finditer(window))
     segment_end = len(window)
     for index in range(len(breaks) - 1, -2, -1):
         segment_start = breaks[index].end() if index >= 0 else 0
         if index >= 0 and breaks[index].group(0).lower() in _SUBSET_BREAKS:
             segment_end = breaks[index].start()
             continue
-        phrase = _strip_auxiliaries(window[segment_start:segment_end])
+        phrase = _strip_auxiliaries(window[segment_start:segment_end], plain)
         if phrase:
             return phrase
         if index < 0 or breaks[index].group(0) != ",":
@@ -456,13 +485,14 @@ def _left_phrase(text: str, start: int, limit: int) -> str:
     return ""
 
 
-def _right_phrase(text: str, start: int, limit: int) -> str:
-    """The object phrase after an active trigger; a following clause ("and 30 were detained") is cut off."""
+def _right_phrase(text: str, start: int, limit: int, plain: bool = False) -> str:
+    """The object phrase after an active trigger; a following clause ("and 30 were detained") is cut off.
+    `plain` says that `text` is lowered and text[start:limit] free of case twins (see `no_case_twins`)."""
     window = text[start:limit]
-    stop = _RIGHT_STOP.search(window)
+    stop = (_RIGHT_STOP_LOWER if plain else _RIGHT_STOP).search(window)
     if stop is not None:
         window = window[: stop.start()]
-    auxiliary = _AUXILIARY.search(window)
+    auxiliary = (_AUXILIARY_LOWER if plain else _AUXILIARY).search(window)
     if auxiliary is not None:
         window = window[: auxiliary.start()]
         conjunctions = list(re.finditer(r"\band\b", window))
@@ -736,10 +766,10 @@ def _read_figures(
         for match in active[kind]:
             if overlaps(match.start(), match.end()):
                 continue
-            phrase = _right_phrase(text, match.end(), end)
+            phrase = _right_phrase(text, match.end(), end, plain)
             coordinated = _COORDINATED_VERB.match(text[match.end() : end])
             if not phrase and coordinated:
-                phrase = _right_phrase(text, match.end() + coordinated.end(), end)
+                phrase = _right_phrase(text, match.end() + coordinated.end(), end, plain)
             if not phrase or _NOT_AN_OBJECT.match(phrase):
                 continue
             trigger = match.group(0).lower().strip()
@@ -788,7 +818,7 @@ def _read_figures(
                 + [t_end for _, t_end in taken if t_end <= match.start()]
                 + [t_end for t_end in trigger_ends if t_end <= match.start()]
             )
-            phrase = _left_phrase(text, match.start(), limit)
+            phrase = _left_phrase(text, match.start(), limit, plain)
             if not phrase:
                 continue
             if kind == "killed" and match.group(0).lower() in ("to death", "dead", "shot dead", "found dead"):
