@@ -335,22 +335,6 @@ def _finditer_text(
     return built.finditer_text(text, words, start, end)
 
 
-_LOWER_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-
-
-def _lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """`pattern` (IGNORECASE, every letter of it lower-case) compiled without IGNORECASE: on lowered text
-    that `no_case_twins` clears it finds the same matches, and tries its words at a hit far faster. Its
-    `WordStartSearch` tries it at the same places (the heads come from the same source). Built once, found
-    by the pattern's identity (see `_piece_search`)."""
-    known = _LOWER_TWINS.get(id(pattern))
-    if known is None:
-        if len(_LOWER_TWINS) >= _MAX_BUILT:
-            _LOWER_TWINS.clear()
-        known = _LOWER_TWINS[id(pattern)] = (pattern, re.compile(pattern.pattern))
-    return known[1]
-
-
 def _word_search(pattern: re.Pattern[str]) -> WordStartSearch | None:
     """`WordStartSearch.build(pattern)`, built once (found by the pattern's identity, see `_piece_search`)."""
     built = _WORD_SEARCHES.get(id(pattern))
@@ -369,20 +353,12 @@ def _find_cues(
     scanned: str | None = None,
     family_hits: Sequence[list[re.Match[str]]] | None = None,
     words: str | None = None,
-    plain: bool = False,
 ) -> list[list[Cue]]:
     """The trigger hits of every sentence; `lowered` is `lower_ascii(text)`, `scanned` is `scan_text(text)`,
     `family_hits` the first part of `_lexicon_hits` and `words` `word_view(scanned)` when the caller has
-    them. `plain` says that `text` is free of case twins (see `no_case_twins`): the words in front of a cue
-    are then looked for in the lowered text, case-sensitively (only whether they are found counts)."""
+    them."""
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
-    reference_before, definite_before = lexicon.reference_before, DEFINITE_BEFORE
-    complement_before, negation, before_text = lexicon.complement_before, lexicon.negation, text
-    if plain:
-        reference_before, definite_before = _lower_twin(reference_before), _lower_twin(definite_before)
-        complement_before, negation = _lower_twin(complement_before), _lower_twin(negation)
-        before_text = lowered
     starts = [s.start for s in sentences]
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
@@ -397,16 +373,16 @@ def _find_cues(
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = cue.clause = _clause_start(text, sentence, position)
         cue.reference = not _is_verb(cue.text) and bool(
-            _search_before(reference_before, before_text, scanned, words, clause, position)
+            _search_before(lexicon.reference_before, text, scanned, words, clause, position)
         )
         cue.definite = cue.reference and bool(
-            _search_before(definite_before, before_text, scanned, words, clause, position)
+            _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
         )
         cue.complement = bool(
-            _search_before(complement_before, before_text, scanned, words, clause, position)
+            _search_before(lexicon.complement_before, text, scanned, words, clause, position)
         )
         cue.negated = family.name != "transfer" and bool(
-            _search_before(negation, before_text, scanned, words, max(clause, position - 40), position)
+            _search_before(lexicon.negation, text, scanned, words, max(clause, position - 40), position)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -573,16 +549,11 @@ def _flags(
     lexicon: Lexicon,
     scanned: str | None = None,
     words: str | None = None,
-    plain: bool = False,
 ) -> set[str]:
     """The negation, threat, condition and future words in front of a cue (worked out once per cue: the
     same cue is asked about more than once). `scanned` is `scan_text(text)` and `words` its `word_view`
-    when the caller has them; `plain` says that `text` is lowered and free of case twins (see
-    `no_case_twins`), so that case-sensitive twins of the patterns find the same."""
+    when the caller has them."""
     if cue.flags is None:
-        threat, hypothetical, future = lexicon.threat, lexicon.hypothetical, lexicon.future
-        if plain:
-            threat, hypothetical, future = _lower_twin(threat), _lower_twin(hypothetical), _lower_twin(future)
         scanned = scan_text(text) if scanned is None else scanned
         position = cue.start
         # (Lowering the text moves none of the marks a clause starts after.)
@@ -590,11 +561,13 @@ def _flags(
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _search_before(threat, text, scanned, words, clause, position):
+        if cue.family not in ("threaten",) and _search_before(
+            lexicon.threat, text, scanned, words, clause, position
+        ):
             flags.add("threatened")
-        if _search_before(hypothetical, text, scanned, words, max(clause, position - 60), position):
+        if _search_before(lexicon.hypothetical, text, scanned, words, max(clause, position - 60), position):
             flags.add("hypothetical")
-        if _search_before(future, text, scanned, words, max(clause, position - 45), position):
+        if _search_before(lexicon.future, text, scanned, words, max(clause, position - 45), position):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
@@ -611,10 +584,9 @@ def _sentence_mention(
     figures: Sequence[Figure] = (),
     scanned: str | None = None,
     words: str | None = None,
-    plain: bool = False,
 ) -> Mention | None:
     """The event a sentence reports, if any; `scanned` is `scan_text(text)` and `words` its `word_view` when
-    the caller has them; `plain` says that the lowered `text` is free of case twins (see `no_case_twins`)."""
+    the caller has them."""
     scanned = scan_text(text) if scanned is None else scanned
     live = _live(cues)
     references = [c for c in cues if c.reference and not c.complement]
@@ -625,7 +597,7 @@ def _sentence_mention(
             return None
         live = references or live
         fallback = bool(references)
-    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words, plain)) for c in live]
+    flagged = [bool(_flags(text, sentence, c, lexicon, scanned, words)) for c in live]
     cue = _choose_family(live, lexicon, flagged)
     if cue is None:
         return None
@@ -646,9 +618,9 @@ def _sentence_mention(
         mention.sub_event = forced
         mention.forced = True
         mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER.get(forced, (family.plover_type, None))
-    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words, plain)
+    mention.flags = _flags(text, sentence, cue, lexicon, scanned, words)
     if cue.family == "threaten" and any(
-        "threatened" in _flags(text, sentence, other, lexicon, scanned, words, plain)
+        "threatened" in _flags(text, sentence, other, lexicon, scanned, words)
         for other in cues
         if other.start > cue.start and lexicon.families[other.family].tier < lexicon.families["threaten"].tier
     ):
@@ -1735,18 +1707,6 @@ def build_searches() -> int:
         lexicon.armed,
         lexicon.civilian,
         *lexicon.modifiers.values(),
-        *map(
-            _lower_twin,
-            (
-                lexicon.reference_before,
-                lexicon.complement_before,
-                lexicon.negation,
-                lexicon.hypothetical,
-                lexicon.future,
-                lexicon.threat,
-                DEFINITE_BEFORE,
-            ),
-        ),
         DEFINITE_BEFORE,
         STATE_WORDS,
         STATE_WORDS_LOWER,
@@ -1792,7 +1752,7 @@ def code_events(
     family_hits, generic_hits = _lexicon_hits(text, lexicon, scanned)
     context = _Context(original, published, places, dates, scanned)
     words = context.words
-    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words, context.plain)
+    cues = _find_cues(original, sentences, lexicon, text, scanned, family_hits, words)
     cues_of = {s.start: c for s, c in zip(sentences, cues, strict=True)}
     paragraphs = _paragraph_numbers(text, sentences)
     figure_reader = FigureReader(text, scanned, words, lowered=True)
@@ -1817,17 +1777,7 @@ def code_events(
             _attach(current, violent, figures)
             continue
         mention = _sentence_mention(
-            text,
-            sentence,
-            index,
-            paragraph,
-            sentence_cues,
-            lexicon,
-            forced,
-            figures,
-            scanned,
-            words,
-            context.plain,
+            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
         )
         if mention is None:
             if current is not None:
