@@ -398,7 +398,7 @@ def _trigger_scanner(patterns: tuple[re.Pattern[str], ...]) -> MultiPattern:
     if scanner is None:
         if len(_SCANNERS) >= _MAX_BUILT:
             _SCANNERS.clear()
-        scanner = _SCANNERS[key] = MultiPattern.build(patterns, depth=6)
+        scanner = _SCANNERS[key] = MultiPattern.build(patterns, depth=6, scan_depth=12)
     return scanner
 
 
