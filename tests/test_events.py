@@ -670,30 +670,13 @@ def test_word_start_searches_find_what_the_regex_engine_finds():
     from indexer.numbers import lower_ascii
     from indexer.regexscan import scan_text, word_view
 
-    lexicon = load_lexicon()
     texts = [
         "Police said no one was hurt after the attack; troops would not return, officials warned.",
         "pro-government militia never fired. Anti-rebel forces (the army) clashed with Ḫalid's men in a town",
         "If the army attacks, residents from Aleppo may flee; following the latest fighting, talks were held.",
         "knot-notice: withdrawn denials, nor-east — will they? Zaïd'll go north of Marib, the police said.",
     ]
-    patterns = [
-        lexicon.reference_before,
-        lexicon.complement_before,
-        lexicon.negation,
-        lexicon.hypothetical,
-        lexicon.future,
-        lexicon.threat,
-        lexicon.armed,
-        lexicon.civilian,
-        events.DEFINITE_BEFORE,
-        events.PASSIVE_BEFORE,
-        events.LOCATIVE,
-        events.AWAY_FROM_PLACE,
-        events.SUBORDINATE_BETWEEN,
-        events.STATE_WORDS,
-        events.UNARMED_GROUPS,
-    ]
+    patterns = events.searched_patterns()
     for text in texts:
         lowered = lower_ascii(text)
         scanned = scan_text(text)
