@@ -75,6 +75,13 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
         help="extract: time these JSONL articles (cycled up to --articles) instead of a generated corpus, "
         "e.g. ../shared/eval/dev/voa.input.jsonl for real ~600-word articles",
     )
+    p.add_argument(
+        "--prime",
+        action="append",
+        metavar="FILE",
+        help="extract: extract these JSONL articles first, untimed, as a running indexer has met other "
+        "articles before (repeatable; refused if they share text with the timed articles)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -92,3 +92,39 @@ def test_bench_extract_on_given_articles_cycles_them_and_counts_tokens(tmp_path)
     assert first["articles"] == 2 and first["articles_per_cpu_s_at_600_words"] > 0
     with pytest.raises(ValueError):
         bench.cycled([], 3)
+
+
+def test_priming_records_that_share_text_with_the_timed_articles_are_named():
+    timed = [{"id": "a", "text": "Troops shelled Saraqib on Tuesday. Two civilians were killed in the town."}]
+    prime = [
+        {"id": "own-sentence", "text": "Two civilians were killed in the town."},
+        {"id": "a", "text": "Another text under the same id."},
+        {"id": "other", "text": "Police arrested 12 protesters in Lagos."},
+        {"id": "empty", "text": ""},
+    ]
+    assert bench.shared_text(prime, timed) == ["own-sentence", "a"]
+
+
+def test_bench_extract_primes_before_the_clock_and_refuses_shared_text(tmp_path, capsys):
+    from indexer.cli import main as cli_main
+
+    timed = tmp_path / "timed.jsonl"
+    timed.write_text('{"id": "a", "text": "Troops shelled Saraqib on Tuesday, killing two civilians."}\n')
+    other = tmp_path / "other.jsonl"
+    other.write_text(
+        '{"id": "b", "text": "Police arrested 12 protesters in Lagos."}\n' * 3 + '{"id": "c", "text": ""}\n'
+    )
+    records = bench.read_records(timed)
+    result = bench.bench_extract(bench.cycled(records, 2), distinct=1, prime=bench.read_records(other))
+    assert result["primed"]["records"] == 3 and result["primed"]["unreadable"] == 1
+    assert result["articles"] == 2 and result["first_round"]["articles"] == 1
+    assert "primed" not in bench.bench_extract(records)
+
+    out = str(tmp_path / "bench")
+    args = ["bench", "extract", "--input", str(timed), "--articles", "2", "--out", out]
+    assert cli_main([*args, "--prime", str(timed)]) == 2
+    assert "share text with the timed articles (first: a)" in capsys.readouterr().err
+    assert cli_main([*args, "--prime", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl: no such file" in capsys.readouterr().err
+    assert cli_main([*args, "--prime", str(other)]) == 0
+    assert '"records": 3' in capsys.readouterr().out
