@@ -1191,6 +1191,8 @@ def _placed_by_position(text: str, tokens: _Tokens, k: int) -> bool:
 
 
 _LIST_GAP_RE = re.compile(r",?\s(?:and|or)\s")
+# A name written as an initialism with full stops, up to its last letter ("U.S", "D.R.C").
+_INITIALISM_END_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]\Z")
 
 
 def _openings(text: str, tokens: _Tokens) -> list[int]:
@@ -2203,15 +2205,18 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
+        end, surface = mention.unit_end or mention.end, mention.surface
+        if text.startswith(".", end) and _INITIALISM_END_RE.search(text, mention.start, end):
+            # "U.S.", "Bogota D.C.": the tokens stop before an initialism's last full stop; the name does not
+            end, surface = end + 1, surface + "."
         if place.kind in SPELLED_AS_WRITTEN:
-            spelling = _spelling(mention.surface)
+            spelling = _spelling(surface)
             if spelling is not None:
                 counts = spellings.get(place.id)
                 if counts is None:
                     spellings[place.id] = {spelling: 1}
                 else:
                     counts[spelling] = counts.get(spelling, 0) + 1
-        end = mention.unit_end or mention.end
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
     for place_id, counts in spellings.items():
         results[place_id]["name"] = max(counts.items(), key=_COUNT)[0]

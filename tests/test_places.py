@@ -667,3 +667,18 @@ def test_a_plural_possessive_apostrophe_is_not_part_of_the_name(text, mention):
     place = by_mention(find_places(text), mention)
     assert place["name"] == mention
     assert text[place["mentions"][0]["start"] : place["mentions"][0]["end"]] == mention
+
+
+def test_an_initialism_keeps_its_last_full_stop():
+    text = (
+        "U.S. forces struck a base in Syria. Russia said it could compete with the U.S. "
+        "Talks in the U.S. ended. Protesters marched in Bogota D.C. on Monday."
+    )
+    places = find_places(text)
+    united_states = next(p for p in places if p["country"] == "US" and p["kind"] == "country")
+    assert [m["text"] for m in united_states["mentions"]] == ["U.S."] * 3
+    for mention in united_states["mentions"]:
+        assert text[mention["start"] : mention["end"]] == "U.S."
+    bogota = next(p for p in places if p["country"] == "CO" and p["kind"] in ("admin1", "city"))
+    assert [m["text"] for m in bogota["mentions"]] == ["Bogota D.C."]
+    assert bogota["name"] == "Bogota D.C."
