@@ -987,6 +987,8 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     if country is not None:
         return country, (), ()
     exact = gazetteer.exact_candidates(key)
+    if not exact and " " in key and len(key) % 2 and key[1::2].isspace():
+        exact = gazetteer.exact_candidates(key.replace(" ", ""))  # "D.R.C." as "DRC" is
     if " " in key:  # a word may fold to two ("Ma´arat")
         unified = [COMPASS_WORDS.get(word, word) for word in key.split()]
         kept = [word for word in unified if word not in ARTICLES] or unified
@@ -1265,11 +1267,17 @@ def _article_prefix(text: str, tokens: _Tokens, i: int) -> bool:
     return text[tokens.ends[i] : tokens.starts[i + 1]] == "-"
 
 
+_LETTER_NAME_ARTICLES = ARTICLES | {"the"}
+
+
 def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazetteer) -> tuple[int, ...]:
     """Short names must be written as names: "US" is a country, "Us" and "DACA" are not places."""
     letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
     if letters <= 2 and not surface.replace(".", "").isupper():
         return ()
+    article, _, rest = surface.partition(" ")
+    if rest and sum(ch.isalpha() for ch in rest) <= 1 and article.lower() in _LETTER_NAME_ARTICLES:
+        return ()  # "The D" (a nickname of Detroit's): an article and a letter are no name a report places
     if _short_capitals(surface) and "&" not in surface:  # "J&K" is written only as a name
         return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
     if letters <= 4 and surface.isalpha() and not surface[1:].islower():

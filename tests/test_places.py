@@ -682,3 +682,13 @@ def test_an_initialism_keeps_its_last_full_stop():
     bogota = next(p for p in places if p["country"] == "CO" and p["kind"] in ("admin1", "city"))
     assert [m["text"] for m in bogota["mentions"]] == ["Bogota D.C."]
     assert bogota["name"] == "Bogota D.C."
+
+
+def test_initialisms_written_with_full_stops_are_read_as_written_without():
+    text = "Officials in the U.S. said so. The D.R.C. army and the U.A.E. met. J.K. Rowling and A.B. Jones spoke."
+    found = {p["name"]: [m["text"] for m in p["mentions"]] for p in find_places(text)}
+    assert found == {
+        "United States": ["U.S."],
+        "Democratic Republic of the Congo": ["D.R.C."],
+        "United Arab Emirates": ["U.A.E."],
+    }, 'and no place named "The D" (Detroit\'s nickname) beside the United States'
