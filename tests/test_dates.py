@@ -6,6 +6,7 @@ import pytest
 
 from indexer import dates
 from indexer.dates import find_dates
+from indexer.regexscan import scan_text
 
 PUBLISHED = "2020-02-27"
 
@@ -147,9 +148,11 @@ def test_the_fast_paths_try_the_same_positions_and_find_the_same_matches(text):
     assert confirmed == _tried_positions(text)
     for position in _tried_positions(text):
         full = dates._pattern().match(text, position)
-        names, subset = dates._forms_at(text[position : position + 4])
+        names, subset, sieve = dates._forms_at(text[position : position + 4])
         fast = subset.match(text, position) if subset is not None else None
         assert (full and full.span()) == (fast and fast.span())
+        if fast is not None and sieve is not None:
+            assert sieve.match(scan_text(text), position) is not None
         if full:
             assert next(n for n, _ in dates._FORMS if full.group(n)) == next(
                 n for n in names if fast.group(n)
@@ -159,6 +162,19 @@ def test_the_fast_paths_try_the_same_positions_and_find_the_same_matches(text):
 @pytest.mark.parametrize("text", [*TRICKY, *(t.translate({0x17F: "s", 0x212A: "K"}) for t in TRICKY)])
 def test_start_positions_read_off_the_scan_view_are_those_of_the_start_pattern(text):
     assert dates._start_positions(text) == [m.start() for m in dates._starts().finditer(text)]
+
+
+@pytest.mark.parametrize("text", [*TRICKY, *(t.upper() for t in TRICKY)])
+def test_a_sieve_passes_wherever_its_alternation_matches(text):
+    """The sieve may let through positions where no date starts, never reject one where a date does."""
+    scanned = scan_text(text)
+    for position in range(len(text)):
+        names, subset, sieve = dates._forms_at(text[position : position + 4])
+        if subset is None:
+            continue
+        assert sieve is not None
+        if subset.match(text, position) is not None:
+            assert sieve.match(scanned, position) is not None, (text, position)
 
 
 def test_after_compile_forms_no_text_compiles_another_alternation():
