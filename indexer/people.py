@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
-from operator import itemgetter
+from operator import add, itemgetter
 
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
@@ -96,23 +96,76 @@ _WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*)")
 _ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 
 
-class _Tokens:
-    """The words of the folded text as parallel lists, word k at index k: `start` and `end` offsets,
-    `text` (with a kept full stop, "Gen."), `bare` (without it), and `shaped`, the indices of the words
-    written like part of a name.
+class _Words:
+    """The words of the folded text written like part of a name (`shaped`: capitalised or hyphenated), in
+    order, as parallel lists: `start` and `end` offsets, `text` (with a kept full stop, "Gen.") and `bare`
+    (without it); `at` gives a shaped word's place in them by its start.
 
-    Lists rather than an object per word: an article has hundreds of words and few are ever looked at,
-    so making and filling an object for each cost more than all the rest of finding people. For the same
-    reason a word is lower-cased only where it is looked at (``bare[k].lower()``), not all of them ahead.
+    Only these words can be part of a name, and every walk from a name to the words around it (a title
+    before it, a particle inside it, an organisation word after it) stops at the first gap that is not one
+    space. So the other words are read where a walk reaches them (`after`, `before`), from the few
+    characters around, rather than all split out ahead: an article has hundreds of words, and splitting
+    them all cost more than the rest of finding people.
     """
 
-    __slots__ = ("start", "end", "text", "bare", "shaped")
+    __slots__ = ("folded", "start", "end", "text", "bare", "at", "_word")
 
-    def __init__(self, start: list[int], end: list[int], text: list[str], bare: list[str], shaped: list[int]):
-        self.start, self.end, self.text, self.bare, self.shaped = start, end, text, bare, shaped
+    def __init__(self, folded: str, start: list[int], bare: list[str], word: re.Pattern):
+        end = list(map(add, start, map(len, bare)))
+        text = list(bare)
+        # A full stop after an abbreviation or an initial stays on it: found from the text's few full stops.
+        at = folded.find(".")
+        while at >= 0:
+            k = bisect.bisect_left(end, at)
+            if k < len(end) and start[k] + len(bare[k]) == at:
+                word_before = bare[k]
+                if word_before.lower() in _ABBREVIATIONS or (len(word_before) == 1 and word_before.isupper()):
+                    end[k] += 1
+                    text[k] = word_before + "."
+            at = folded.find(".", at + 1)
+        self.folded, self.start, self.end, self.text, self.bare = folded, start, end, text, bare
+        self.at = dict(zip(start, range(len(start)), strict=True))
+        self._word = word
 
-    def __len__(self) -> int:
-        return len(self.start)
+    def after(self, end: int) -> tuple[int, int, str, str] | None:
+        """The word (start, end, text, bare) following the word that ends at `end`, when one space is all
+        that separates them. A word cannot start at a space, so the space's next character starts it."""
+        folded = self.folded
+        if not folded.startswith(" ", end):
+            return None
+        match = self._word.match(folded, end + 1)
+        return None if match is None else _with_stop(folded, match.start(), match.group())
+
+    def before(self, start: int) -> tuple[int, int, str, str] | None:
+        """The word (start, end, text, bare) preceding the word that starts at `start`, when one space is
+        all that separates them. No word holds a space, so the words between the space before and this one
+        are the same as in the whole text, and the last of them is the one."""
+        folded = self.folded
+        space = start - 1
+        if space < 1 or folded[space] != " ":
+            return None
+        chunk = folded.rfind(" ", 0, space) + 1
+        word = self._word
+        stop = folded[space - 1] == "."
+        limit = space - 1 if stop else space
+        match = word.fullmatch(folded, chunk, limit)
+        if match is None:
+            found = list(word.finditer(folded, chunk, limit))
+            if not found or found[-1].end() != limit:
+                return None
+            match = found[-1]
+        found = _with_stop(folded, match.start(), match.group())
+        return found if found[1] == space else None
+
+
+def _with_stop(folded: str, start: int, bare: str) -> tuple[int, int, str, str]:
+    """A word as (start, end, text, bare): an abbreviation or an initial keeps the full stop after it."""
+    end = start + len(bare)
+    if folded.startswith(".", end) and (
+        bare.lower() in _ABBREVIATIONS or (len(bare) == 1 and bare.isupper())
+    ):
+        return start, end + 1, bare + ".", bare
+    return start, end, bare, bare
 
 
 @dataclass
@@ -248,41 +301,67 @@ def _city_names() -> frozenset[str]:
     return frozenset(normalize_key(c["name"]) for c in cities.values())
 
 
-def _tokens(folded: str) -> _Tokens:
-    """The words of `folded` (a full stop stays on an abbreviation, "Gen.", or an initial, "J."); `shaped`
-    marks those written like part of a name: capitalised or hyphenated ("al-Assad"). Only those can pass
-    `_could_be_name`, so the rest are never looked at one by one.
+# A capitalised word: its capital and the rest of its word; it starts a word unless a word runs into it.
+# Split on with the word captured, the text falls into gaps and capitalised words in turn.
+_CAPITALISED_WORD = re.compile(r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
+# The characters before a letter that may put it inside a word begun earlier ("iPhone", "al-Assad", "2Ray").
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
+_LAST_CHARACTER = itemgetter(slice(-1, None))
 
-    Every list is built whole from the split text (a running sum of the pieces' lengths gives the offsets),
-    not word by word: tokenising is a fair part of finding people. The few words with a full stop or a
-    hyphen are found from those characters."""
-    ascii_text = folded.isascii()
-    parts = (_ASCII_WORD if ascii_text else _WORD).split(folded)
+
+def _words(folded: str) -> _Words:
+    """The shaped words of `folded` (see `_Words`): the capitalised ones and those holding a hyphen.
+
+    For an ASCII text the capitalised words are found by their capital, and the hyphenated ones from the
+    text's few hyphens; the few whose capital or hyphen has a word character before it are checked
+    against the words of their space-delimited chunk. These are the words a split of the whole text gives
+    (no word holds a space), without splitting out the rest. As there, every list is built whole from
+    the split text, not word by word. Other texts are split whole."""
+    if not folded.isascii():
+        return _split_words(folded)
+    parts = _CAPITALISED_WORD.split(folded)
+    bares = parts[1::2]
+    gaps = parts[0:-1:2]
+    starts = list(accumulate(map(len, parts)))[0:-1:2]
+    inside = list(compress(range(len(bares)), map(_WORD_CHARACTERS.__contains__, map(_LAST_CHARACTER, gaps))))
+    hyphen = folded.find("-")
+    if inside or hyphen >= 0:
+        found = dict(zip(starts, bares, strict=True))
+        for k in inside:
+            if _word_containing(folded, starts[k])[0] != starts[k]:
+                del found[starts[k]]
+        while hyphen >= 0:
+            start, bare = _word_containing(folded, hyphen)
+            if start >= 0:
+                found[start] = bare
+            hyphen = folded.find("-", hyphen + 1)
+        starts = sorted(found)
+        bares = list(map(found.__getitem__, starts))
+    return _Words(folded, starts, bares, _ASCII_WORD)
+
+
+def _word_containing(folded: str, position: int) -> tuple[int, str]:
+    """The word of an ASCII text holding `position` as (start, bare); (-1, "") when it is in no word."""
+    for match in _ASCII_WORD.finditer(folded, folded.rfind(" ", 0, position) + 1):
+        if match.end() > position:
+            return (match.start(), match.group()) if match.start() <= position else (-1, "")
+    return -1, ""
+
+
+def _split_words(folded: str) -> _Words:
+    """`_words` by splitting the whole text into words, for a text with non-ASCII characters (whose letters
+    a capital's pattern would have to list). Every list is built whole from the split text (a running sum
+    of the pieces' lengths gives the offsets), not word by word."""
+    parts = _WORD.split(folded)
     offsets = list(accumulate(map(len, parts)))
     starts = offsets[0:-1:2]
     ends = offsets[1::2]
     bares = parts[1::2]
-    texts = list(bares)
-    count = len(bares)
-    if ascii_text:
-        # An ASCII word opens with a letter, and only the capitals sort before "[".
-        capitalised = map("[".__gt__, bares)
-    else:
-        capitalised = map(str.isupper, map(itemgetter(0), bares))
-    shaped = list(compress(range(count), capitalised))
+    shaped = list(compress(range(len(bares)), map(str.isupper, map(itemgetter(0), bares))))
     hyphenated = _words_holding(folded, "-", starts, ends)
     if hyphenated:
         shaped = sorted(set(shaped).union(hyphenated))
-    at = folded.find(".")
-    while at >= 0:
-        k = bisect.bisect_left(ends, at)
-        if k < count and starts[k] + len(bares[k]) == at:
-            word = bares[k]
-            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                ends[k] += 1
-                texts[k] = word + "."
-        at = folded.find(".", at + 1)
-    return _Tokens(starts, ends, texts, bares, shaped)
+    return _Words(folded, list(map(starts.__getitem__, shaped)), list(map(bares.__getitem__, shaped)), _WORD)
 
 
 def _words_holding(text: str, char: str, starts: list[int], ends: list[int]) -> list[int]:
@@ -316,21 +395,20 @@ def _could_be_name(bare: str) -> bool:
     return not (word.isupper() and len(word) > 1 and not word.endswith("."))
 
 
-def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
-    """For each token, whether it may be part of a name: a name-like word outside every blocked span.
-    Only the `shaped` tokens (see `_tokens`) can be one.
+def _name_words(words: _Words, blocked: list[tuple[int, int]]) -> list[bool]:
+    """For each shaped word (see `_Words`), whether it may be part of a name: a name-like word outside every
+    blocked span.
 
-    Blocked characters are marked once, so each token costs one lookup rather than a pass over the spans.
+    Blocked characters are marked once, so each word costs one lookup rather than a pass over the spans.
     """
     spans = [(a if a > 0 else 0, b) for a, b in blocked if a < b and b > 0]
     degenerate = [(a, b) for a, b in blocked if a >= b]
     marks = bytearray(max(map(itemgetter(1), spans), default=0))
     for a, b in spans:
         marks[a:b] = b"\x01" * (b - a)
-    flags = [False] * len(tokens)
-    starts, ends, bares = tokens.start, tokens.end, tokens.bare
-    shaped = tokens.shaped
-    for index in compress(shaped, map(_could_be_name, map(bares.__getitem__, shaped))):
+    flags = list(map(_could_be_name, words.bare))
+    starts, ends = words.start, words.end
+    for index in compress(range(len(flags)), flags):
         start, end = starts[index], ends[index]
         flags[index] = marks.find(1, start, end) < 0 and not (
             degenerate and any(start < b and a < end for a, b in degenerate)
@@ -338,41 +416,39 @@ def _name_words(tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[bool]:
     return flags
 
 
-def _joined(folded: str, tokens: _Tokens, left: int) -> bool:
-    """Whether token `left` and the next one are separated by exactly one space (the walks in `_cores` and
-    `_title_before`, run for every name, write the same test out rather than call this)."""
-    return folded[tokens.end[left] : tokens.start[left + 1]] == " "
-
-
-def _cores(folded: str, tokens: _Tokens, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Runs of name words (token index ranges), with lower-case particles allowed inside."""
-    name_word = _name_words(tokens, blocked)
-    texts, bares, starts, ends = tokens.text, tokens.bare, tokens.start, tokens.end
-    count = len(tokens)
+def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int, int, str]]:
+    """Runs of name words, with lower-case particles allowed inside, of at most five words: (the shaped
+    index of the first word, how many words, the end and the text of the last word)."""
+    name_word = _name_words(words, blocked)
+    at = words.at
     cores = []
-    i = 0
+    k = 0
     while True:
         try:
-            i = name_word.index(True, i)
+            k = name_word.index(True, k)
         except ValueError:
             break
-        j = i + 1
-        while j < count and not texts[j - 1].endswith("'s") and folded[ends[j - 1] : starts[j]] == " ":
-            if name_word[j]:
-                j += 1
+        end, text = words.end[k], words.text[k]
+        count = 1
+        following = k + 1  # the first shaped word the run has not taken
+        while not text.endswith("'s") and (word := words.after(end)) is not None:
+            j = at.get(word[0])
+            if j is not None and name_word[j]:
+                _, end, text, _ = word
+                count += 1
+                following = j + 1
                 continue
-            if (
-                j + 1 < count
-                and name_word[j + 1]
-                and bares[j].lower() in _PARTICLES
-                and _joined(folded, tokens, j)
-            ):
-                j += 2
-                continue
+            if word[3].lower() in _PARTICLES and (name := words.after(word[1])) is not None:
+                j = at.get(name[0])
+                if j is not None and name_word[j]:
+                    _, end, text, _ = name
+                    count += 2
+                    following = j + 1
+                    continue
             break
-        if j - i <= 5:
-            cores.append((i, j))
-        i = j
+        if count <= 5:
+            cores.append((k, count, end, text))
+        k = following
     return cores
 
 
@@ -404,71 +480,63 @@ class _ActorSpans:
 
 
 def _title_before(
-    folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary, actor_spans: _ActorSpans
+    words: _Words, start: int, vocab: _Vocabulary, actor_spans: _ActorSpans
 ) -> tuple[int, str | None, str | None] | None:
-    """The title phrase ending right before token i: (start offset, role, affiliation) or None."""
+    """The title phrase ending right before the word at `start`: (start offset, role, affiliation) or None."""
     connectors = _TITLE_CONNECTORS
-    starts, ends, bares = tokens.start, tokens.end, tokens.bare
-    lowers: dict[int, str] = {}
-    k = i - 1
-    parts: list[int] = []
-    while k >= 0 and len(parts) < 9 and folded[ends[k] : starts[k + 1]] == " ":
-        lowers[k] = bares[k].lower()
-        low = lowers[k].rstrip(".")
+    parts: list[tuple[int, int, str]] = []  # (start, end, lower-case word), last word first
+    while len(parts) < 9 and (word := words.before(start)) is not None:
+        start, end, _, bare = word
+        lower = bare.lower()
+        low = lower.rstrip(".")
         base = low[:-2] if low.endswith("'s") else low
         if low in vocab.title_words or low in connectors or low in vocab.role_heads:
-            parts.append(k)
-        elif normalize_key(base) in vocab.countries or actor_spans.covers(starts[k], ends[k]):
-            parts.append(k)
+            parts.append((start, end, lower))
+        elif normalize_key(base) in vocab.countries or actor_spans.covers(start, end):
+            parts.append((start, end, lower))
         else:
             break
-        k -= 1
     if not parts:
         return None
     parts.reverse()
-    if lowers[parts[-1]] in connectors:
+    if parts[-1][2] in connectors:
         return None
     for cut in range(len(parts) - 1, -1, -1):
-        if lowers[parts[cut]] in connectors:
+        if parts[cut][2] in connectors:
             tail = parts[cut + 1 :]
-            if any(lowers[p].rstrip(".") in vocab.role_heads for p in tail):
+            if any(lower.rstrip(".") in vocab.role_heads for _, _, lower in tail):
                 parts = tail
             break
-    while parts and lowers[parts[0]] in connectors:
+    while parts and parts[0][2] in connectors:
         parts.pop(0)
-    if not any(lowers[p].rstrip(".") in vocab.role_heads or lowers[p] in _ABBREVIATIONS for p in parts):
+    if not any(lower.rstrip(".") in vocab.role_heads or lower in _ABBREVIATIONS for _, _, lower in parts):
         return None
-    last = lowers[parts[-1]].rstrip(".")
-    has_complement = any(lowers[p] in connectors for p in parts)
+    last = parts[-1][2].rstrip(".")
+    has_complement = any(lower in connectors for _, _, lower in parts)
     if not (last in vocab.role_heads or last in _ABBREVIATIONS or last in vocab.honorifics or has_complement):
         return None
     affiliation = None
     role_start_index = 0
-    for position, p in enumerate(parts):
-        low = lowers[p].rstrip(".")
-        if (low in vocab.title_words or low in vocab.role_heads) and not actor_spans.covers(
-            starts[p], ends[p]
-        ):
+    for position, (start, end, lower) in enumerate(parts):
+        low = lower.rstrip(".")
+        if (low in vocab.title_words or low in vocab.role_heads) and not actor_spans.covers(start, end):
             role_start_index = position
             break
         base = low[:-2] if low.endswith("'s") else low
-        code = vocab.countries.get(normalize_key(base)) or actor_spans.country_at(starts[p], ends[p])
+        code = vocab.countries.get(normalize_key(base)) or actor_spans.country_at(start, end)
         if code and affiliation is None:
             affiliation = code
-    role_tokens = parts[role_start_index:]
-    if not role_tokens:
+    role_words = parts[role_start_index:]
+    if not role_words:
         return None
-    role = folded[starts[role_tokens[0]] : ends[role_tokens[-1]]]
-    return starts[parts[0]], role, affiliation
+    role = words.folded[role_words[0][0] : role_words[-1][1]]
+    return parts[0][0], role, affiliation
 
 
-def _honorific_before(folded: str, tokens: _Tokens, i: int, vocab: _Vocabulary) -> bool:
-    """Whether an honorific ("Mr.", "Sheikh") stands right before token i."""
-    return (
-        i > 0
-        and tokens.bare[i - 1].lower().rstrip(".") in vocab.honorifics
-        and _joined(folded, tokens, i - 1)
-    )
+def _honorific_before(words: _Words, start: int, vocab: _Vocabulary) -> bool:
+    """Whether an honorific ("Mr.", "Sheikh") stands right before the word at `start`."""
+    word = words.before(start)
+    return word is not None and word[3].lower().rstrip(".") in vocab.honorifics
 
 
 def _appositive_role(
@@ -537,9 +605,9 @@ _SPEECH_AFTER = re.compile(r"\s*(?:,\s*)?(?:has\s+|had\s+)?(?:" + "|".join(_SPEE
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|according\s+to|told)\s*$")
 
 
-def _speech_cue(folded: str, tokens: _Tokens, i: int, j: int) -> bool:
-    after = folded[tokens.end[j - 1] : tokens.end[j - 1] + 20]
-    before = folded[max(0, tokens.start[i] - 20) : tokens.start[i]]
+def _speech_cue(folded: str, start: int, end: int) -> bool:
+    after = folded[end : end + 20]
+    before = folded[max(0, start - 20) : start]
     return bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before))
 
 
@@ -590,8 +658,7 @@ def find_people(
     for place in places or []:
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
-    tokens = _tokens(folded)
-    starts, ends, texts, bares = tokens.start, tokens.end, tokens.text, tokens.bare
+    words = _words(folded)
     actor_index = _ActorSpans(actor_spans)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
@@ -624,20 +691,21 @@ def find_people(
             person.affiliation, person.affiliation_from_text = affiliation, True
         return person
 
-    for i, j in _cores(folded, tokens, blocked):
-        start, end = starts[i], ends[j - 1]
-        if texts[j - 1].endswith("'s"):
+    for first, count, last_end, last_text in _cores(words, blocked):
+        start, end = words.start[first], last_end
+        if last_text.endswith("'s"):
             end -= 2
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        if j < len(tokens) and _joined(folded, tokens, j - 1) and bares[j].lower() in _ORGANISATION_WORDS:
+        following = words.after(last_end)
+        if following is not None and following[3].lower() in _ORGANISATION_WORDS:
             continue
         name_key = normalize_key(name)
         famous = vocab.famous_by_key.get(name_key)
-        title = _title_before(folded, tokens, i, vocab, actor_index)
-        several_words = j - i >= 2
-        if j - i == 1 and name_key in vocab.city_names and not title:
+        title = _title_before(words, start, vocab, actor_index)
+        several_words = count >= 2
+        if count == 1 and name_key in vocab.city_names and not title:
             continue
         person = None
         if title:
@@ -650,9 +718,9 @@ def find_people(
                 pending_affiliation.append((person, title[0], coordinated))
         elif (several_words or famous) and (appositive := _appositive_role(folded, end, vocab, actor_spans)):
             person = register(name, start, end, appositive[0], appositive[1])
-        elif several_words and (famous or _honorific_before(folded, tokens, i, vocab)):
+        elif several_words and (famous or _honorific_before(words, start, vocab)):
             person = register(name, start, end, None, None)
-        elif several_words and _speech_cue(folded, tokens, i, j):
+        elif several_words and _speech_cue(folded, start, last_end):
             person = register(name, start, end, None, None)
         if person is not None:
             previous = (person, end)

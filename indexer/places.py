@@ -876,10 +876,8 @@ class _Tokens:
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
-        if text.isascii() or _NON_ASCII_LETTER.search(text) is None:
-            parts = _ASCII_WORD_SPLIT_RE.split(text)
-        else:
-            parts = _WORD_SPLIT_RE.split(text)
+        ascii_letters = text.isascii() or _NON_ASCII_LETTER.search(text) is None
+        parts = (_ASCII_WORD_SPLIT_RE if ascii_letters else _WORD_SPLIT_RE).split(text)
         words = parts[1::2]
         count = len(words)
         offsets = list(accumulate(map(len, parts)))
@@ -909,7 +907,10 @@ class _Tokens:
         breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
         breaking[" "] = False
         sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
-        capitalised = list(map(str.isupper, map(itemgetter(0), words)))
+        if ascii_letters:  # a word opens with an ASCII letter, and only the capitals sort before "["
+            capitalised = list(map("[".__gt__, words))
+        else:
+            capitalised = list(map(str.isupper, map(itemgetter(0), words)))
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
@@ -973,6 +974,10 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     return bool(_JOINER_RE.fullmatch(gap))
 
 
+# The words `light` and `loose` unify, drop or move in a name of several words.
+_RESHAPING_WORDS = frozenset(COMPASS_WORDS) | _COMPASS_FORMS | ARTICLES
+
+
 def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
@@ -989,8 +994,14 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     exact = gazetteer.exact_candidates(key)
     if not exact and " " in key and len(key) % 2 and key[1::2].isspace():
         exact = gazetteer.exact_candidates(key.replace(" ", ""))  # "D.R.C." as "DRC" is
-    if " " in key:  # a word may fold to two ("Ma´arat")
-        unified = [COMPASS_WORDS.get(word, word) for word in key.split()]
+    words = key.split() if " " in key else None  # a word may fold to two ("Ma´arat")
+    if words is not None and _RESHAPING_WORDS.isdisjoint(words):
+        # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
+        light_key = " ".join(map(_light_word, words))
+        compass_key = " ".join(words)
+        loose_key = " ".join(map(loose_token, words))
+    elif words is not None:
+        unified = [COMPASS_WORDS.get(word, word) for word in words]
         kept = [word for word in unified if word not in ARTICLES] or unified
         light_key = " ".join(map(_light_word, kept))
         compass_key = " ".join(unified)

@@ -144,3 +144,22 @@ def test_a_name_before_a_trailing_apostrophe_or_hyphen_ends_at_its_last_letter()
     group let a word end on an apostrophe or a hyphen with no letter after it)."""
     text = "Defence Minister Ali Hassani' said on Monday that the army would stay."
     assert "Ali Hassani" in people(text)
+
+
+def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
+    from indexer.people import _split_words, _words
+
+    text = (
+        "Gen. J.. Haftar's iPhone met al-Assad, x-Ray and 2Ray in 1-Ray; U.S.-led Jean-Claude ab--Cd "
+        "ab-'Cd 12-Ab Mr.Smith  O'Brien (Reuters) a_B 3D"
+    )
+    sparse, whole = _words(text), _split_words(text)
+    assert (sparse.start, sparse.end, sparse.text) == (whole.start, whole.end, whole.text)
+    assert sparse.text[:3] == ["Gen.", "J.", "Haftar's"]
+    assert "Phone" not in sparse.bare and "al-Assad" in sparse.bare and "Ray" in sparse.bare
+    # The words around a name are read where one space separates them, and only there.
+    assert sparse.after(sparse.end[0]) == (5, 7, "J.", "J")
+    assert sparse.before(text.index("Haftar")) is None
+    assert sparse.before(text.index("O'Brien")) is None
+    assert sparse.before(text.index("Jean"))[2] == "led"
+    assert sparse.before(text.index("al-Assad"))[3] == "met"
