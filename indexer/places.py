@@ -612,6 +612,11 @@ _WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*)
 # runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
 _ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*)")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+# `_ASCII_WORD_SPLIT_RE` for a text where every apostrophe after a letter has a letter behind it (see
+# `_apostrophe_ends`): its words are then the runs of letters and apostrophes that start with a letter, which
+# one character class repeated finds faster than the pattern's group.
+_ASCII_RUN_SPLIT_RE = re.compile("([A-Za-z][A-Za-z" + _APOSTROPHES + "]*+)")
+_ASCII_BYTES = bytes(range(128))
 _QUOTE_GOES_ON_RE = re.compile(r",\s?[\"”]\s+")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
 BIG_CITY_POPULATION = 100_000
@@ -876,8 +881,13 @@ class _Tokens:
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
-        ascii_letters = text.isascii() or _NON_ASCII_LETTER.search(text) is None
-        parts = (_ASCII_WORD_SPLIT_RE if ascii_letters else _WORD_SPLIT_RE).split(text)
+        ascii_letters = text.isascii() or _ascii_lettered(text)
+        if not ascii_letters:
+            parts = _WORD_SPLIT_RE.split(text)
+        elif not _apostrophe_ends(text):
+            parts = _ASCII_RUN_SPLIT_RE.split(text)
+        else:
+            parts = _ASCII_WORD_SPLIT_RE.split(text)
         words = parts[1::2]
         count = len(words)
         offsets = list(accumulate(map(len, parts)))
@@ -935,6 +945,29 @@ class _Tokens:
             verdict = total >= 3 and sum(compress(self.capitalised[a:b], long_words)) >= 0.75 * total
             self._headlines[a] = verdict
         return verdict
+
+
+def _ascii_lettered(text: str) -> bool:
+    """Whether every letter of a text holding non-ASCII characters is ASCII (`_NON_ASCII_LETTER` finds none).
+    The non-ASCII characters are a few quotation marks and dashes: dropping the ASCII bytes of the text's
+    UTF-8 form in C leaves only them to look at, rather than the pattern testing every character."""
+    others = (
+        text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    )
+    return not any(ch.isalnum() and not ch.isdecimal() for ch in set(others))
+
+
+def _apostrophe_ends(text: str) -> bool:
+    """Whether an apostrophe of a text whose letters are all ASCII follows a letter and is not followed by
+    one ("the rebels' base", "'wins'"). A text holds few apostrophes: `str.find` reaches each in C, where a
+    pattern would test every character."""
+    for mark in _APOSTROPHES:
+        at = text.find(mark)
+        while at >= 0:
+            if at > 0 and text[at - 1].isalpha() and not text[at + 1 : at + 2].isalpha():
+                return True
+            at = text.find(mark, at + 1)
+    return False
 
 
 def _possessive_ends(text: str) -> list[int]:

@@ -692,3 +692,32 @@ def test_initialisms_written_with_full_stops_are_read_as_written_without():
         "Democratic Republic of the Congo": ["D.R.C."],
         "United Arab Emirates": ["U.A.E."],
     }, 'and no place named "The D" (Detroit\'s nickname) beside the United States'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels' base near Ma'arat al-Numan fell, officials' said.",
+        "Troops entered O'Brien''s town 'Wins' and the leaders’ camp in Qal`at.",
+        "A raid on Saraqeb’ and the Maaret‘ road",
+        "Forces left Şanlıurfa and Ma'arrat’s outskirts; résidents' homes burned.",
+        "He said: 'No.' Then 'yes'",
+    ],
+)
+def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(text):
+    """The tokeniser takes a faster split for most texts; its words must be the general pattern's words:
+    an apostrophe stays in a word only between two letters."""
+    from indexer.places import _WORD_SPLIT_RE, _Tokens
+
+    tokens = _Tokens(text)
+    expected = _WORD_SPLIT_RE.split(text)[1::2]
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        word[:-2] if word.endswith(("'s", "’s")) and len(word) > 2 else word for word in expected
+    ]
+
+
+def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
+    from indexer.places import _NON_ASCII_LETTER, _ascii_lettered
+
+    for text in ["“Quoted” — a dash", "Café in Aleppo", "x² and ½", "٣ digits", "日本", "\ud800 lone"]:
+        assert _ascii_lettered(text) == (_NON_ASCII_LETTER.search(text) is None)
