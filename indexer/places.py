@@ -1025,9 +1025,9 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     if country is not None:
         return country, (), ()
     exact = gazetteer.exact_candidates(key)
-    if not exact and " " in key and len(key) % 2 and key[1::2].isspace():
-        exact = gazetteer.exact_candidates(key.replace(" ", ""))  # "D.R.C." as "DRC" is
     words = key.split() if " " in key else None  # a word may fold to two ("Ma´arat")
+    if not exact and words is not None and all(len(word) == 1 for word in words):
+        exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
         # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
         light_key = " ".join(map(_light_word, words))
