@@ -118,10 +118,9 @@ class _Words:
         while at >= 0:
             k = bisect.bisect_left(end, at)
             if k < len(end) and start[k] + len(bare[k]) == at:
-                word_before = bare[k]
-                if word_before.lower() in _ABBREVIATIONS or (len(word_before) == 1 and word_before.isupper()):
+                if _keeps_stop(bare[k]):
                     end[k] += 1
-                    text[k] = word_before + "."
+                    text[k] = bare[k] + "."
             at = folded.find(".", at + 1)
         self.folded, self.start, self.end, self.text, self.bare = folded, start, end, text, bare
         self.at = dict(zip(start, range(len(start)), strict=True))
@@ -161,11 +160,14 @@ class _Words:
 def _with_stop(folded: str, start: int, bare: str) -> tuple[int, int, str, str]:
     """A word as (start, end, text, bare): an abbreviation or an initial keeps the full stop after it."""
     end = start + len(bare)
-    if folded.startswith(".", end) and (
-        bare.lower() in _ABBREVIATIONS or (len(bare) == 1 and bare.isupper())
-    ):
+    if folded.startswith(".", end) and _keeps_stop(bare):
         return start, end + 1, bare + ".", bare
     return start, end, bare, bare
+
+
+def _keeps_stop(bare: str) -> bool:
+    """Whether a full stop after the word is the word's own: an abbreviation ("Gen.") or an initial."""
+    return bare.lower() in _ABBREVIATIONS or (len(bare) == 1 and bare.isupper())
 
 
 @dataclass
