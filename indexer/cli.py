@@ -82,6 +82,14 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
         help="extract: extract these JSONL articles first, untimed, as a running indexer has met other "
         "articles before (repeatable; refused if they share text with the timed articles)",
     )
+    p.add_argument(
+        "--fork-rounds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="extract --input: also time the first round over the articles N times, each in a process "
+        "forked after warm-up and priming that meets them for the first time (median and spread)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

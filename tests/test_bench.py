@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
 from indexer import bench
@@ -128,3 +131,30 @@ def test_bench_extract_primes_before_the_clock_and_refuses_shared_text(tmp_path,
     assert "missing.jsonl: no such file" in capsys.readouterr().err
     assert cli_main([*args, "--prime", str(other)]) == 0
     assert '"records": 3' in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked first rounds need os.fork")
+def test_forked_first_rounds_meet_the_articles_unseen_and_leave_the_process_as_it_was(tmp_path, capsys):
+    from indexer.cli import main as cli_main
+    from indexer.extract import warm_up
+    from indexer.places import _words_lookup
+
+    records = [{"id": "a", "text": "Gunmen attacked Wadi Qandil Zarifa on Tuesday, killing two farmers."}]
+    warm_up()
+    names_known = _words_lookup.cache_info().currsize
+    assert bench._first_round_cpu(records) > 0
+    # the child looked the new names up; the parent, whose own first round comes next, has not met them
+    assert _words_lookup.cache_info().currsize == names_known
+
+    timed = tmp_path / "timed.jsonl"
+    timed.write_text(json.dumps(records[0]) + "\n")
+    args = ["bench", "extract", "--input", str(timed), "--articles", "2", "--out", str(tmp_path / "b")]
+    assert cli_main([*args, "--fork-rounds", "3"]) == 0
+    forked = json.loads(capsys.readouterr().out)["first_round"]["forked"]
+    assert forked["rounds"] == 3 and len(forked["articles_per_cpu_s_at_600_words"]) == 3
+    assert min(forked["articles_per_cpu_s_at_600_words"]) <= forked["median"]
+    assert forked["median"] <= max(forked["articles_per_cpu_s_at_600_words"])
+    assert cli_main([*args, "--fork-rounds", "-1"]) == 2
+    assert "--fork-rounds must be 0 or more" in capsys.readouterr().err
+    assert cli_main(["bench", "extract", "--fork-rounds", "2", "--out", str(tmp_path / "b")]) == 2
+    assert "--fork-rounds is for `bench extract --input` only" in capsys.readouterr().err
