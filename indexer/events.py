@@ -1044,7 +1044,11 @@ def _assign_actors(
     scanned = scan_text(text) if scanned is None else scanned
 
     def preceded_by(start: int, word: str) -> bool:
-        return bool(_search_before(PRECEDED_BY[word], text, scanned, words, max(cue.end, start - 40), start))
+        # The pattern needs the word itself, as written (it ignores no case): most windows lack it.
+        window_start = max(cue.end, start - 40)
+        if text.find(word, window_start, start) < 0:
+            return False
+        return bool(_search_before(PRECEDED_BY[word], text, scanned, words, window_start, start))
 
     agent = None
     for start, end, actor in mentions_in:
@@ -1428,6 +1432,9 @@ def _far_from_locators(text: str, candidates: list[tuple[int, int, Mapping[str, 
     far = set()
     for place_start, place_end, place in candidates:
         if place.get("lat") is None or place.get("kind") not in TOWN_KINDS:
+            continue
+        follower = text[place_end : place_end + 1]
+        if follower != "(" and not follower.isspace():  # what both gaps open with: no locator follows
             continue
         for start, end, locator in candidates:
             if start < place_end:

@@ -86,7 +86,7 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
         return False
     if len(word) == 1 and word.isalpha():
         return False
-    if _INITIALISM.fullmatch(word):
+    if "." in word and _INITIALISM.fullmatch(word):
         return False
     following = _NEXT_VISIBLE.match(text, mark_end, mark_end + 10)
     if not following:
