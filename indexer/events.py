@@ -739,23 +739,21 @@ def _clash_sides(
     start, end = mention.sentence.start, mention.sentence.end
     if scanned is None or words is None:
         scanned, words = scan_text(text), None
-    non_state_armed = [
-        m
-        for m in _finditer_piece(lexicon.armed, text, words, start, end)
-        if not STATE_WORDS.fullmatch(m.group(0))
-    ]
-    non_state_armed += _finditer_piece(
-        NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES, text, words, start, end
+    # Each side is looked for only when the answer still depends on it: a named non-state armed group
+    # settles it at once, and so does an armed actor with no state side.
+    non_state_armed = any(
+        not STATE_WORDS.fullmatch(m.group(0)) for m in _finditer_piece(lexicon.armed, text, words, start, end)
+    ) or bool(_finditer_piece(NON_STATE_FORCES_LOWER if plain else NON_STATE_FORCES, text, words, start, end))
+    if non_state_armed:
+        return "Armed clash"
+    state = state_actor or bool(
+        _search_before(STATE_WORDS_LOWER if plain else STATE_WORDS, text, scanned, words, start, end)
     )
-    state = (
-        bool(_search_before(STATE_WORDS_LOWER if plain else STATE_WORDS, text, scanned, words, start, end))
-        or state_actor
-    )
+    if armed_actor and not state:
+        return "Armed clash"
     unarmed = bool(
         _search_before(UNARMED_GROUPS_LOWER if plain else UNARMED_GROUPS, text, scanned, words, start, end)
     )
-    if non_state_armed or (armed_actor and not state):
-        return "Armed clash"
     if armed_actor and state and not unarmed:
         return "Armed clash"
     if state and unarmed:
