@@ -39,6 +39,16 @@ _PARTICLES = frozenset({
     "der", "den", "ter", "la", "le", "ag", "ould", "y", "abu", "abd", "ben", "bou", "ul",
 })  # fmt: skip
 
+# The first two characters, in any case, of the particles longer than one letter: a word that opens
+# otherwise is no particle, unless it opens with the one-letter particle (`_ONE_LETTER_PARTICLE`).
+_PARTICLE_OPENINGS = frozenset(
+    a + b
+    for opening in {p[:2] for p in _PARTICLES if len(p) > 1}
+    for a in {opening[0], opening[0].upper()}
+    for b in {opening[1], opening[1].upper()}
+)
+_ONE_LETTER_PARTICLE = frozenset(c for p in _PARTICLES if len(p) == 1 for c in (p, p.upper()))
+
 _FUNCTION_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "his", "her", "its",
     "their", "our", "in", "on", "at", "for", "with", "by", "from", "to", "of", "as", "and", "but", "or", "if",
@@ -422,7 +432,7 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
     """Runs of name words, with lower-case particles allowed inside, of at most five words: (the shaped
     index of the first word, how many words, the end and the text of the last word)."""
     name_word = _name_words(words, blocked)
-    at = words.at
+    at, folded, ends, texts = words.at, words.folded, words.end, words.text
     cores = []
     k = 0
     while True:
@@ -433,13 +443,21 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
         end, text = words.end[k], words.text[k]
         count = 1
         following = k + 1  # the first shaped word the run has not taken
-        while not text.endswith("'s") and (word := words.after(end)) is not None:
-            j = at.get(word[0])
+        while not text.endswith("'s") and folded.startswith(" ", end):
+            # A word right after the space is a shaped one when it starts there (`at`): read from the lists.
+            # Otherwise only a particle continues the run, and most words cannot be one by their first two
+            # characters; the word is matched out of the text only when it can.
+            j = at.get(end + 1)
             if j is not None and name_word[j]:
-                _, end, text, _ = word
+                end, text = ends[j], texts[j]
                 count += 1
                 following = j + 1
                 continue
+            opening = folded[end + 1 : end + 3]
+            if opening not in _PARTICLE_OPENINGS and opening[:1] not in _ONE_LETTER_PARTICLE:
+                break
+            if (word := words.after(end)) is None:
+                break
             if word[3].lower() in _PARTICLES and (name := words.after(word[1])) is not None:
                 j = at.get(name[0])
                 if j is not None and name_word[j]:
