@@ -319,6 +319,8 @@ _CAPITALISED_WORD = re.compile(r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 # The characters before a letter that may put it inside a word begun earlier ("iPhone", "al-Assad", "2Ray").
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
 _LAST_CHARACTER = itemgetter(slice(-1, None))
+# The characters of an ASCII word on either side of a hyphen it holds (see `_ASCII_WORD`).
+_TOKEN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _words(folded: str) -> _Words:
@@ -343,9 +345,15 @@ def _words(folded: str) -> _Words:
             if _word_containing(folded, starts[k])[0] != starts[k]:
                 del found[starts[k]]
         while hyphen >= 0:
-            start, bare = _word_containing(folded, hyphen)
-            if start >= 0:
-                found[start] = bare
+            # A word holds a hyphen only between two of its characters; a dash or a hyphen at a number's
+            # edge ("3-", " - ") is in no word, which is seen without matching the words around it.
+            if (
+                folded[hyphen - 1 : hyphen] in _TOKEN_CHARACTERS
+                and folded[hyphen + 1 : hyphen + 2] in _TOKEN_CHARACTERS
+            ):
+                start, bare = _word_containing(folded, hyphen)
+                if start >= 0:
+                    found[start] = bare
             hyphen = folded.find("-", hyphen + 1)
         starts = sorted(found)
         bares = list(map(found.__getitem__, starts))
