@@ -608,14 +608,9 @@ from typing import NamedTuple  # noqa: E402
 # not possessive: CPython before 3.11.3 (Debian 12's python3 is 3.11.2) let a possessive repeat of a group
 # end after an apostrophe with no letter behind it, which read "Damascus'" as a name.
 _WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:[" + _APOSTROPHES + r"][^\W\d_]++)*)")
-# `_WORD_SPLIT_RE` for a text whose letters are all ASCII (apostrophes may not be), which the regex engine
-# runs faster than the Unicode letter class; `_NON_ASCII_LETTER` finds the texts it would not fit.
-_ASCII_WORD_SPLIT_RE = re.compile("([A-Za-z]++(?:[" + _APOSTROPHES + "][A-Za-z]++)*)")
+# Only a text with a non-ASCII letter needs `_WORD_SPLIT_RE`; the others are split from their ASCII image
+# (`_ascii_image`). `_NON_ASCII_LETTER` finds the texts that need it, in a pattern's words.
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
-# `_ASCII_WORD_SPLIT_RE` for a text where every apostrophe after a letter has a letter behind it (see
-# `_apostrophe_ends`): its words are then the runs of letters and apostrophes that start with a letter, which
-# one character class repeated finds faster than the pattern's group.
-_ASCII_RUN_SPLIT_RE = re.compile("([A-Za-z][A-Za-z" + _APOSTROPHES + "]*+)")
 _ASCII_BYTES = bytes(range(128))
 _QUOTE_GOES_ON_RE = re.compile(r",\s?[\"”]\s+")
 SPELLED_AS_WRITTEN = frozenset({"admin1", "admin2", "city", "locality"})
@@ -881,18 +876,28 @@ class _Tokens:
     )  # fmt: skip
 
     def __init__(self, text: str) -> None:
-        ascii_letters = text.isascii() or _ascii_lettered(text)
-        if not ascii_letters:
+        image = _ascii_image(text)
+        if image is None:
             parts = _WORD_SPLIT_RE.split(text)
-        elif not _apostrophe_ends(text):
-            parts = _ASCII_RUN_SPLIT_RE.split(text)
+            words = parts[1::2]
+            count = len(words)
+            offsets = list(accumulate(map(len, parts)))
+            starts = offsets[0 : 2 * count : 2]
+            ends = offsets[1::2]
+            gaps = parts[2 : 2 * count : 2]
+            # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
+            breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
+            breaking[" "] = False
+            sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
+            keys = None
+            restored = ()
         else:
-            parts = _ASCII_WORD_SPLIT_RE.split(text)
-        words = parts[1::2]
-        count = len(words)
-        offsets = list(accumulate(map(len, parts)))
-        starts = offsets[0 : 2 * count : 2]
-        ends = offsets[1::2]
+            image, restored = image
+            words, keys, starts, ends, sentence_start = _split_image(text, image)
+            count = len(words)
+            for at in restored:  # a word holding a non-ASCII apostrophe is spelled as the text spells it
+                k = bisect_right(starts, at) - 1
+                words[k] = text[starts[k] : ends[k]]
         possessives = _possessive_ends(text)
         if possessives:
             for end in possessives:
@@ -900,10 +905,18 @@ class _Tokens:
                 if k < count and ends[k] == end and ends[k] - starts[k] > 2:
                     words[k] = words[k][:-2]
                     ends[k] -= 2
-        keys = list(map(str.lower, words))
-        if not text.isascii():
-            for k in compress(range(count), map(not_, map(str.isascii, words))):
-                keys[k] = _fold_name(words[k])
+                    if keys is not None:
+                        keys[k] = keys[k][:-2]
+        if keys is None:
+            keys = list(map(str.lower, words))
+            if not text.isascii():
+                for k in compress(range(count), map(not_, map(str.isascii, words))):
+                    keys[k] = _fold_name(words[k])
+        else:
+            for at in restored:  # the only words of an ASCII-lettered text that may not be ASCII
+                k = bisect_right(starts, at) - 1
+                if not words[k].isascii():
+                    keys[k] = _fold_name(words[k])
         if "'" in text:
             # Only the few words around the text's straight apostrophes can hold one.
             at = text.find("'")
@@ -912,12 +925,7 @@ class _Tokens:
                 if k >= 0 and at < ends[k]:
                     keys[k] = keys[k].replace("'", "")
                 at = text.find("'", at + 1)
-        gaps = parts[2 : 2 * count : 2]
-        # Gaps repeat (" ", ", ", ". "): whether one breaks a sentence is decided once per distinct gap.
-        breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
-        breaking[" "] = False
-        sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
-        if ascii_letters:  # a word opens with an ASCII letter, and only the capitals sort before "["
+        if image is not None:  # a word opens with an ASCII letter, and only the capitals sort before "["
             capitalised = list(map("[".__gt__, words))
         else:
             capitalised = list(map(str.isupper, map(itemgetter(0), words)))
@@ -948,26 +956,129 @@ class _Tokens:
 
 
 def _ascii_lettered(text: str) -> bool:
-    """Whether every letter of a text holding non-ASCII characters is ASCII (`_NON_ASCII_LETTER` finds none).
-    The non-ASCII characters are a few quotation marks and dashes: dropping the ASCII bytes of the text's
-    UTF-8 form in C leaves only them to look at, rather than the pattern testing every character."""
-    others = (
+    """Whether every letter of a text holding non-ASCII characters is ASCII (`_NON_ASCII_LETTER` finds none)."""
+    return not _has_letter(_non_ascii(text))
+
+
+def _has_letter(characters: Iterable[str]) -> bool:
+    """Whether any of a text's non-ASCII characters is a letter (a decimal digit is not)."""
+    return any(ch.isalnum() and not ch.isdecimal() for ch in characters)
+
+
+def _non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of a text: dropping the ASCII bytes of its UTF-8 form in C leaves only
+    them (a few quotation marks and dashes, in most texts) to look at."""
+    return set(
         text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
     )
-    return not any(ch.isalnum() and not ch.isdecimal() for ch in set(others))
 
 
-def _apostrophe_ends(text: str) -> bool:
-    """Whether an apostrophe of a text whose letters are all ASCII follows a letter and is not followed by
-    one ("the rebels' base", "'wins'"). A text holds few apostrophes: `str.find` reaches each in C, where a
-    pattern would test every character."""
+_ASCII_LETTER_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# What stands for a non-ASCII character in a text's ASCII image (see `_ascii_image`): one that breaks a sentence
+# as a quotation mark does, or one that, like a straight quotation mark, may close a quotation that goes on.
+_IMAGE_OF = {"“": ".", "”": '"'}
+# The image's words: its letters and the apostrophes kept between two of them; everything else is a space.
+_IMAGE_WORDS = str.maketrans(
+    {chr(c): chr(c) if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
+)
+# The same in lower case: the words' keys, without a call per word.
+_IMAGE_KEYS = str.maketrans(
+    {chr(c): chr(c).lower() if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
+)
+
+
+def _gap_shape(character: str) -> str:
+    """How an ASCII character of a text's image stands in the shape of its gaps (`_IMAGE_GAPS`): "b" for one
+    that breaks a sentence (`_SENTENCE_BREAK_RE`'s characters), "q" for a quotation mark that may not
+    (`_QUOTE_GOES_ON_RE`), "x" for any other character between words, and a space for a word's."""
+    if character.isalpha() or character in "'`":
+        return " "
+    if character == '"':
+        return "q"
+    return "b" if character in ".!?\n:;" else "x"
+
+
+_IMAGE_GAPS = str.maketrans({chr(c): _gap_shape(chr(c)) for c in range(128)})
+
+
+def _ascii_image(text: str) -> tuple[str, list[int]] | None:
+    """An ASCII text of the same length whose words (runs of letters, with apostrophes only between two
+    letters) and sentence breaks stand where the text's do, and where each of the text's non-ASCII
+    apostrophes kept in a word stands; None for a text with a non-ASCII letter.
+
+    `str.translate` and `str.split` read an ASCII text in C at a few instructions a character, where the
+    regex engine splitting the text on its words costs over two thousand a word."""
+    others = () if text.isascii() else _non_ascii(text)
+    if others and _has_letter(others):
+        return None
+    image = text
+    for ch in others:
+        if ch not in _APOSTROPHES:
+            image = image.replace(ch, _IMAGE_OF.get(ch, "#"))
+    edits = []
+    restored = []
+    last = len(text) - 1
     for mark in _APOSTROPHES:
+        ascii_mark = mark in "'`"
+        if not (ascii_mark or mark in others) or mark not in text:
+            continue  # a non-ASCII mark is looked for only where the text has one
         at = text.find(mark)
         while at >= 0:
-            if at > 0 and text[at - 1].isalpha() and not text[at + 1 : at + 2].isalpha():
-                return True
+            inner = 0 < at < last and text[at - 1] in _ASCII_LETTER_SET and text[at + 1] in _ASCII_LETTER_SET
+            if not inner:
+                edits.append(at)
+            elif not ascii_mark:
+                edits.append(at)
+                restored.append(at)
             at = text.find(mark, at + 1)
-    return False
+    if edits:
+        edits.sort()
+        inner_marks = set(restored)
+        pieces = []
+        previous = 0
+        for at in edits:
+            pieces.append(image[previous:at])
+            pieces.append("'" if at in inner_marks else "#")
+            previous = at + 1
+        pieces.append(image[previous:])
+        image = "".join(pieces)
+    return image, restored
+
+
+def _split_image(text: str, image: str) -> tuple[list[str], list[str], list[int], list[int], list[bool]]:
+    """The words of a text from its ASCII image (`_ascii_image`), in lower case too, where each starts and
+    ends, and whether each opens a sentence. The gaps between words are told apart by their shape in the image (say "bx" for ". "):
+    few distinct shapes recur, and only a gap holding a quotation mark is read in the text itself."""
+    words = image.translate(_IMAGE_WORDS).split()
+    count = len(words)
+    if not count:
+        return words, [], [], [], []
+    keys = image.translate(_IMAGE_KEYS).split()
+    runs = image.translate(_IMAGE_GAPS).split()
+    lengths = [0] * (2 * count + 1)
+    opens_with_word = image[0] in _ASCII_LETTER_SET
+    gap_lengths = list(map(len, runs))
+    if opens_with_word:
+        gap_lengths.insert(0, 0)
+    if image[-1] in _ASCII_LETTER_SET:
+        gap_lengths.append(0)
+    lengths[0::2] = gap_lengths
+    lengths[1::2] = map(len, words)
+    offsets = list(accumulate(lengths))
+    starts = offsets[0 : 2 * count : 2]
+    ends = offsets[1::2]
+    inner = runs[0 if opens_with_word else 1 :][: count - 1]
+    breaking = {run: None if "q" in run else "b" in run for run in set(inner)}
+    sentence_start = [True, *map(breaking.__getitem__, inner)]
+    if None in breaking.values():
+        k = sentence_start.index(None)
+        while True:
+            sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
+            try:
+                k = sentence_start.index(None, k + 1)
+            except ValueError:
+                break
+    return words, keys, starts, ends, sentence_start
 
 
 def _possessive_ends(text: str) -> list[int]:
