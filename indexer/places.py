@@ -1135,9 +1135,11 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
         country = gazetteer.demonyms.get(key[:-1])
     if country is not None:
         return country, (), ()
-    exact = gazetteer.exact_candidates(key)
+    found = gazetteer.exact.get(key)  # most names looked up are no place: no call to say so
+    exact = () if found is None else _as_tuple(found)
     words = key.split() if " " in key else None  # a word may fold to two ("Ma´arat")
-    if not exact and words is not None and all(len(word) == 1 for word in words):
+    # Every word a single letter, told by counting (the only white space in a key is spaces between words).
+    if not exact and words is not None and len(key) - key.count(" ") == len(words):
         exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
         # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
@@ -2852,10 +2854,18 @@ def _light_name(name: str) -> str:
 
 
 def _copy_mention(mention: _Mention) -> _Mention:
-    """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower)."""
+    """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower).
+
+    The copy holds every field in its own dictionary, in one order: resolving reads a group's flags many
+    times, and a flag left to its class default is found only after the instance's dictionary is searched
+    in vain, where one the instance holds is read at the place the interpreter remembers for it."""
     copy = object.__new__(_Mention)
-    copy.__dict__ = {**mention.__dict__, "containees": [], "towns": {}, "fixed": {}}
+    copy.__dict__ = {**_MENTION_FIELDS, **mention.__dict__, "containees": [], "towns": {}, "fixed": {}}
     return copy
+
+
+# Every field of a mention, the context fields with their defaults (the others are each mention's own).
+_MENTION_FIELDS = {name: getattr(_Mention, name, None) for name in _Mention.__dataclass_fields__}
 
 
 def _unit_and_town(mention: _Mention, places: list[_Place]) -> bool:
