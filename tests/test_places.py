@@ -716,6 +716,24 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will stay,” he said. Troops left Idlib; “No.” Then: Aleppo!",
+        'Residents fled,"\n Kabul fell. "Quiet," said Ali, ” and the road',
+        "The rebels’ base — near Ma’arat… fell? 2015: Homs",
+    ],
+)
+def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
+    """The faster split reads sentence breaks from the shape of each gap; a quotation closed by a comma
+    ('"...," he said') goes on in the same sentence, whatever the quotation marks."""
+    from indexer.places import _WORD_SPLIT_RE, _breaks_sentence, _Tokens
+
+    tokens = _Tokens(text)
+    parts = _WORD_SPLIT_RE.split(text)
+    assert tokens.sentence_start == [True] + [_breaks_sentence(gap) for gap in parts[2:-1:2]]
+
+
 def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
     from indexer.places import _NON_ASCII_LETTER, _ascii_lettered
 
