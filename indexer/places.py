@@ -955,11 +955,6 @@ class _Tokens:
         return verdict
 
 
-def _ascii_lettered(text: str) -> bool:
-    """Whether every letter of a text holding non-ASCII characters is ASCII (`_NON_ASCII_LETTER` finds none)."""
-    return not _has_letter(_non_ascii(text))
-
-
 def _has_letter(characters: Iterable[str]) -> bool:
     """Whether any of a text's non-ASCII characters is a letter (a decimal digit is not)."""
     return any(ch.isalnum() and not ch.isdecimal() for ch in characters)
@@ -1047,8 +1042,9 @@ def _ascii_image(text: str) -> tuple[str, list[int]] | None:
 
 def _split_image(text: str, image: str) -> tuple[list[str], list[str], list[int], list[int], list[bool]]:
     """The words of a text from its ASCII image (`_ascii_image`), in lower case too, where each starts and
-    ends, and whether each opens a sentence. The gaps between words are told apart by their shape in the image (say "bx" for ". "):
-    few distinct shapes recur, and only a gap holding a quotation mark is read in the text itself."""
+    ends, and whether each opens a sentence. The gaps between words are told apart by their shape in the
+    image (say "bx" for ". "): few distinct shapes recur, and only a gap holding a quotation mark is read in
+    the text itself."""
     words = image.translate(_IMAGE_WORDS).split()
     count = len(words)
     if not count:
