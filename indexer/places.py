@@ -2392,6 +2392,10 @@ _FACILITY_HEADS = (
     "Garden|Gardens|Hall|Palace|Square|Airport|Airbase|Base|Hospital|Camp|Bridge|Mosque|Church|Cathedral|"
     "Stadium|Prison|Museum|Embassy|Hotel|Market|Park|Tower|Towers|Dam|Refinery|University|Compound"
 )
+_FACILITY_LOWER_HEADS = (
+    "nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
+    "airbase|bridge|square|market|hotel|cathedral"
+)
 _NAME = r"[A-Z][\w'’-]*+"
 # Both forms start with a capital at a word start; it is written first, and the word start checked after
 # it, so the regex engine skips to capitals in C instead of trying every position. A word's letters are
@@ -2400,9 +2404,32 @@ _NAME = r"[A-Z][\w'’-]*+"
 FACILITY_RE = re.compile(
     r"[A-Z](?<!\w[A-Z])(?:"
     rf"[\w'’-]*+\s(?:{_NAME}\s){{0,2}}(?:{_FACILITY_HEADS})\b(?:\sof\s(?:the\s)?{_NAME}(?:\s{_NAME}){{0,2}})?"
-    rf"|[\w'’-]*+(?:\s{_NAME}){{0,2}}\s(?:nightclub|mosque|hospital|airport|stadium|prison|palace|embassy|"
-    rf"airbase|bridge|square|market|hotel|cathedral)\b)"
+    rf"|[\w'’-]*+(?:\s{_NAME}){{0,2}}\s(?:{_FACILITY_LOWER_HEADS})\b)"
 )
+
+
+def _by_first_letter(words: Sequence[str]) -> str:
+    """An alternation of words grouped under their first letters ("H(?:all|otel)|..."): the regex engine
+    then tries one branch per letter instead of one per word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# In every match a facility word follows whitespace after a word that starts with a capital. Finding those
+# words (each capitalised word is read once, and the word after it compared with the heads) is a cheaper
+# scan than trying the whole pattern at every capital, so `_facility_matches` runs FACILITY_RE only near
+# them. The facility word is looked ahead at, not taken: it may itself start the next find ("Palace Square").
+_FACILITY_HEAD_RE = re.compile(
+    r"[A-Z](?<!\w[A-Z])[\w'’-]*+(?=\s(?:"
+    + _by_first_letter(f"{_FACILITY_HEADS}|{_FACILITY_LOWER_HEADS}".split("|"))
+    + r")\b)"
+)
+# Matched on the reversed text from just before a facility word: up to the fourth character before it
+# that is no word letter.
+_FOUR_GAPS_BACK_RE = re.compile(r"(?:[\w'’-]*+[^\w'’-]){4}")
+_FACILITY_CLAUSE_END_RE = re.compile(r"[^\w'’\s-]")
 _NOT_A_NAME = frozenset(
     "the a an this that these those his her its their our my your in at on of to from by for and or but "
     "mr mrs ms dr president minister king queen".split()
@@ -2417,7 +2444,7 @@ def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) ->
     no coordinates: the site is known by name only, and the town around it is found separately.
     """
     found: dict[str, dict] = {}
-    for match in FACILITY_RE.finditer(text):
+    for match in _facility_matches(text):
         words = match.group().split()
         while words and words[0].lower() in _NOT_A_NAME:
             words.pop(0)
@@ -2430,6 +2457,57 @@ def find_facilities(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) ->
             entry = found[fold(name)] = _unmapped_place(f"facility:{_slug(name)}", name, "facility")
         entry["mentions"].append({"start": start, "end": match.end(), "text": text[start : match.end()]})
     return list(found.values())
+
+
+def _facility_matches(text: str) -> list[re.Match]:
+    r"""The matches of `FACILITY_RE.finditer(text)`, the same ones in the same order, with the pattern run
+    only around the facility words rather than tried at every capital of the text.
+
+    Why it is exact. A match holds a facility word (a head) at some `h`, after one whitespace character
+    after a word that starts with a capital at a word start (its first word or a name), and the head
+    finder reports every such `h` (heads no match uses do no harm below). All a match reads after its
+    first capital is word letters (`[\w'’-]`) and whitespace, so a match lies inside one clause (a
+    stretch of such characters), and searching with `endpos` at the first other character after `h`
+    finds there what the whole text gives: that character fails every element of the pattern, `\b` sees
+    the same boundary at the end of the string as before it, and the lookbehind and `\b` still read the
+    real text before `pos`. Before its head a match holds at most three words, each followed by one
+    whitespace character, so between its start and its head there are at most three characters that are
+    no word letter.
+
+    finditer takes the leftmost match starting at or after `pos`, the end of the last one (0 at first).
+    Let `h` be the first head after `pos`, `q` the fourth non-word-letter before `h`, and `M` that
+    leftmost match, starting at `s`; `M`'s own head is a head after `pos`, so it comes at or after `h`.
+    Either `s >= h > q`, or `s < h` and `h` falls inside `M` before or at its head, so fewer than four
+    non-word-letters lie between `s` and `h` and again `s > q`. So if `M` lies in `h`'s clause it starts
+    in the window [max(pos, q + 1), end of the clause), where every match starts at or after `pos`, and
+    the search returns `M`; the next search starts at its end, so heads `M` swallowed (as in "Great Hall
+    of the People Square") are passed over exactly as finditer passes over them. If the window holds no
+    match, `M` is not in this clause, nor in an earlier one (its head would come before `h`), so no match
+    starts before the end of the clause, and the search goes on from there.
+    """
+    heads = _FACILITY_HEAD_RE.finditer(text)
+    first = next(heads, None)
+    if first is None:
+        return []
+    matches = []
+    size = len(text)
+    backwards = text[::-1]
+    pos = 0
+    for head in (first, *heads):
+        h = head.end() + 1
+        if h <= pos:
+            continue
+        gaps = _FOUR_GAPS_BACK_RE.match(backwards, size - h)
+        start = size - gaps.end() + 1 if gaps is not None else 0
+        stop = _FACILITY_CLAUSE_END_RE.search(text, h)
+        end = stop.start() if stop is not None else size
+        match = FACILITY_RE.search(text, start if start > pos else pos, end)
+        if match is None:
+            pos = end
+        else:
+            matches.append(match)
+            pos = match.end()
+    return matches
 
 
 def _unmapped_place(

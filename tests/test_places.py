@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer.places import bare_unit_name, find_places, fold, hierarchy_ids, light, lookup_place, loose
+from indexer.places import (
+    FACILITY_RE,
+    _facility_matches,
+    bare_unit_name,
+    find_places,
+    fold,
+    hierarchy_ids,
+    light,
+    lookup_place,
+    loose,
+)
 
 SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 
@@ -739,3 +749,30 @@ def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
 
     for text in ["“Quoted” — a dash", "Café in Aleppo", "x² and ½", "٣ digits", "日本", "\ud800 lone"]:
         assert (_ascii_image(text) is not None) == (_NON_ASCII_LETTER.search(text) is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hall of Fame",
+        "Crowds filled the Great Hall of the People Square on Monday.",
+        "The Royal Palace Square and Palace Square, then Tahrir Square",
+        "Rose Garden Gardens Hall",
+        "They met at the Al-Rasheed Hotel, then the Rasheed hotel and the Reina nightclub.",
+        "x-Foo Hall; O'Brien Memorial Hospital\nLake View Dam",
+        "Camp",
+        " Camp Bastion",
+        "The King Fahd University of Petroleum and Minerals Stadium University Park",
+        "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb Tower",
+        "One Two Three Four Five Six Hall",
+        "Washington DC Cathedral\u00a0Church of St Peter Hall-of-residence and Kabul\tairport",
+        "QUEEN ELIZABETH Hospital, McDonald Hall.",
+        "She reached Liberation Square",
+    ],
+)
+def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(text: str) -> None:
+    """The pattern runs only in windows around facility words; it must find what a scan of the whole text
+    finds, in the same order, including a match that swallows the next facility word."""
+    windowed = [(m.span(), m.group()) for m in _facility_matches(text)]
+    whole = [(m.span(), m.group()) for m in FACILITY_RE.finditer(text)]
+    assert windowed == whole
