@@ -349,6 +349,11 @@ _NO_COUNT = re.compile(
 )
 # `_NO_COUNT` without IGNORECASE, for lowered text free of case twins (see `no_case_twins`).
 _NO_COUNT_LOWER = re.compile(_NO_COUNT.pattern)
+# On such text every match of `_NO_COUNT` contains one of its denying words ("nor" contains "no") and one
+# of the words its denied objects end in, so a sentence lacking either (most do) skips the pattern, which
+# has no literal start and would be tried at every position.
+_NO_COUNT_DENIALS = ("no", "zero", "neither", "without")
+_NO_COUNT_OBJECT_WORDS = ("injur", "killed", "death", "wounded", "hurt", "fatalit", "casualt")
 _PLURAL_EXCEPTIONS = frozenset({"boss", "bus", "police", "personnel", "people", "staff", "crew"})
 
 
@@ -505,6 +510,10 @@ _SCANNED_FIGURES = (
     *(f"{voice}:{kind}" for voice in ("passive", "active") for kind in FIGURE_KINDS),
     *(f"noun:{kind}" for kind in _NOUN_FIGURES),
 )
+# Where the hits of each voice lie in a list ordered as `_SCANNED_FIGURES`.
+_PASSIVE_SLICE = slice(0, len(FIGURE_KINDS))
+_ACTIVE_SLICE = slice(len(FIGURE_KINDS), 2 * len(FIGURE_KINDS))
+_NOUN_SLICE = slice(2 * len(FIGURE_KINDS), None)
 
 
 @dataclass(frozen=True)
@@ -517,7 +526,7 @@ class _Openings:
     `_DISPATCH_DEPTH` characters, and `loose` which of them have a phrase that could start anywhere, with
     the words such a phrase contains."""
 
-    after_space: re.Pattern[str]  # a space followed by a head, on the word view
+    after_space: re.Pattern[str]  # a space and the head after it, on the word view
     at_start: re.Pattern[str]  # a head, for a word at the very start of the text
     anywhere: tuple[str, ...]
     by_head: dict[str, tuple[int, ...]]
@@ -589,7 +598,7 @@ def _figure_openings() -> _Openings | None:
             loose.setdefault(number, set()).update(contained)
     alternation = prefix_alternation(heads)
     return _Openings(
-        after_space=re.compile(f" (?={alternation})"),
+        after_space=re.compile(f" (?:{alternation})"),
         at_start=re.compile(alternation),
         anywhere=tuple(sorted(anywhere)),
         by_head={head: tuple(sorted(numbers)) for head, numbers in by_head.items()},
@@ -619,7 +628,15 @@ class FigureReader:
         if self.openings is None:
             return
         self.view = word_view(self.scanned) if words is None else words
-        found = {match.end() for match in self.openings.after_space.finditer(self.view)}
+        # A search that consumes the head and starts again just after the space it matched finds every
+        # such space, as a lookahead that consumes nothing would, with less work per space tried.
+        found: set[int] = set()
+        search = self.openings.after_space.search
+        match = search(self.view)
+        while match is not None:
+            position = match.start() + 1
+            found.add(position)
+            match = search(self.view, position)
         if self.openings.at_start.match(self.view) is not None:
             found.add(0)
         for word in self.openings.anywhere:
@@ -704,15 +721,22 @@ def _read_figures(
     patterns = _figure_patterns()
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    hits = dict(zip(_SCANNED_FIGURES, trigger_hits, strict=True))
-    passive = {kind: hits["passive:" + kind] for kind in FIGURE_KINDS}
-    active = {kind: hits["active:" + kind] for kind in FIGURE_KINDS}
+    passive = dict(zip(FIGURE_KINDS, trigger_hits[_PASSIVE_SLICE], strict=True))
+    active = dict(zip(FIGURE_KINDS, trigger_hits[_ACTIVE_SLICE], strict=True))
+    noun_hits = dict(zip(_NOUN_FIGURES, trigger_hits[_NOUN_SLICE], strict=True))
 
     def overlaps(a: int, b: int) -> bool:
         return any(a < t_end and t_start < b for t_start, t_end in taken)
 
-    no_count = _NO_COUNT_LOWER if plain else _NO_COUNT
-    for match in no_count.finditer(text, start, end):
+    if not plain:
+        denials = _NO_COUNT.finditer(text, start, end)
+    elif any(text.find(word, start, end) >= 0 for word in _NO_COUNT_DENIALS) and any(
+        text.find(word, start, end) >= 0 for word in _NO_COUNT_OBJECT_WORDS
+    ):
+        denials = _NO_COUNT_LOWER.finditer(text, start, end)
+    else:
+        denials = ()
+    for match in denials:
         phrase = match.group(0).lower()
         kind = "injured" if _INJURY_WORD.search(phrase) else "killed"
         if "casualt" in phrase:
@@ -731,7 +755,7 @@ def _read_figures(
             taken.append((match.start(), q.end))
 
     for kind in _NOUN_FIGURES:
-        for match in hits["noun:" + kind]:
+        for match in noun_hits[kind]:
             if overlaps(match.start(), match.end()):
                 continue
             before = text[max(start, match.start() - 40) : match.start()]
