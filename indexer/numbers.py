@@ -245,7 +245,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 continue
         quantity = _quantity_from_match(match)
         if quantity is not None:
-            found.append(Quantity(**{**quantity.__dict__, "text": original[quantity.start : quantity.end]}))
+            written = original[quantity.start : quantity.end]
+            # Mostly the text is lowered already (figure reading), so the phrase as written is the match.
+            if written != quantity.text:
+                quantity = Quantity(**{**quantity.__dict__, "text": written})
+            found.append(quantity)
     return found
 
 
@@ -791,9 +795,9 @@ def _read_figures(
             if overlaps(match.start(), match.end()):
                 continue
             phrase = _right_phrase(text, match.end(), end, plain)
-            coordinated = _COORDINATED_VERB.match(text[match.end() : end])
+            coordinated = _COORDINATED_VERB.match(text, match.end(), end)
             if not phrase and coordinated:
-                phrase = _right_phrase(text, match.end() + coordinated.end(), end, plain)
+                phrase = _right_phrase(text, coordinated.end(), end, plain)
             if not phrase or _NOT_AN_OBJECT.match(phrase):
                 continue
             trigger = match.group(0).lower().strip()
