@@ -990,7 +990,7 @@ def _gap_shape(character: str) -> str:
         return " "
     if character == '"':
         return "q"
-    return "b" if character in ".!?\n:;" else "x"
+    return "b" if _SENTENCE_BREAK_RE.match(character) is not None else "x"
 
 
 _IMAGE_GAPS = str.maketrans({chr(c): _gap_shape(chr(c)) for c in range(128)})
@@ -2410,7 +2410,9 @@ FACILITY_RE = re.compile(
 
 def _by_first_letter(words: Sequence[str]) -> str:
     """An alternation of words grouped under their first letters ("H(?:all|otel)|..."): the regex engine
-    then tries one branch per letter instead of one per word."""
+    then tries one branch per letter instead of one per word. Each word stays whole inside its group, unlike
+    `regexscan.prefix_alternation`, which drops a word that extends another ("Towers" after "Tower") and so
+    would not let `\b` after the alternation see the longer one."""
     groups: dict[str, list[str]] = {}
     for word in sorted(words):
         groups.setdefault(word[0], []).append(word[1:])
