@@ -47,7 +47,15 @@ from indexer.contract import ACLED_TO_PLOVER
 from indexer.datafiles import load_yaml
 from indexer.numbers import Figure, FigureReader, lower_ascii, no_case_twins
 from indexer.places import ROAD_QUALIFIERS, UNLISTED_PREFIX, distance_km
-from indexer.regexscan import MultiPattern, PrefixSearch, WordStartSearch, scan_text, word_view
+from indexer.regexscan import (
+    MultiPattern,
+    PrefixSearch,
+    WordStartSearch,
+    prefix_alternation,
+    regex_prefixes,
+    scan_text,
+    word_view,
+)
 from indexer.sentences import Sentence, split_sentences
 
 ACLED_EVENT_TYPES = {
@@ -258,6 +266,8 @@ class Cue:
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
     clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
+    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_starts`).
+    starts: list[int] | None = field(default=None, compare=False)
 
 
 def _clause_start(text: str, sentence: Sentence, position: int) -> int:
@@ -345,6 +355,79 @@ def _word_search(pattern: re.Pattern[str]) -> WordStartSearch | None:
     return built[1]
 
 
+def _before_cue(lexicon: Lexicon) -> tuple[re.Pattern[str], ...]:
+    """The patterns searched for in the text before every cue (by `_find_cues`) and every cue asked about
+    (by `_flags`): all of them in pieces that end at the cue and start no earlier than its clause."""
+    return (
+        lexicon.reference_before,
+        lexicon.complement_before,
+        lexicon.negation,
+        lexicon.threat,
+        lexicon.hypothetical,
+        lexicon.future,
+    )
+
+
+_CUE_STARTS: dict[int, tuple[Lexicon, re.Pattern[str] | None]] = {}
+
+
+def _cue_starts(lexicon: Lexicon) -> re.Pattern[str] | None:
+    """A space of `word_view` followed by a head of any of the `_before_cue` patterns (their first
+    characters, as `WordStartSearch` lists them), built once; None when one of them has no word-start
+    search. One scan with it over a cue's clause finds every place each of the searches before the cue
+    would try after a space, so that each search no longer scans the clause itself (see `_search_from`)."""
+    built = _CUE_STARTS.get(id(lexicon))
+    if built is None:
+        patterns = _before_cue(lexicon)
+        scan = None
+        if all(_word_search(pattern) is not None for pattern in patterns):
+            heads = {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+            scan = re.compile(f" (?={prefix_alternation(heads)})")
+        built = _CUE_STARTS[id(lexicon)] = (lexicon, scan)
+    return built[1]
+
+
+def _search_from(
+    pattern: re.Pattern[str], text: str, words: str, starts: Sequence[int], start: int, end: int
+) -> re.Match[str] | None:
+    """``pattern.search(text[start:end])`` for one of the `_before_cue` patterns, as
+    `WordStartSearch.search_piece` finds it, given `starts`: where `_cue_starts` finds a space (at
+    `clause` or after it, with `clause <= start`) followed by a head of one of those patterns that ends by
+    `end`. The search tries `start` itself and, after each space from `start` on, the places where a head
+    of `pattern` ends by `end` (its `at_start` matches there): those of `starts` after `start` that its
+    `at_start` accepts, the same places in the same order."""
+    built = _word_search(pattern)
+    assert built is not None  # `_cue_starts` is None otherwise
+    if start >= end:
+        return pattern.search(text[start:end])
+    piece = None
+    head = built.at_start.match
+    if head(words, start, end) is not None:
+        piece = text[start:end]
+        match = pattern.match(piece)
+        if match is not None:
+            return match
+    for position in starts:
+        if position <= start or head(words, position, end) is None:
+            continue
+        if piece is None:
+            piece = text[start:end]
+        match = pattern.match(piece, position - start)
+        if match is not None:
+            return match
+    return None
+
+
+def _before(
+    pattern: re.Pattern[str], text: str, scanned: str, words: str | None, cue: Cue, start: int
+) -> re.Match[str] | None:
+    """``pattern.search(text[start:cue.start])`` for one of the `_before_cue` patterns: by `_search_from`
+    when `_find_cues` found the cue's `starts`, else by `_search_before`."""
+    if cue.starts is None or words is None:
+        return _search_before(pattern, text, scanned, words, start, cue.start)
+    return _search_from(pattern, text, words, cue.starts, start, cue.start)
+
+
 def _find_cues(
     text: str,
     sentences: Sequence[Sentence],
@@ -360,6 +443,7 @@ def _find_cues(
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
     starts = [s.start for s in sentences]
+    starts_scan = _cue_starts(lexicon) if words is not None else None
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
         index = bisect.bisect_right(starts, match.start()) - 1
@@ -372,17 +456,17 @@ def _find_cues(
         cue = Cue(family.name, position, match.end(), text[position : match.end()])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = cue.clause = _clause_start(text, sentence, position)
+        if starts_scan is not None:
+            cue.starts = [found.end() for found in starts_scan.finditer(words, clause, position)]
         cue.reference = not _is_verb(cue.text) and bool(
-            _search_before(lexicon.reference_before, text, scanned, words, clause, position)
+            _before(lexicon.reference_before, text, scanned, words, cue, clause)
         )
         cue.definite = cue.reference and bool(
             _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
         )
-        cue.complement = bool(
-            _search_before(lexicon.complement_before, text, scanned, words, clause, position)
-        )
+        cue.complement = bool(_before(lexicon.complement_before, text, scanned, words, cue, clause))
         cue.negated = family.name != "transfer" and bool(
-            _search_before(lexicon.negation, text, scanned, words, max(clause, position - 40), position)
+            _before(lexicon.negation, text, scanned, words, cue, max(clause, position - 40))
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -561,13 +645,11 @@ def _flags(
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _search_before(
-            lexicon.threat, text, scanned, words, clause, position
-        ):
+        if cue.family not in ("threaten",) and _before(lexicon.threat, text, scanned, words, cue, clause):
             flags.add("threatened")
-        if _search_before(lexicon.hypothetical, text, scanned, words, max(clause, position - 60), position):
+        if _before(lexicon.hypothetical, text, scanned, words, cue, max(clause, position - 60)):
             flags.add("hypothetical")
-        if _search_before(lexicon.future, text, scanned, words, max(clause, position - 45), position):
+        if _before(lexicon.future, text, scanned, words, cue, max(clause, position - 45)):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
