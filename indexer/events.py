@@ -461,9 +461,7 @@ def _find_cues(
         cue.reference = not _is_verb(cue.text) and bool(
             _before(lexicon.reference_before, text, scanned, words, cue, clause)
         )
-        cue.definite = cue.reference and bool(
-            _search_before(DEFINITE_BEFORE, text, scanned, words, clause, position)
-        )
+        cue.definite = cue.reference and _ends_with(DEFINITE_BEFORE_REVERSED, text, clause, position)
         cue.complement = bool(_before(lexicon.complement_before, text, scanned, words, cue, clause))
         cue.negated = family.name != "transfer" and bool(
             _before(lexicon.negation, text, scanned, words, cue, max(clause, position - 40))
@@ -521,6 +519,20 @@ def _family_matches(
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|this|that|these|those|its|their|his|her|such|same)(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE
 )
+# DEFINITE_BEFORE written backwards (see `_ends_with`).
+DEFINITE_BEFORE_REVERSED = re.compile(
+    r"\s*(?:[\w'’-]+\s+){0,3}(?:eht|siht|taht|eseht|esoht|sti|rieht|sih|reh|hcus|emas)\b", re.IGNORECASE
+)
+
+
+def _ends_with(reversed_pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Whether ``pattern.search(text[start:end])`` finds anything, for a pattern whose every match ends at
+    the end of the piece (`DEFINITE_BEFORE`, `PASSIVE_BEFORE`), given `reversed_pattern`, the pattern
+    written backwards: it matches at the start of the reversed piece exactly when the pattern matches
+    somewhere in the piece. (A match that ``$`` lets end before a final line break could take that white
+    space in as well; a word boundary reads the same both ways.) One match at one place, where the search
+    tries every word start of the piece."""
+    return reversed_pattern.match(text[start:end][::-1]) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -854,16 +866,14 @@ def _target_kind(
     mention: Mention,
     mentions_in: Sequence[tuple[int, int, dict]],
     lexicon: Lexicon,
-    scanned: str | None = None,
     words: str | None = None,
 ) -> str | None:
     """Whether the people an act of violence hit were armed or civilians, from the words next to the trigger.
-    `scanned` is `scan_text(text)` and `words` its `word_view` when the caller has them."""
+    `words` is `word_view(scan_text(text))` when the caller has it."""
     sentence, cue = mention.sentence, mention.trigger
     before = text[sentence.start : cue.start]
-    scanned = scan_text(text) if scanned is None else scanned
     passive = (
-        bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
+        _ends_with(PASSIVE_BEFORE_REVERSED, text, sentence.start, cue.start)
         or cue.family == "outcome"
         or bool(BY_AGENT_AFTER.match(text[cue.end : sentence.end]))
     )
@@ -927,7 +937,7 @@ def _refine_violence(
         return
     if mention.family not in ("attack", "outcome"):
         return
-    target = _target_kind(text, mention, mentions_in, lexicon, scanned, words)
+    target = _target_kind(text, mention, mentions_in, lexicon, words)
     if target is None:
         actor_types = {(m[2].get("type")) for m in mentions_in}
         armed_sides = len(actor_types & ARMED_TYPES)
@@ -1079,6 +1089,8 @@ REPORTING_CLAUSE_LOWER = re.compile(REPORTING_CLAUSE.pattern)
 
 
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$")
+# PASSIVE_BEFORE written backwards (see `_ends_with`).
+PASSIVE_BEFORE_REVERSED = re.compile(r"(?:\s+\w+){0,2}\s+(?:saw|erew|neeb|gnieb|si|era|tog)\b")
 AGENT_GAP_BREAK = re.compile(r"[,;]|\b(?:that|which|who|when|after|before|while)\b")
 PRECEDED_BY = {
     word: re.compile(rf"\b{word}\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}$") for word in ("by", "from")
@@ -1149,7 +1161,7 @@ def _assign_actors(
         reporting = REPORTING_CLAUSE_LOWER if plain else REPORTING_CLAUSE
         for match in reporting.finditer(text, sentence.start, cue.start):
             clause_start = match.end()
-    passive = bool(_search_before(PASSIVE_BEFORE, text, scanned, words, sentence.start, cue.start))
+    passive = _ends_with(PASSIVE_BEFORE_REVERSED, text, sentence.start, cue.start)
     between = BETWEEN.search(text[clause_start : cue.end + 80])
     actor1 = actor2 = None
     before = [m for m in mentions_in if clause_start <= m[0] and m[1] <= cue.start]
@@ -1792,14 +1804,12 @@ def searched_patterns() -> tuple[re.Pattern[str], ...]:
         lexicon.armed,
         lexicon.civilian,
         *lexicon.modifiers.values(),
-        DEFINITE_BEFORE,
         STATE_WORDS,
         STATE_WORDS_LOWER,
         UNARMED_GROUPS,
         UNARMED_GROUPS_LOWER,
         NON_STATE_FORCES,
         NON_STATE_FORCES_LOWER,
-        PASSIVE_BEFORE,
         *PRECEDED_BY.values(),
         LOCATIVE,
         AWAY_FROM_PLACE,

@@ -699,3 +699,29 @@ def test_word_start_searches_find_what_the_regex_engine_finds():
                     found = built.search_text(lowered, words, start, end)
                     expected = pattern.search(lowered, start, end)
                     assert (found and found.span()) == (expected and expected.span())
+
+
+def test_patterns_written_backwards_find_what_the_forward_ones_find():
+    """`_ends_with` reads `DEFINITE_BEFORE` and `PASSIVE_BEFORE` backwards: wherever a piece starts and ends
+    (mid-word, at white space, before a final line break), it must say whether the forward pattern finds
+    anything in it."""
+    from indexer import events
+
+    texts = [
+        "Police said the   latest raid was carried out; those al-Shabab fighters were  reportedly killed\n",
+        "Its men, THEIR homes and such 'bombings' got\tbadly hit. Being attacked is one thing; were they?\n\n",
+        "thesis: sawdust, hiss, herd, Isaac's sametime tests; been-there Zaïd’s troops are being shelled",
+    ]
+    pairs = [
+        (events.DEFINITE_BEFORE, events.DEFINITE_BEFORE_REVERSED),
+        (events.PASSIVE_BEFORE, events.PASSIVE_BEFORE_REVERSED),
+    ]
+    for text in texts:
+        for pattern, reversed_pattern in pairs:
+            for start in range(len(text) + 1):
+                for end in range(start, len(text) + 1):
+                    expected = pattern.search(text[start:end]) is not None
+                    assert events._ends_with(reversed_pattern, text, start, end) == expected, (
+                        pattern.pattern,
+                        text[start:end],
+                    )
