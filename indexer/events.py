@@ -446,14 +446,14 @@ def _find_cues(
     starts_scan = _cue_starts(lexicon) if words is not None else None
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
-        index = bisect.bisect_right(starts, match.start()) - 1
-        if index < 0 or match.end() > sentences[index].end:
+        position, match_end = match.span()
+        index = bisect.bisect_right(starts, position) - 1
+        if index < 0 or match_end > sentences[index].end:
             continue
         sentence = sentences[index]
-        position = match.start()
         if family.exclude_before and family.exclude_before.search(text[max(0, position - 30) : position]):
             continue
-        cue = Cue(family.name, position, match.end(), text[position : match.end()])
+        cue = Cue(family.name, position, match_end, text[position:match_end])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = cue.clause = _clause_start(text, sentence, position)
         if starts_scan is not None:
@@ -468,7 +468,8 @@ def _find_cues(
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
-        cues.sort(key=lambda c: (c.start, -c.end))
+        if len(cues) > 1:
+            cues.sort(key=lambda c: (c.start, -c.end))
     return by_sentence
 
 
@@ -512,7 +513,8 @@ def _family_matches(
         family_hits = _lexicon_hits(lowered, lexicon, scanned)[0]
     hits: list[tuple[Family, re.Match[str]]] = []
     for family, matches in zip(lexicon.families.values(), family_hits, strict=True):
-        hits.extend((family, match) for match in matches)
+        if matches:  # most families have no hit in an article
+            hits.extend((family, match) for match in matches)
     return hits
 
 
@@ -1319,7 +1321,7 @@ def _place_rank(place: Mapping[str, Any]) -> int:
 
 def _place_ref(place: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("id", "name", "kind", "country", "admin1", "lat", "lon", "admin1_id", "country_id")
-    return {k: place.get(k) for k in keys if k in place}
+    return {k: place[k] for k in keys if k in place}
 
 
 def _contains(outer: Mapping[str, Any], inner: Mapping[str, Any]) -> bool:
