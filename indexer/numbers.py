@@ -632,6 +632,9 @@ class FigureReader:
         if self.openings is None:
             return
         self.view = word_view(self.scanned) if words is None else words
+        # The patterns' bound `match` methods, taken once: a reader reads many spans.
+        patterns = _figure_patterns()
+        self.matchers = tuple(patterns[name].match for name in _SCANNED_FIGURES)
         # A search that consumes the head and starts again just after the space it matched finds every
         # such space, as a lookahead that consumes nothing would, with less work per space tried.
         found: set[int] = set()
@@ -673,7 +676,7 @@ class FigureReader:
         anywhere is run with `finditer` when a word that phrase needs is in the span."""
         patterns = _figure_patterns()
         openings = self.openings
-        matchers = [patterns[name].match for name in _SCANNED_FIGURES]
+        matchers = self.matchers
         hits: list[list[re.Match[str]]] = [[] for _ in _SCANNED_FIGURES]
         resume = [start] * len(_SCANNED_FIGURES)
         for number, words in openings.loose.items():
