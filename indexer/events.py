@@ -1146,12 +1146,11 @@ def _assign_actors(
 
     agent = None
     for start, end, actor in mentions_in:
-        gap = text[cue.end : start]
+        # The tests in order of cost: the gap is cut and searched only for an actor right after "by".
         if (
-            start >= cue.end
-            and len(gap) < 70
-            and not AGENT_GAP_BREAK.search(gap)
+            cue.end <= start < cue.end + 70
             and preceded_by(start, "by")
+            and not AGENT_GAP_BREAK.search(text[cue.end : start])
         ):
             agent = (start, end, actor)
             break
@@ -1901,7 +1900,9 @@ def code_events(
     context.actor_starts = [span[0] for span in actor_spans]
     for index, mention in enumerate(mentions):
         _resolve(text, mention, cues_of, context, actor_spans, lexicon, mentions[:index])
-    headline_places = _headline_places(title, places)
+    # Only the places of the events themselves are looked for in the headline: no other can raise one.
+    placed = {(mention.place or {}).get("id") for mention in mentions}
+    headline_places = _headline_places(title, [place for place in places if place.get("id") in placed])
     for rank, mention in enumerate(mentions):
         mention.confidence = _confidence(mention, rank)
         if headline_places and (mention.place or {}).get("id") in headline_places:
