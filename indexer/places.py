@@ -2205,6 +2205,9 @@ def _resolve_pass(
             indexes = mention.candidates if districts_too else mention.not_admin2
         else:
             indexes = _plausible(mention, evidence, limit, districts_too)
+        if _none_accepted(mention, indexes, places):
+            chosen.append(None)  # scoring its readings would only rank places `_accept` refuses
+            continue
         readings = _readings(number, mention, indexes, mentions, evidence, places)
         readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
@@ -2228,6 +2231,57 @@ _SCORE = itemgetter(1)
 _as_reading = partial(tuple.__new__, _Reading)
 
 
+def _none_accepted(mention: _Mention, indexes: Sequence[int], places: list[_Place]) -> bool:
+    """Whether `_accept` refuses every one of the places for what the mention's words say, however the text
+    supports them, so that its readings need no scoring: none could be chosen. A title refuses every place
+    ("President Jordan"); a few other flags refuse some kinds of place, among them a town after another
+    name or a common word outside an apposition and without a unit word (which alone make a reading
+    `strong`: `contained` is never set without a container). Each test is one `_accept` makes before it
+    could accept, on the mention and the place alone."""
+    if mention.titled:
+        return True
+    if not (
+        mention.speaker
+        or mention.common_word
+        or mention.name_before_any
+        or mention.longer_name
+        or mention.neighbourhood
+        or mention.qualifies
+    ):
+        return False  # most mentions: every place may yet be accepted
+    weak = mention.container is None and mention.cue not in ("admin1", "admin2")  # no reading is `strong`
+    for index in indexes:
+        place = places[index]
+        kind = place.kind
+        if kind == "country":
+            refused = mention.qualifies or mention.name_before and index in mention.loose_only
+        elif kind in ("region", "water"):
+            refused = mention.name_before or mention.common_word
+        else:
+            minor = _minor(place)
+            refused = (
+                mention.qualifies
+                or (mention.speaker and minor)
+                or (mention.neighbourhood and mention.container is None)
+                or (
+                    weak
+                    and (mention.common_word or minor and (mention.name_before_any or mention.longer_name))
+                )
+            )
+        if not refused:
+            return False
+    return True
+
+
+def _minor(place: _Place) -> bool:
+    """A second-level unit, or a town of fewer than `BIG_CITY_POPULATION`: one `_accept` asks more of."""
+    return (
+        place.kind == "admin2"
+        or place.kind in ("city", "locality")
+        and place.population < BIG_CITY_POPULATION
+    )
+
+
 def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
     """A first-level unit of a country the text says nothing else about while it points at another ("Kaya"
     as Myanmar's Kayah State in a story about Burkina Faso, "Gulf" as Papua New Guinea's Gulf Province).
@@ -2248,11 +2302,7 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     strong = mention.cue in ("admin1", "admin2") or reading.contained
     local = reading.support - reading.country_support
     supported = strong or reading.support >= SUPPORTED
-    minor = (
-        place.kind == "admin2"
-        or place.kind in ("city", "locality")
-        and place.population < BIG_CITY_POPULATION
-    )
+    minor = _minor(place)
     if place.kind == "country":
         return (
             not mention.titled
