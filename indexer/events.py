@@ -1682,11 +1682,14 @@ def _choose_date(mention: Mention, context: _Context, previous: Mention | None) 
     if candidates:
         chosen = min(candidates, key=lambda d: (abs(d["start"] - mention.trigger.start), d["start"]))
     else:
-        # The dates before the sentence, and those of its paragraph among them, found by bisection (they
-        # are sorted by where they start).
+        # The dates before the sentence, found by bisection (they are sorted by where they start); the last
+        # of them is in the sentence's paragraph when it starts after the paragraph's blank line ("\n\n"),
+        # which is looked for back from the sentence only as far as that date, not to the text's start.
         earlier_count = bisect.bisect_left(context.date_starts, mention.sentence.start)
-        paragraph_start = context.text.rfind("\n\n", 0, mention.sentence.start)
-        if bisect.bisect_right(context.date_starts, paragraph_start, 0, earlier_count) < earlier_count:
+        last_start = context.date_starts[earlier_count - 1] if earlier_count else None
+        if last_start is not None and last_start > context.text.rfind(
+            "\n\n", max(0, last_start), mention.sentence.start
+        ):
             chosen = context.dates[earlier_count - 1]
         elif previous is not None and previous.date and previous.paragraph == mention.paragraph:
             mention.date, mention.date_to, mention.date_precision = (
@@ -1896,6 +1899,8 @@ def code_events(
         if _bears_casualties(mention):
             violent = mention
 
+    if not mentions:
+        return []
     actor_spans = _actor_spans(text, actors, lexicon, scanned, generic_hits)
     context.actor_starts = [span[0] for span in actor_spans]
     for index, mention in enumerate(mentions):
