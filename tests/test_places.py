@@ -776,3 +776,37 @@ def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(
     windowed = [(m.span(), m.group()) for m in _facility_matches(text)]
     whole = [(m.span(), m.group()) for m in FACILITY_RE.finditer(text)]
     assert windowed == whole
+
+
+def test_mentions_left_unscored_are_ones_accept_refuses_however_supported(monkeypatch):
+    """`_resolve_pass` skips scoring a mention `_none_accepted` rules out: `_accept` must then refuse each of
+    its places whatever the evidence, here readings with every support the text could give and none."""
+    from indexer import places as module
+
+    skipped = []
+    original = module._none_accepted
+
+    def recording(mention, indexes, places):
+        verdict = original(mention, indexes, places)
+        if verdict:
+            skipped.append((mention, tuple(indexes)))
+        return verdict
+
+    monkeypatch.setattr(module, "_none_accepted", recording)
+    for text in [
+        "President Jordan met General Chinedu Yakubu in Lagos. Haftar said Kabul was calm.",
+        "Residents of Ati said the Paris Club and Jordan Peterson visited Mobile, and Mobile is a word.",
+        "Fawzia Safi, a resident of Kabul, said Kandahar Gardens and Colonia Roma were quiet near Mexico City.",
+        "The Turkey dollar fell. Ahmed Aleppo told reporters in Idlib that Hama villages were shelled.",
+    ]:
+        module.find_places(text)
+    assert skipped
+    places = module._gazetteer().places
+    for mention, indexes in skipped:
+        for index in indexes:
+            for contained in {False, mention.container is not None}:
+                for support, conflict, alias, near in [(9.0, False, False, True), (0.0, True, True, False)]:
+                    reading = module._Reading(
+                        index, 20.0, support, contained, conflict, False, alias, 0.0, near
+                    )
+                    assert not module._accept(mention, places[index], reading, places)
