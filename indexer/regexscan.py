@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -841,9 +841,16 @@ class MultiPattern:
         return found
 
     def finditer_each(
-        self, text: str, scanned: str | None = None, start: int = 0, end: int | None = None
+        self,
+        text: str,
+        scanned: str | None = None,
+        start: int = 0,
+        end: int | None = None,
+        only: Mapping[int, int] | None = None,
     ) -> list[list[re.Match[str]]]:
-        """For each pattern, the list ``list(pattern.finditer(text, start, end))``.
+        """For each pattern, the list ``list(pattern.finditer(text, start, end))``. With `only`, the patterns
+        numbered by its keys get ``list(pattern.finditer(text, only[number], end))`` (no earlier than
+        `start`) and the others an empty list: they are not tried at all.
 
         `scanned` is `scan_text(text)` when the caller has it."""
         scanned = scan_text(text) if scanned is None else scanned
@@ -853,8 +860,11 @@ class MultiPattern:
         matchers = self.matchers
         sieves = self.sieve_matchers
         hits: list[list[re.Match[str]]] = [[] for _ in self.patterns]
-        # Where each pattern may be tried next: `finditer` never tries a pattern inside its previous hit.
+        # Where each pattern may be tried next: `finditer` never tries a pattern inside its previous hit. A
+        # pattern left out by `only` is to be tried from `end` on, which is never.
         resume = [0] * len(self.patterns)
+        if only is not None:
+            resume = [only.get(number, end) for number in range(len(self.patterns))]
         for position in self._positions(scanned, start, end):
             window = scanned[position : position + depth]
             numbers = windows.get(window)
@@ -871,5 +881,7 @@ class MultiPattern:
                     hits[number].append(match)
                     resume[number] = max(match.end(), position + 1)
         for number in self.everywhere:
-            hits[number] = list(self.patterns[number].finditer(text, start, end))
+            if only is None or number in only:
+                first = start if only is None else only[number]
+                hits[number] = list(self.patterns[number].finditer(text, first, end))
         return hits

@@ -282,3 +282,57 @@ def test_seed_article_actors():
     talks_in_ankara = text.index("talks in Ankara") + len("talks in ")
     assert all(m["start"] != talks_in_ankara for m in found["military-forces-of-turkey"]["mentions"])
     assert len(actors) <= 10
+
+
+def test_pro_prefix_sites_are_those_the_case_blind_pattern_finds():
+    """`_pro_sites` reads "pro-" prefixes off the scan view with ``str.find``; it must find exactly the
+    hits of ``(?<![\\w\\-])pro-(?=\\w)`` without case, and `_blanked` must write them as the
+    substitution did."""
+    import re
+
+    from indexer.actors import _blanked, _pro_sites
+    from indexer.regexscan import scan_text
+
+    pattern = re.compile(r"(?<![\w\-])pro-(?=\w)", re.IGNORECASE)
+    texts = [
+        "pro-Houthi forces and PRO-regime militias, anti-pro-war, pro- government, pro-pro-Assad",
+        "Pro-Russian\u00a0pro-\u00c9tat _pro-x 3pro-y (pro-Kurdish) \u0130pro-z pro-_ pro-\u0661 pro-",
+        "apro-b -pro-c \u201cpro-Turkish\u201d\npro-\tPro-Iran\u2019s",
+        "",
+    ]
+    for text in texts:
+        expected = [m.start() for m in pattern.finditer(text)]
+        sites = _pro_sites(scan_text(text))
+        assert sites == expected, text
+        if sites:
+            assert _blanked(text, sites) == pattern.sub("    ", text)
+
+
+def test_aliases_after_a_blanked_prefix_are_those_a_whole_text_search_finds():
+    """`_after_prefixes` re-runs the alias patterns only near the blanked "pro-" sites, over a window its
+    reach bounds: it must keep exactly the hits a search of the whole blanked text has at a site's end,
+    long runs of spaces and hyphens and sites near either end included."""
+    from indexer.actors import _after_prefixes, _blanked, _matchers, _pro_sites
+    from indexer.regexscan import scan_text
+
+    m = _matchers()
+    regexes = {"alias_words": m.alias_words, "alias_acronyms": m.alias_acronyms}
+    texts = [
+        "pro-Houthi fighters clashed with pro-government forces near pro-HTS positions.",
+        "Residents said pro-regime   -  - forces and pro-Islamic State   fighters and pro-SDF units left.",
+        "pro-" + "x" * 3000 + " pro-Syrian army pro-Assad forces pro-Hamas pro-RSF pro-M23",
+        "The pro-Wagner " + " - " * 40 + "group and pro-al-Shabaab  -  -  - militants met pro-ISIS",
+        "Fighters of pro-Syrian  -  -  -  -  -  -  army units joined pro-Islamic"
+        + " -" * 60
+        + " State cells",
+    ]
+    for text in texts:
+        sites = _pro_sites(scan_text(text))
+        assert sites, text
+        masked = _blanked(text, sites)
+        hits = {name: list(regex.finditer(text)) if regex else [] for name, regex in regexes.items()}
+        got = _after_prefixes(masked, sites, hits)
+        wanted = {site + 4 for site in sites}
+        for name, regex in regexes.items():
+            expected = [x.span() for x in regex.finditer(masked) if x.start() in wanted] if regex else []
+            assert [x.span() for x in got[name]] == expected, (name, text)

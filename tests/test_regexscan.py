@@ -53,6 +53,23 @@ def test_hits_within_a_range_equal_finditer_with_bounds():
         assert [[m.span() for m in hits] for hits in got] == expected
 
 
+def test_only_the_patterns_asked_for_are_run_each_from_its_own_start():
+    """`only` maps pattern numbers to where each starts: those get ``finditer(text, only[n], end)``, the
+    others nothing, both for the patterns the scan finds and for those tried everywhere."""
+    for depth in (2, 4):
+        scanner = MultiPattern.build(PATTERNS, depth=depth)
+        for text in TEXTS + WORD_START_TEXTS:
+            end = len(text)
+            for only in ({0: 0, 2: 5}, {1: 3, 3: 3, 6: 10}, {5: 1}, {2: end}):
+                only = {n: min(start, end) for n, start in only.items()}
+                got = scanner.finditer_each(text, scan_text(text), min(only.values()), end, only=only)
+                expected = [
+                    [m.span() for m in p.finditer(text, only[n], end)] if n in only else []
+                    for n, p in enumerate(PATTERNS)
+                ]
+                assert [[m.span() for m in hits] for hits in got] == expected, (text, only)
+
+
 WORD_START_PATTERNS = [
     re.compile(r"(?<![\w\-])(?:u\.s\.|'s|killed|caf\u00e9s?)(?![\w\-])", re.IGNORECASE),
     re.compile(r"(?<![\w\-.])(?:army|forces|(?:the\s+)?police)\b", re.IGNORECASE),
