@@ -518,12 +518,11 @@ def _family_matches(
     return hits
 
 
-DEFINITE_BEFORE = re.compile(
-    r"\b(?:the|this|that|these|those|its|their|his|her|such|same)(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE
-)
-# DEFINITE_BEFORE written backwards (see `_ends_with`).
+_DEFINITE_WORDS = ("the", "this", "that", "these", "those", "its", "their", "his", "her", "such", "same")
+DEFINITE_BEFORE = re.compile(rf"\b(?:{'|'.join(_DEFINITE_WORDS)})(?:\s+[\w'’-]+){{0,3}}\s*$", re.IGNORECASE)
+# DEFINITE_BEFORE written backwards (see `_ends_with`): the same words, each spelled backwards.
 DEFINITE_BEFORE_REVERSED = re.compile(
-    r"\s*(?:[\w'’-]+\s+){0,3}(?:eht|siht|taht|eseht|esoht|sti|rieht|sih|reh|hcus|emas)\b", re.IGNORECASE
+    rf"\s*(?:[\w'’-]+\s+){{0,3}}(?:{'|'.join(w[::-1] for w in _DEFINITE_WORDS)})\b", re.IGNORECASE
 )
 
 
@@ -1090,9 +1089,12 @@ REPORTING_CLAUSE = re.compile(
 REPORTING_CLAUSE_LOWER = re.compile(REPORTING_CLAUSE.pattern)
 
 
-PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+){0,2}$")
-# PASSIVE_BEFORE written backwards (see `_ends_with`).
-PASSIVE_BEFORE_REVERSED = re.compile(r"(?:\s+\w+){0,2}\s+(?:saw|erew|neeb|gnieb|si|era|tog)\b")
+_PASSIVE_AUXILIARIES = ("was", "were", "been", "being", "is", "are", "got")
+PASSIVE_BEFORE = re.compile(rf"\b(?:{'|'.join(_PASSIVE_AUXILIARIES)})\s+(?:\w+\s+){{0,2}}$")
+# PASSIVE_BEFORE written backwards (see `_ends_with`): the same words, each spelled backwards.
+PASSIVE_BEFORE_REVERSED = re.compile(
+    rf"(?:\s+\w+){{0,2}}\s+(?:{'|'.join(w[::-1] for w in _PASSIVE_AUXILIARIES)})\b"
+)
 AGENT_GAP_BREAK = re.compile(r"[,;]|\b(?:that|which|who|when|after|before|while)\b")
 PRECEDED_BY = {
     word: re.compile(rf"\b{word}\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}$") for word in ("by", "from")
