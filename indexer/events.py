@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -266,7 +266,7 @@ class Cue:
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
     clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
-    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_starts`).
+    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_searches`).
     starts: list[int] | None = field(default=None, compare=False)
 
 
@@ -355,77 +355,81 @@ def _word_search(pattern: re.Pattern[str]) -> WordStartSearch | None:
     return built[1]
 
 
-def _before_cue(lexicon: Lexicon) -> tuple[re.Pattern[str], ...]:
-    """The patterns searched for in the text before every cue (by `_find_cues`) and every cue asked about
-    (by `_flags`): all of them in pieces that end at the cue and start no earlier than its clause."""
-    return (
-        lexicon.reference_before,
-        lexicon.complement_before,
-        lexicon.negation,
-        lexicon.threat,
-        lexicon.hypothetical,
-        lexicon.future,
-    )
+# The `Lexicon` fields of the patterns searched for in the text before every cue (by `_find_cues`) and every
+# cue asked about (by `_flags`): all of them in pieces that end at the cue and start no earlier than its
+# clause.
+_BEFORE_CUE = ("reference_before", "complement_before", "negation", "threat", "hypothetical", "future")
+_NO_HEADS: dict[str, None] = dict.fromkeys(_BEFORE_CUE)  # `_before` then searches by `_search_before`
 
 
-_CUE_STARTS: dict[int, tuple[Lexicon, re.Pattern[str] | None]] = {}
+@dataclass(frozen=True)
+class _CueSearches:
+    """How the `_BEFORE_CUE` patterns of a lexicon are searched for (see `_cue_searches`)."""
+
+    lexicon: Lexicon  # held so that its id stays its own while the entry exists
+    # A space of `word_view` followed by a head of any of the patterns (their first characters, as
+    # `WordStartSearch` lists them).
+    scan: re.Pattern[str]
+    # For each pattern, by the name of its `Lexicon` field: its `WordStartSearch`'s ``at_start.match``.
+    heads: dict[str, Callable[..., re.Match[str] | None]]
 
 
-def _cue_starts(lexicon: Lexicon) -> re.Pattern[str] | None:
-    """A space of `word_view` followed by a head of any of the `_before_cue` patterns (their first
-    characters, as `WordStartSearch` lists them), built once; None when one of them has no word-start
-    search. One scan with it over a cue's clause finds every place each of the searches before the cue
-    would try after a space, so that each search no longer scans the clause itself (see `_search_from`)."""
-    built = _CUE_STARTS.get(id(lexicon))
-    if built is None:
-        patterns = _before_cue(lexicon)
-        scan = None
-        if all(_word_search(pattern) is not None for pattern in patterns):
-            heads = {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
-            scan = re.compile(f" (?={prefix_alternation(heads)})")
-        built = _CUE_STARTS[id(lexicon)] = (lexicon, scan)
-    return built[1]
+_CUE_SEARCHES: dict[int, _CueSearches | None] = {}
 
 
-def _search_from(
-    pattern: re.Pattern[str], text: str, words: str, starts: Sequence[int], start: int, end: int
-) -> re.Match[str] | None:
-    """``pattern.search(text[start:end])`` for one of the `_before_cue` patterns, as
-    `WordStartSearch.search_piece` finds it, given `starts`: where `_cue_starts` finds a space (at
-    `clause` or after it, with `clause <= start`) followed by a head of one of those patterns that ends by
-    `end`. The search tries `start` itself and, after each space from `start` on, the places where a head
-    of `pattern` ends by `end` (its `at_start` matches there): those of `starts` after `start` that its
-    `at_start` accepts, the same places in the same order."""
-    built = _word_search(pattern)
-    assert built is not None  # `_cue_starts` is None otherwise
+def _cue_searches(lexicon: Lexicon) -> _CueSearches | None:
+    """The searches before a cue, built once; None when one of the `_BEFORE_CUE` patterns has no word-start
+    search. One scan over a cue's clause finds every place each of the searches would try after a space,
+    so that each search no longer scans the clause itself (see `_before`)."""
+    if id(lexicon) in _CUE_SEARCHES:
+        return _CUE_SEARCHES[id(lexicon)]
+    patterns = [getattr(lexicon, name) for name in _BEFORE_CUE]
+    built = None
+    if all(_word_search(pattern) is not None for pattern in patterns):
+        heads = {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+        built = _CueSearches(
+            lexicon,
+            re.compile(f" (?={prefix_alternation(heads)})"),
+            {name: _word_search(getattr(lexicon, name)).at_start.match for name in _BEFORE_CUE},
+        )
+    _CUE_SEARCHES[id(lexicon)] = built
+    return built
+
+
+def _before(
+    pattern: re.Pattern[str],
+    head: Callable[..., re.Match[str] | None] | None,
+    text: str,
+    scanned: str,
+    words: str | None,
+    cue: Cue,
+    start: int,
+) -> bool:
+    """Whether ``pattern.search(text[start:cue.start])`` finds anything, for one of the `_BEFORE_CUE`
+    patterns; `head` is its entry in `_cue_searches(...).heads` when `_find_cues` found the cue's `starts`
+    (else `_search_before` searches). The search tries `start` itself and, after each space from `start`
+    on, the places where a head of `pattern` ends by the cue (`head` matches there): those of `starts` (a
+    space found by `_cue_searches(...).scan` at `clause` or after it, `clause <= start`) after `start`
+    that `head` accepts, the places `WordStartSearch.search_piece` tries, in the same order."""
+    end = cue.start
+    starts = cue.starts
+    if starts is None or head is None or words is None:
+        return _search_before(pattern, text, scanned, words, start, end) is not None
     if start >= end:
-        return pattern.search(text[start:end])
+        return pattern.search(text[start:end]) is not None
     piece = None
-    head = built.at_start.match
     if head(words, start, end) is not None:
         piece = text[start:end]
-        match = pattern.match(piece)
-        if match is not None:
-            return match
+        if pattern.match(piece) is not None:
+            return True
     for position in starts:
         if position <= start or head(words, position, end) is None:
             continue
         if piece is None:
             piece = text[start:end]
-        match = pattern.match(piece, position - start)
-        if match is not None:
-            return match
-    return None
-
-
-def _before(
-    pattern: re.Pattern[str], text: str, scanned: str, words: str | None, cue: Cue, start: int
-) -> re.Match[str] | None:
-    """``pattern.search(text[start:cue.start])`` for one of the `_before_cue` patterns: by `_search_from`
-    when `_find_cues` found the cue's `starts`, else by `_search_before`."""
-    if cue.starts is None or words is None:
-        return _search_before(pattern, text, scanned, words, start, cue.start)
-    return _search_from(pattern, text, words, cue.starts, start, cue.start)
+        if pattern.match(piece, position - start) is not None:
+            return True
+    return False
 
 
 def _find_cues(
@@ -443,7 +447,8 @@ def _find_cues(
     lowered = lower_ascii(text) if lowered is None else lowered
     scanned = scan_text(text) if scanned is None else scanned
     starts = [s.start for s in sentences]
-    starts_scan = _cue_starts(lexicon) if words is not None else None
+    searches = _cue_searches(lexicon) if words is not None else None
+    heads = _NO_HEADS if searches is None else searches.heads
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
         position, match_end = match.span()
@@ -456,15 +461,17 @@ def _find_cues(
         cue = Cue(family.name, position, match_end, text[position:match_end])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
         clause = cue.clause = _clause_start(text, sentence, position)
-        if starts_scan is not None:
-            cue.starts = [found.end() for found in starts_scan.finditer(words, clause, position)]
-        cue.reference = not _is_verb(cue.text) and bool(
-            _before(lexicon.reference_before, text, scanned, words, cue, clause)
+        if searches is not None:
+            cue.starts = [found.end() for found in searches.scan.finditer(words, clause, position)]
+        cue.reference = not _is_verb(cue.text) and _before(
+            lexicon.reference_before, heads["reference_before"], text, scanned, words, cue, clause
         )
         cue.definite = cue.reference and _ends_with(DEFINITE_BEFORE_REVERSED, text, clause, position)
-        cue.complement = bool(_before(lexicon.complement_before, text, scanned, words, cue, clause))
-        cue.negated = family.name != "transfer" and bool(
-            _before(lexicon.negation, text, scanned, words, cue, max(clause, position - 40))
+        cue.complement = _before(
+            lexicon.complement_before, heads["complement_before"], text, scanned, words, cue, clause
+        )
+        cue.negated = family.name != "transfer" and _before(
+            lexicon.negation, heads["negation"], text, scanned, words, cue, max(clause, position - 40)
         )
         by_sentence[index].append(cue)
     for cues in by_sentence:
@@ -658,11 +665,23 @@ def _flags(
         flags = set()
         if cue.negated:
             flags.add("negated")
-        if cue.family not in ("threaten",) and _before(lexicon.threat, text, scanned, words, cue, clause):
+        searches = _cue_searches(lexicon) if cue.starts is not None else None
+        heads = _NO_HEADS if searches is None else searches.heads
+        if cue.family not in ("threaten",) and _before(
+            lexicon.threat, heads["threat"], text, scanned, words, cue, clause
+        ):
             flags.add("threatened")
-        if _before(lexicon.hypothetical, text, scanned, words, cue, max(clause, position - 60)):
+        if _before(
+            lexicon.hypothetical,
+            heads["hypothetical"],
+            text,
+            scanned,
+            words,
+            cue,
+            max(clause, position - 60),
+        ):
             flags.add("hypothetical")
-        if _before(lexicon.future, text, scanned, words, cue, max(clause, position - 45)):
+        if _before(lexicon.future, heads["future"], text, scanned, words, cue, max(clause, position - 45)):
             flags.add("future")
         cue.flags = frozenset(flags)
     return set(cue.flags)
