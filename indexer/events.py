@@ -1654,20 +1654,23 @@ def _choose_place(
         ]
         return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
     if candidates:
+        # Each candidate's rank, worked out once: the filters below ask for it again and again (the
+        # candidates they keep are the same tuples).
+        ranks = {id(c): rank(c) for c in candidates}
         # Every filter below keeps a non-empty subset, so a lone candidate is chosen whatever they find.
         if len(candidates) > 1:
             here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
             if any(_place_rank(c[2]) > 0 for c in here):
                 candidates = here
             off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-            if any(rank(c) > 0 for c in off_road):
+            if any(ranks[id(c)] > 0 for c in off_road):
                 candidates = off_road
-            top_rank = max(rank(c) for c in candidates)
+            top_rank = max(ranks[id(c)] for c in candidates)
             unnamed = [c for c in candidates if not FEATURE_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
-            if any(rank(c) >= top_rank for c in unnamed):
+            if any(ranks[id(c)] >= top_rank for c in unnamed):
                 candidates = unnamed
-        best_rank = max(rank(c) for c in candidates)
-        best = [c for c in candidates if rank(c) == best_rank]
+        best_rank = max(ranks[id(c)] for c in candidates)
+        best = [c for c in candidates if ranks[id(c)] == best_rank]
         after_trigger = next(
             (
                 c
@@ -1935,10 +1938,15 @@ def code_events(
             mention.confidence *= HEADLINE_FACTOR
 
     merged: list[Mention] = []
+    # Only mentions of one type and sub-event can be one event (`_same_event` parts the others first), so
+    # each is set against the earlier ones of its kind, in the same order (`_absorb` changes neither).
+    of_kind: dict[tuple[str, str | None], list[Mention]] = {}
     for mention in mentions:
-        target = next((m for m in merged if _same_event(m, mention)), None)
+        kind = of_kind.setdefault((mention.plover_type, mention.sub_event), [])
+        target = next((m for m in kind if _same_event(m, mention)), None)
         if target is None:
             merged.append(mention)
+            kind.append(mention)
         else:
             _absorb(target, mention)
     return [_to_output(m) for m in merged]
