@@ -109,7 +109,7 @@ _ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 class _Words:
     """The words of the folded text written like part of a name (`shaped`: capitalised or hyphenated), in
     order, as parallel lists: `start` and `end` offsets, `text` (with a kept full stop, "Gen.") and `bare`
-    (without it); `at` gives a shaped word's place in them by its start.
+    (without it).
 
     Only these words can be part of a name, and every walk from a name to the words around it (a title
     before it, a particle inside it, an organisation word after it) stops at the first gap that is not one
@@ -118,7 +118,7 @@ class _Words:
     them all cost more than the rest of finding people.
     """
 
-    __slots__ = ("folded", "start", "end", "text", "bare", "at", "_word")
+    __slots__ = ("folded", "start", "end", "text", "bare", "_word")
 
     def __init__(self, folded: str, start: list[int], bare: list[str], word: re.Pattern):
         end = list(map(add, start, map(len, bare)))
@@ -133,7 +133,6 @@ class _Words:
                     text[k] = bare[k] + "."
             at = folded.find(".", at + 1)
         self.folded, self.start, self.end, self.text, self.bare = folded, start, end, text, bare
-        self.at = dict(zip(start, range(len(start)), strict=True))
         self._word = word
 
     def after(self, end: int) -> tuple[int, int, str, str] | None:
@@ -143,7 +142,7 @@ class _Words:
         if not folded.startswith(" ", end):
             return None
         match = self._word.match(folded, end + 1)
-        return None if match is None else _with_stop(folded, match.start(), match.group())
+        return None if match is None else _with_stop(folded, end + 1, match.group())
 
     def before(self, start: int) -> tuple[int, int, str, str] | None:
         """The word (start, end, text, bare) preceding the word that starts at `start`, when one space is
@@ -154,17 +153,23 @@ class _Words:
         if space < 1 or folded[space] != " ":
             return None
         chunk = folded.rfind(" ", 0, space) + 1
-        word = self._word
         stop = folded[space - 1] == "."
         limit = space - 1 if stop else space
-        match = word.fullmatch(folded, chunk, limit)
-        if match is None:
-            found = list(word.finditer(folded, chunk, limit))
-            if not found or found[-1].end() != limit:
-                return None
-            match = found[-1]
-        found = _with_stop(folded, match.start(), match.group())
-        return found if found[1] == space else None
+        start, bare = chunk, folded[chunk:limit]
+        # Letters only are one whole word, which the pattern need not confirm (a letter is a word character).
+        if not bare.isalpha():
+            word = self._word
+            match = word.fullmatch(folded, chunk, limit)
+            if match is None:
+                found = list(word.finditer(folded, chunk, limit))
+                if not found or found[-1].end() != limit:
+                    return None
+                match = found[-1]
+            start, bare = match.start(), match.group()
+        # The word ends at the space, or at a full stop before it, which must then be its own.
+        if not stop:
+            return start, space, bare, bare
+        return (start, space, bare + ".", bare) if _keeps_stop(bare) else None
 
 
 def _with_stop(folded: str, start: int, bare: str) -> tuple[int, int, str, str]:
@@ -354,6 +359,8 @@ def _words(folded: str) -> _Words:
                 start, bare = _word_containing(folded, hyphen)
                 if start >= 0:
                     found[start] = bare
+                    # The word's other hyphens would find it again.
+                    hyphen = start + len(bare) - 1
             hyphen = folded.find("-", hyphen + 1)
         starts = sorted(found)
         bares = list(map(found.__getitem__, starts))
@@ -440,7 +447,8 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
     """Runs of name words, with lower-case particles allowed inside, of at most five words: (the shaped
     index of the first word, how many words, the end and the text of the last word)."""
     name_word = _name_words(words, blocked)
-    at, folded, ends, texts = words.at, words.folded, words.end, words.text
+    folded, starts, ends, texts = words.folded, words.start, words.end, words.text
+    count_shaped = len(starts)
     cores = []
     k = 0
     while True:
@@ -448,15 +456,16 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
             k = name_word.index(True, k)
         except ValueError:
             break
-        end, text = words.end[k], words.text[k]
+        end, text = ends[k], texts[k]
         count = 1
         following = k + 1  # the first shaped word the run has not taken
         while not text.endswith("'s") and folded.startswith(" ", end):
-            # A word right after the space is a shaped one when it starts there (`at`): read from the lists.
-            # Otherwise only a particle continues the run, and most words cannot be one by their first two
-            # characters; the word is matched out of the text only when it can.
-            j = at.get(end + 1)
-            if j is not None and name_word[j]:
+            # A shaped word right after the space is the next one in order (no shaped word starts between
+            # the run's last word and the space): read from the lists. Otherwise only a particle continues
+            # the run, and most words cannot be one by their first two characters; the word is matched out
+            # of the text only when it can.
+            j = following
+            if j < count_shaped and starts[j] == end + 1 and name_word[j]:
                 end, text = ends[j], texts[j]
                 count += 1
                 following = j + 1
@@ -467,8 +476,8 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
             if (word := words.after(end)) is None:
                 break
             if word[3].lower() in _PARTICLES and (name := words.after(word[1])) is not None:
-                j = at.get(name[0])
-                if j is not None and name_word[j]:
+                j = bisect.bisect_left(starts, name[0], following)
+                if j < count_shaped and starts[j] == name[0] and name_word[j]:
                     _, end, text, _ = name
                     count += 2
                     following = j + 1

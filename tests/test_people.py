@@ -151,7 +151,7 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
 
     text = (
         "Gen. J.. Haftar's iPhone met al-Assad, x-Ray and 2Ray in 1-Ray; U.S.-led Jean-Claude ab--Cd "
-        "ab-'Cd 12-Ab Mr.Smith  O'Brien (Reuters) a_B 3D"
+        "ab-'Cd 12-Ab Mr.Smith  O'Brien (Reuters) a_B 3D pro-Kremlin-backed Al-Qaida-linked 3-4-Ab"
     )
     sparse, whole = _words(text), _split_words(text)
     assert (sparse.start, sparse.end, sparse.text) == (whole.start, whole.end, whole.text)
@@ -163,3 +163,23 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
     assert sparse.before(text.index("O'Brien")) is None
     assert sparse.before(text.index("Jean"))[2] == "led"
     assert sparse.before(text.index("al-Assad"))[3] == "met"
+
+
+def test_the_word_before_is_the_last_word_of_a_whole_split_up_to_one_space():
+    """`before` reads a chunk of letters without the word pattern: it gives what the whole text's words say
+    (the last word ending, with its own full stop, one space before), on chunks of letters and of others."""
+    from indexer.people import _ASCII_WORD, _WORD, _with_stop, _words
+
+    for text in (
+        "Gen. J. Haftar met Mr. Ab. Cd, (Ef) x.Gh ab'cd Ij 3-Kl 9x-Mn U.S. Op U.S.-led Qr al-Assad's St",
+        "Président Ahmed al-Sharaa met Mr. Érdoğan. Ğa bü Ça x2 Ḑb",
+    ):
+        sparse = _words(text)
+        pattern = _ASCII_WORD if text.isascii() else _WORD
+        whole = [_with_stop(text, m.start(), m.group()) for m in pattern.finditer(text)]
+        for start in sorted({m.start() for m in pattern.finditer(text)} | set(range(len(text)))):
+            earlier = [w for w in whole if w[0] < start]
+            expected = None
+            if start >= 2 and text[start - 1] == " " and earlier and earlier[-1][1] == start - 1:
+                expected = earlier[-1]
+            assert sparse.before(start) == expected, (text, start)
