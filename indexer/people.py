@@ -417,7 +417,11 @@ def _could_be_name(bare: str) -> bool:
     lower = word.lower()
     if lower in _FUNCTION_WORDS or lower in _ORGANISATION_WORDS or lower in vocab.title_words:
         return False
-    if normalize_key(word) in vocab.countries or normalize_key(word) in vocab.other_qualifiers:
+    # The key of an ASCII word is its lower case with hyphens as spaces (see `normalize_key`): a word holds
+    # no space and no hyphen at an end or next to another. The word is new to the process here, and mostly
+    # to the keys' cache too.
+    key = lower.replace("-", " ") if word.isascii() else normalize_key(word)
+    if key in vocab.countries or key in vocab.other_qualifiers:
         return False
     return not (word.isupper() and len(word) > 1 and not word.endswith("."))
 
@@ -524,12 +528,12 @@ def _title_before(
     parts: list[tuple[int, int, str]] = []  # (start, end, lower-case word), last word first
     while len(parts) < 9 and (word := words.before(start)) is not None:
         start, end, _, bare = word
-        lower = bare.lower()
-        low = lower.rstrip(".")
-        base = low[:-2] if low.endswith("'s") else low
-        if low in vocab.title_words or low in connectors or low in vocab.role_heads:
+        lower = bare.lower()  # a word holds no full stop: its text may end with one
+        if lower in vocab.title_words or lower in connectors or lower in vocab.role_heads:
             parts.append((start, end, lower))
-        elif normalize_key(base) in vocab.countries or actor_spans.covers(start, end):
+            continue
+        base = lower[:-2] if lower.endswith("'s") else lower
+        if normalize_key(base) in vocab.countries or actor_spans.covers(start, end):
             parts.append((start, end, lower))
         else:
             break
