@@ -344,26 +344,27 @@ def _words(folded: str) -> _Words:
     starts = list(accumulate(map(len, parts)))[0:-1:2]
     inside = list(compress(range(len(bares)), map(_WORD_CHARACTERS.__contains__, map(_LAST_CHARACTER, gaps))))
     hyphen = folded.find("-")
-    if inside or hyphen >= 0:
-        found = dict(zip(starts, bares, strict=True))
-        for k in inside:
-            if _word_containing(folded, starts[k])[0] != starts[k]:
-                del found[starts[k]]
-        while hyphen >= 0:
-            # A word holds a hyphen only between two of its characters; a dash or a hyphen at a number's
-            # edge ("3-", " - ") is in no word, which is seen without matching the words around it.
-            if (
-                folded[hyphen - 1 : hyphen] in _TOKEN_CHARACTERS
-                and folded[hyphen + 1 : hyphen + 2] in _TOKEN_CHARACTERS
-            ):
-                start, bare = _word_containing(folded, hyphen)
-                if start >= 0:
-                    found[start] = bare
-                    # The word's other hyphens would find it again.
-                    hyphen = start + len(bare) - 1
-            hyphen = folded.find("-", hyphen + 1)
-        starts = sorted(found)
-        bares = list(map(found.__getitem__, starts))
+    # The few corrections are made in place: a capital inside a word is dropped, a hyphenated word that is
+    # not capitalised is put in order (a capitalised one is in the lists already, as the same word).
+    for k in reversed(inside):
+        if _word_containing(folded, starts[k])[0] != starts[k]:
+            del starts[k], bares[k]
+    while hyphen >= 0:
+        # A word holds a hyphen only between two of its characters; a dash or a hyphen at a number's
+        # edge ("3-", " - ") is in no word, which is seen without matching the words around it.
+        if (
+            folded[hyphen - 1 : hyphen] in _TOKEN_CHARACTERS
+            and folded[hyphen + 1 : hyphen + 2] in _TOKEN_CHARACTERS
+        ):
+            start, bare = _word_containing(folded, hyphen)
+            if start >= 0:
+                k = bisect.bisect_left(starts, start)
+                if k == len(starts) or starts[k] != start:
+                    starts.insert(k, start)
+                    bares.insert(k, bare)
+                # The word's other hyphens would find it again.
+                hyphen = start + len(bare) - 1
+        hyphen = folded.find("-", hyphen + 1)
     return _Words(folded, starts, bares, _ASCII_WORD)
 
 
