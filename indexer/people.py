@@ -123,15 +123,15 @@ class _Words:
     def __init__(self, folded: str, start: list[int], bare: list[str], word: re.Pattern):
         end = list(map(add, start, map(len, bare)))
         text = list(bare)
-        # A full stop after an abbreviation or an initial stays on it: found from the text's few full stops.
-        at = folded.find(".")
-        while at >= 0:
-            k = bisect.bisect_left(end, at)
-            if k < len(end) and start[k] + len(bare[k]) == at:
-                if _keeps_stop(bare[k]):
-                    end[k] += 1
-                    text[k] = bare[k] + "."
-            at = folded.find(".", at + 1)
+        # A full stop after an abbreviation or an initial stays on it: the characters after the words, read
+        # into one string, show the few words a full stop follows.
+        following = "".join(map((folded + " ").__getitem__, end))
+        k = following.find(".")
+        while k >= 0:
+            if _keeps_stop(bare[k]):
+                end[k] += 1
+                text[k] = bare[k] + "."
+            k = following.find(".", k + 1)
         self.folded, self.start, self.end, self.text, self.bare = folded, start, end, text, bare
         self._word = word
 
