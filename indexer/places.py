@@ -596,6 +596,7 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
 from functools import partial  # noqa: E402
+from itertools import chain  # noqa: E402
 from operator import itemgetter, not_  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
@@ -1116,6 +1117,12 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
 
 # The words `light` and `loose` unify, drop or move in a name of several words.
 _RESHAPING_WORDS = frozenset(COMPASS_WORDS) | _COMPASS_FORMS | ARTICLES
+# What `_words_lookup` answers for a name of several words that neither it nor any name made from it by adding
+# words after a space is found under: one of its words closes every name (`_closes_name`) and another is no
+# article, so that every key `_name_lookup` makes of the longer names holds the closing word (or its light or
+# loose form) among other words. `_scan` stops lengthening the name there. Built, not written as a literal,
+# so that it is no constant another (None, (), ()) could be.
+_NO_LONGER: tuple[str | None, tuple[int, ...], tuple[int, ...]] = tuple([None, (), ()])
 
 
 def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
@@ -1137,6 +1144,16 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     # Every word a single letter, told by counting (the only white space in a key is spaces between words).
     if not exact and words is not None and len(key) - key.count(" ") == len(words):
         exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
+    if multiword and not exact and words is not None and len(words) > 1:
+        # A word in no key of several words, and another word that no key drops: see `_NO_LONGER`. The name's
+        # beginning was looked up before (`_scan`), so its last word is tested, or both words of a pair.
+        last = words[-1]
+        if (
+            (words[0] not in ARTICLES or words[-2] not in ARTICLES)
+            and _closes_name(last)
+            or (len(words) == 2 and last not in ARTICLES and _closes_name(words[0]))
+        ):
+            return _NO_LONGER
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
         # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
         light_key = " ".join(map(_light_word, words))
@@ -1163,6 +1180,48 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     if long_enough and loose_key in gazetteer.loose:
         similar = gazetteer.loose_candidates(loose_key)[:MAX_LOOSE_CANDIDATES]
     return None, exact, similar
+
+
+# A bit per hash value modulo 2 ** 24 (2 MB): `_name_word_bits`.
+_WORD_BIT_BYTES = 1 << 21
+
+
+@lru_cache(maxsize=1)
+def _name_word_bits() -> bytearray:
+    """A bit set for every word of a gazetteer key of several words, in each index (exact, light, loose,
+    demonyms), for a demonym's word with a final s, and for the words `light` and `loose` reshape; a word
+    whose bit is clear is in no such key (`_closes_name`). Built from the keys when first needed (some 0.5 s),
+    as the bits follow the process's string hashes; the set of words itself would hold some 20 MB. A few
+    other words share a set bit: they only keep a name from ending early."""
+    gazetteer = _gazetteer()
+    indexes = (gazetteer.exact, gazetteer.light, gazetteer.loose, gazetteer.demonyms)
+    demonym_words = [f"{word}s" for key in gazetteer.demonyms if " " in key for word in key.split(" ")]
+    # Key by key, not through a set of the words: that would leave some 10 MB of freed strings resident.
+    keys_words = (key.split(" ") for index in indexes for key in index if " " in key)
+    bits = bytearray(_WORD_BIT_BYTES)
+    for words in chain(keys_words, [demonym_words, _RESHAPING_WORDS]):
+        for h in map(hash, words):
+            bits[h & _WORD_BIT_BYTES - 1] |= 1 << (h >> 21 & 7)
+    return bits
+
+
+@lru_cache(maxsize=65_536)
+def _closes_name(word: str) -> bool:
+    """Whether no gazetteer key of several words can hold the word (of a folded name), in any key space
+    `_name_lookup` tries: neither the word nor its light or loose form is a word of such a key, it is no
+    article or compass word (which `light` and `loose` drop, unify or move), and it has two letters or more
+    (a run of single letters is also looked up joined: "D.R.C." as "DRC")."""
+    if len(word) < 2:
+        return False
+    bits = _name_word_bits()
+    h = hash(word)
+    if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
+        return False  # most words: no need of the other forms
+    for form in (_light_word(word), loose_token(word)):
+        h = hash(form)
+        if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
+            return False
+    return True
 
 
 @lru_cache(maxsize=65_536)
@@ -1228,7 +1287,15 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
                 or not sentence_starts[j]
                 and (_names_region(tokens, j) or _placed_by_position(text, tokens, j))
             ):
-                country, exact, similar = _words_lookup(key) if j > i else _word_lookup(key)
+                if j > i:
+                    found = _words_lookup(key)
+                    # No longer name is found (`_NO_LONGER`), unless "&" joins a single letter to the next one
+                    # ("J&K"), which lengthens the letter's word rather than the name.
+                    if found is _NO_LONGER and ends[j] - starts[j] > 1:
+                        break
+                    country, exact, similar = found
+                else:
+                    country, exact, similar = _word_lookup(key)
                 if country is not None:
                     # "Somali region", "Afar State": before a unit word a demonym is the unit's name.
                     if j + 1 < count and keys[j + 1] in UNIT_CUES and gazetteer.exact_candidates(key):

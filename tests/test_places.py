@@ -810,3 +810,57 @@ def test_mentions_left_unscored_are_ones_accept_refuses_however_supported(monkey
                         index, 20.0, support, contained, conflict, False, alias, 0.0, near
                     )
                     assert not module._accept(mention, places[index], reading, places)
+
+
+def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
+    """`_name_lookup` answers `_NO_LONGER` for a name of several words only when neither it nor any longer name
+    starting with it is found: no beginning of a gazetteer key of several words, in each key space (exact,
+    light, loose, demonyms with and without a final s), gets it, and `_scan` finds the same mentions with the
+    shortcut as without it. The plain lookup is `_name_lookup` with no word closing a name."""
+    from indexer import places as module
+
+    gazetteer = module._gazetteer()
+    exact_words = {word for key in gazetteer.exact if " " in key for word in key.split(" ")}
+    names = []
+    for index in (gazetteer.exact, gazetteer.light, gazetteer.loose):
+        # The keys holding a word no exact key of several words holds, and a sample of the others.
+        keys = [key for key in index if " " in key]
+        names += [key for key in keys if not exact_words.issuperset(key.split(" "))][::7] + keys[::97]
+    names += [name for key in gazetteer.demonyms if " " in key for name in (key, f"{key}s")]
+    names += [f"al {name}" for name in names[::13]] + [f"{name} al" for name in names[::17]]
+    # An article and a word of no longer name: found under the word's light or loose key alone.
+    names += [f"al {key}" for key in list(gazetteer.exact)[::61] if " " not in key]
+    closes = module._closes_name
+    monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    found = [name for name in names if module._name_lookup(name, True) != (None, (), ())]
+    monkeypatch.setattr(module, "_closes_name", closes)
+    assert len(found) > 20_000
+    starts = {" ".join(name.split(" ")[:n]) for name in found for n in range(2, name.count(" ") + 2)}
+    assert not [start for start in starts if module._name_lookup(start, True) is module._NO_LONGER]
+    # A made-up word closes a name, unless it shares a bit with a word of the gazetteer's names.
+    assert any(module._name_lookup(f"{name} zzyzxq", True) is module._NO_LONGER for name in found[:50])
+
+    texts = [
+        "Minister Riyadh Yasin met Chancellor Angela Merkel, Lieutenant General Raid Shakir Jawdat and "
+        "Brigadier General Haldun in Jammu and Kashmir (J&K), the D.R.C., the U.A.E. and Kasai Oriental.",
+        "Al Nimr Bar, Ar Raqqa Hama Dorf, Deir ez-Zor Juncker Town, North Waziristan Zelenskyy Agency.",
+        "Aamaq News Agency said Proactiva Open Arms NGO left Sistan and Baluchestan for Trinidad and Tobago.",
+    ]
+    texts += [" ".join(f"{word.title()} Zzyzxq" for word in name.split(" ")) + "." for name in found[::500]]
+    texts += [f"Zzyzxq {name.title()} and {name.title()} Qwertyx Sea." for name in found[::400]]
+
+    def mentions() -> list[tuple]:
+        module._words_lookup.cache_clear()
+        module._mention_candidates.cache_clear()
+        scanned = []
+        for text in texts:
+            tokens = module._Tokens(text)
+            named, demonyms = module._scan(text, tokens, gazetteer, ())
+            scanned.append(([(m.start, m.end, m.surface, m.candidates) for m in named], demonyms))
+        return scanned
+
+    with_shortcut = mentions()
+    monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    assert mentions() == with_shortcut
+    module._words_lookup.cache_clear()
+    module._mention_candidates.cache_clear()
