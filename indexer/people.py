@@ -27,7 +27,7 @@ from operator import add, itemgetter
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
 from indexer.numbers import lower_ascii
-from indexer.regexscan import MultiPattern, scan_text
+from indexer.regexscan import scan_text, scan_view, separators_as_spaces
 
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "brig", "capt", "sgt", "adm", "sen", "rep",
@@ -202,6 +202,7 @@ class _Vocabulary:
     famous_by_key: dict[str, dict]
     surname_regex: re.Pattern | None
     fullname_regex: re.Pattern | None
+    famous_starts: dict[str, tuple[int, ...]] | None
     title_words: set[str]
     role_heads: set[str]
     honorifics: set[str]
@@ -242,11 +243,14 @@ def _vocabulary() -> _Vocabulary:
         + r")(?:s|es)?(?![\w\-])",
         re.IGNORECASE,
     )
+    folded_surnames = _folded_names(surnames, case_sensitive=True)
+    folded_fullnames = _folded_names(fullnames, case_sensitive=False)
     return _Vocabulary(
         famous=famous,
         famous_by_key=famous_by_key,
-        surname_regex=_names_regex(surnames, case_sensitive=True),
-        fullname_regex=_names_regex(fullnames, case_sensitive=False),
+        surname_regex=_names_regex(folded_surnames),
+        fullname_regex=_names_regex(folded_fullnames),
+        famous_starts=_famous_starts(folded_surnames, folded_fullnames),
         title_words=title_words,
         role_heads=role_heads,
         honorifics=honorifics,
@@ -258,56 +262,86 @@ def _vocabulary() -> _Vocabulary:
     )
 
 
-def _names_regex(names: list[str], *, case_sensitive: bool) -> re.Pattern | None:
-    """Whole-word matches of any of `names`, longest first.
+def _folded_names(names: list[str], *, case_sensitive: bool) -> set[str]:
+    """`names` as `_names_regex` spells them: folded, and lower-cased too when matched without case.
 
-    The case-insensitive form is compiled lower-cased and case-sensitive, to be run on ``lower_ascii`` of
-    the folded text: several times faster, and the same matches, since folding already turned the few
-    non-ASCII letters that match ASCII ones case-insensitively (dotless i, long s) into ASCII.
-    """
-    if not names:
+    The case-insensitive form is lower-cased and matched case-sensitively on ``lower_ascii`` of the folded
+    text: several times faster, and the same matches, since folding already turned the few non-ASCII
+    letters that match ASCII ones case-insensitively (dotless i, long s) into ASCII."""
+    return {fold(n) if case_sensitive else lower_ascii(fold(n)) for n in names}
+
+
+def _names_regex(folded: set[str]) -> re.Pattern | None:
+    """Whole-word matches of any of the `folded` names (`_folded_names`), longest first."""
+    if not folded:
         return None
-    folded = {fold(n) if case_sensitive else lower_ascii(fold(n)) for n in names}
     alternatives = sorted((re.escape(n).replace(r"\ ", r"\s+") for n in folded), key=len, reverse=True)
     return re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w\-])")
 
 
-@lru_cache(maxsize=2)
-def _famous_scanner(surnames: bool) -> MultiPattern | None:
-    """The famous surnames' (or full names') `regex.finditer`, tried only where a name can start (see
-    `MultiPattern`); same hits, less scanning. Cached by which list it is rather than by the compiled
-    pattern, whose hash would go over its whole (long) program at every article."""
-    vocab = _vocabulary()
-    regex = vocab.surname_regex if surnames else vocab.fullname_regex
-    return None if regex is None else MultiPattern.build([regex], depth=4, scan_depth=8)
+def _famous_starts(surnames: set[str], fullnames: set[str]) -> dict[str, tuple[int, ...]] | None:
+    """For each word a famous name starts with, which of the two patterns (0: the surnames', 1: the full
+    names') have a name starting with it; the names as their patterns spell them (`_folded_names`). None
+    when some name does not start with a word or holds a digit (see `_famous_hits`).
 
-
-@lru_cache(maxsize=1)
-def _joint_famous_scanner() -> MultiPattern | None:
-    """The famous surnames' and full names' patterns run together over the folded text: one scan instead of
-    two. The full names are matched there without case, which finds what their lower-case pattern finds on
-    ``lower_ascii`` of the folded text, as long as the pattern is ASCII (folding leaves none of the
-    non-ASCII letters that match ASCII ones without case). None when that does not hold."""
-    vocab = _vocabulary()
-    surnames, fullnames = vocab.surname_regex, vocab.fullname_regex
-    if surnames is None or fullnames is None or not fullnames.pattern.isascii():
-        return None
-    return MultiPattern.build([surnames, re.compile(fullnames.pattern, re.IGNORECASE)], depth=4, scan_depth=8)
+    A word here is a run of characters between spaces of `separators_as_spaces` of `scan_text`: where a
+    name matches, that view of the text holds the name's first word there as a whole word (the name starts
+    after a space or at the text's start, as its pattern's look-behind asks, and its first word is ended in
+    the text by a separator the name spells or, when the name is one word, by one its look-ahead asks), so a
+    name is only looked for where a word of the text is the first word of a name."""
+    starts: dict[str, tuple[int, ...]] = {}
+    for number, names in enumerate((surnames, fullnames)):
+        for name in names:
+            word = separators_as_spaces(scan_view(name)).split(" ", 1)[0]
+            if not word or any(c.isdecimal() for c in name):
+                return None
+            if number not in starts.get(word, ()):
+                starts[word] = (*starts.get(word, ()), number)
+    return starts
 
 
 def _famous_hits(folded: str, scanned: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The hits of the famous surnames' pattern on the folded text and of the full names' on ``lower_ascii``
-    of it (spans only: the matched text is read from the folded text). `scanned` is `scan_text(folded)`."""
-    joint = _joint_famous_scanner()
-    if joint is not None:
-        surnames, fullnames = joint.finditer_each(folded, scanned)
-        return surnames, fullnames
-    hits = []
-    for is_surname in (True, False):
-        scanner = _famous_scanner(is_surname)
-        source = folded if is_surname else lower_ascii(folded)
-        hits.append([] if scanner is None else scanner.finditer_each(source, scanned)[0])
-    return hits[0], hits[1]
+    of it (spans only: the matched text is read from the folded text). `scanned` is `scan_text(folded)`.
+
+    The patterns are tried only where a word of the text is the first word of a name (`_famous_starts`):
+    the words of the text met with those first words in one set intersection (few are: a handful of
+    places per article), then the places of the words met found with ``str.find``. That is the same as
+    ``finditer`` of each pattern, which never tries a place inside its previous hit.
+
+    The full names are matched on `scanned`: it is ``lower_ascii`` of the folded text but for whitespace
+    written as spaces (which a space between the words of a name matches as well), decimal digits as ASCII
+    ones (no name holds a digit) and the few letters matching ASCII ones without case as those, which
+    folding leaves none of."""
+    vocab = _vocabulary()
+    patterns = (vocab.surname_regex, vocab.fullname_regex)
+    starts = vocab.famous_starts
+    if starts is None:
+        texts = (folded, lower_ascii(folded))
+        return tuple([] if p is None else list(p.finditer(t)) for p, t in zip(patterns, texts, strict=True))
+    texts = (folded, scanned)
+    spaced = separators_as_spaces(scanned)
+    met = starts.keys() & spaced.split()
+    hits: tuple[list[re.Match[str]], list[re.Match[str]]] = ([], [])
+    if not met:
+        return hits
+    # A word is found by its spaces either side, so the text is read with a space at each end.
+    padded = f" {spaced} "
+    places = []
+    for word in met:
+        needle = f" {word} "
+        found = padded.find(needle)
+        while found >= 0:
+            places.append((found, starts[word]))
+            found = padded.find(needle, found + len(word) + 1)
+    places.sort()
+    resume = [0, 0]
+    for position, numbers in places:
+        for number in numbers:
+            if position >= resume[number] and (match := patterns[number].match(texts[number], position)):
+                hits[number].append(match)
+                resume[number] = match.end()
+    return hits
 
 
 def _city_names() -> frozenset[str]:

@@ -183,3 +183,53 @@ def test_the_word_before_is_the_last_word_of_a_whole_split_up_to_one_space():
             if start >= 2 and text[start - 1] == " " and earlier and earlier[-1][1] == start - 1:
                 expected = earlier[-1]
             assert sparse.before(start) == expected, (text, start)
+
+
+def test_famous_names_are_found_where_the_patterns_find_them():
+    """`_famous_hits` tries the patterns only where a text's word starts a famous name: it finds what
+    ``finditer`` of each pattern finds and what the joint scan it replaced found, on every famous name
+    written in awkward ways. Every name is in these texts, so a first word missing would lose hits."""
+    import re
+
+    from indexer.numbers import lower_ascii
+    from indexer.people import _famous_hits, _vocabulary, fold
+    from indexer.regexscan import MultiPattern, scan_text
+
+    vocab = _vocabulary()
+    joint = MultiPattern.build(
+        [vocab.surname_regex, re.compile(vocab.fullname_regex.pattern, re.IGNORECASE)], depth=4, scan_depth=8
+    )
+    names = sorted(
+        {n for p in vocab.famous for n in [p["name"], *(p.get("aliases") or []), *(p.get("surnames") or [])]}
+    )
+    shapes = (
+        "{}",
+        "{} said.",
+        "Mr. {}'s aide",
+        "(pro-{}) {}-led",
+        '"{}," x{} _{} 2{} {}2',
+        "Ça {}’s élan é{} {}é",
+        "{}\u00a0and {}\u212a",
+    )
+    spellings = (str.upper, str.lower, str.title, lambda n: n.replace(" ", "  \n\t "), lambda n: n)
+    texts = [
+        shape.format(*[spell(n)] * shape.count("{}"))
+        for n in names
+        for shape in shapes
+        for spell in spellings
+    ]
+    texts.append(" ".join(names) + "\n" + "; ".join(n.upper() for n in names))
+    texts.append("Putin Putin Vladimir Putin Putin Bashar al-Assad al-Assad al Assad Kim Jong Un K\u0131m")
+    found = 0
+    for text in texts:
+        folded = fold(text)
+        scanned = scan_text(folded)
+        hits = [[m.span() for m in pattern_hits] for pattern_hits in _famous_hits(folded, scanned)]
+        plain = [
+            [m.span() for m in vocab.surname_regex.finditer(folded)],
+            [m.span() for m in vocab.fullname_regex.finditer(lower_ascii(folded))],
+        ]
+        assert hits == plain, text
+        assert hits == [[m.span() for m in h] for h in joint.finditer_each(folded, scanned)], text
+        found += len(hits[0]) + len(hits[1])
+    assert found > 10 * len(names)
