@@ -351,6 +351,10 @@ def _sieve_item(op, argument) -> str:
         return "(?:" + _sieve_sequence(argument) + ")"
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         low, high, items = argument
+        if (low, high) == (0, 1):
+            # The same strings, longest first as well, but a branch: the engine runs a group's repeat
+            # through its general repeat loop (which allocates), several times slower.
+            return "(?:" + _sieve_sequence(items) + "|)"
         return (
             "(?:"
             + _sieve_sequence(items)

@@ -222,6 +222,18 @@ def test_sieve_matches_wherever_the_case_insensitive_pattern_does(pattern):
                 assert sieve.match(scanned, position) is not None, (text, position)
 
 
+def test_sieve_writes_an_optional_group_as_an_alternation_with_an_empty_branch():
+    # The regex engine runs a repeated group through its general repeat loop, slower than a branch.
+    pattern = re.compile(r"(?:north(?:ern)?\s+)?(?:ab(?:c|de)?)?e(?:s|rs)?", re.IGNORECASE)
+    sieve = case_sensitive_sieve(pattern)
+    assert sieve is not None and "{0,1}" not in sieve.pattern
+    for text in ["abce", "ABDEERS", "e", "Northern abes", "north  e", "abx", "northe", "ABCDE", "abdes"]:
+        scanned = scan_text(text)
+        for position in range(len(text) + 1):
+            found, sieved = pattern.match(text, position), sieve.match(scanned, position)
+            assert (found and found.span()) == (sieved and sieved.span()), (text, position)
+
+
 def test_no_sieve_for_a_case_sensitive_pattern():
     assert case_sensitive_sieve(re.compile(r"(?<![\w\-])(?:M23|Kabul)")) is None
 
