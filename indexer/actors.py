@@ -908,10 +908,12 @@ _SCANNED = (
 @lru_cache(maxsize=1)
 def _scanner() -> MultiPattern:
     """The candidate patterns, then the implicit-actor patterns, run together over an article (one scan
-    instead of one per pattern)."""
+    instead of one per pattern). Which patterns to try at a place is told by its first five characters, not
+    four: fewer patterns are tried at words that share only four letters with their phrases (over 40 voa
+    articles 10,400 tries instead of 11,600), for some 5,000 more heads to list (0.2 s and 1 MB more)."""
     m = _matchers()
     return MultiPattern.build(
-        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=4, scan_depth=12
+        [getattr(m, name) or _NEVER for name in _SCANNED] + list(m.implicit.values()), depth=5, scan_depth=12
     )
 
 
