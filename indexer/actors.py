@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -718,7 +719,7 @@ def _protest_subject_regex(lex: Lexicon) -> re.Pattern:
         d for c in lex.countries.values() for d in c.demonyms if d.endswith("s") and d[:-1] in c.demonyms
     ]
     subjects = _group([*(lex.patterns.get("protest_subjects") or []), *plurals])
-    actions = _group([w for k in ("protesters", "rioters") for w in lex.patterns["implicit_actors"][k]])
+    actions = _group([w for k in _ACTIONS for w in lex.patterns["implicit_actors"][k]])
     return re.compile(
         r"(?<![\w\-])(?P<subject>" + subjects + r")(?![\w\-])"
         r"(?P<between>[^.;:!?\n]{0,70}?)(?<![\w\-])(?P<action>" + actions + r")(?![\w\-])",
@@ -862,13 +863,40 @@ def find_actors(
     m = _matchers()
     folded = fold_article(text)
     context = _context_country(country_hint, places)
-    scanned = _scanner().finditer_each(folded)
+    scanned = _scan(folded)
     hits = dict(zip(_SCANNED, scanned, strict=False))
     implicit_hits = dict(zip(m.implicit, scanned[len(_SCANNED) :], strict=True))
     candidates = _collect_candidates(text, folded, lex, m, hits)
     chosen = _select(candidates, skip_spans)
     found = _resolve(text, folded, chosen, lex, m, context, places, skip_spans, implicit_hits)
     return _render(text, found, context)
+
+
+def _scan(folded: str) -> list[list[re.Match[str]]]:
+    """``_scanner().finditer_each(folded)``, but the protest subjects ("residents marched") are looked for
+    after the other patterns and only as far as there is a protest or riot phrase after them.
+
+    A subject's action is one of the phrases of the implicit protester and rioter patterns, with the same
+    word boundaries, so one of those patterns matches where an action starts. Every such place is a hit of
+    its ``finditer`` or lies inside one (the search skips the rest of a hit), so a subject can match only
+    before the end of some hit: in most articles, which have none, subjects are not tried at all. (The
+    subject pattern tries every action over its gap after each subject, and few of them pass.)"""
+    scanner = _scanner()
+    view = scan_text(folded)
+    positions = scanner.positions(view, 0, len(folded))
+    others = {number: 0 for number in range(len(scanner.patterns)) if number != _SUBJECTS_AT}
+    scanned = scanner.finditer_each(folded, view, only=others, positions=positions)
+    implicit = scanned[len(_SCANNED) :]
+    actions = [
+        hits[-1].end()
+        for klass, hits in zip(_matchers().implicit, implicit, strict=True)
+        if klass in _ACTIONS and hits
+    ]
+    if actions:
+        before = positions[: bisect_left(positions, max(actions))]
+        subjects = scanner.finditer_each(folded, view, only=_SUBJECTS, positions=before)
+        scanned[_SUBJECTS_AT] = subjects[_SUBJECTS_AT]
+    return scanned
 
 
 def _pro_sites(scanned: str) -> list[int]:
@@ -903,6 +931,11 @@ _SCANNED = (
     "alias_words", "alias_acronyms", "identity", "qualified", "noun_of", "metonym", "bare", "protest_subject",
     "numbered_unit",
 )  # fmt: skip
+
+
+_SUBJECTS_AT = _SCANNED.index("protest_subject")
+_SUBJECTS = {_SUBJECTS_AT: 0}  # `MultiPattern.finditer_each`'s `only`: from the start
+_ACTIONS = ("protesters", "rioters")  # the implicit actors whose phrases `_protest_subject_regex` reads
 
 
 @lru_cache(maxsize=1)

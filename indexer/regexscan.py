@@ -771,7 +771,7 @@ class MultiPattern:
     ) -> MultiPattern:
         """With `scan_depth`, patterns that all start at a word start are looked for where the text starts
         with one of their `scan_depth` first characters (spaces and hyphens read as in `runs_view`), not
-        just `depth`: fewer places to try them (see `_positions`). Which of them to try at such a place is
+        just `depth`: fewer places to try them (see `positions`). Which of them to try at such a place is
         still told by the `depth` first characters."""
         by_prefix: dict[str, list[int]] = {}
         everywhere = []
@@ -814,7 +814,7 @@ class MultiPattern:
             tuple(sieves),
         )
 
-    def _positions(self, scanned: str, start: int, end: int) -> list[int]:
+    def positions(self, scanned: str, start: int, end: int) -> list[int]:
         """Where some pattern may start in scanned[start:end], in order.
 
         Patterns that all start at a word start are looked for after each space of
@@ -851,12 +851,14 @@ class MultiPattern:
         start: int = 0,
         end: int | None = None,
         only: Mapping[int, int] | None = None,
+        positions: Sequence[int] | None = None,
     ) -> list[list[re.Match[str]]]:
         """For each pattern, the list ``list(pattern.finditer(text, start, end))``. With `only`, the patterns
         numbered by its keys get ``list(pattern.finditer(text, only[number], end))`` (no earlier than
         `start`) and the others an empty list: they are not tried at all.
 
-        `scanned` is `scan_text(text)` when the caller has it."""
+        `scanned` is `scan_text(text)` when the caller has it, and `positions` its ``positions(scanned,
+        start, end)``, or the first of them when the caller knows no hit starts after those."""
         scanned = scan_text(text) if scanned is None else scanned
         end = len(text) if end is None else end
         depth = self.depth
@@ -869,7 +871,9 @@ class MultiPattern:
         resume = [0] * len(self.patterns)
         if only is not None:
             resume = [only.get(number, end) for number in range(len(self.patterns))]
-        for position in self._positions(scanned, start, end):
+        if positions is None:
+            positions = self.positions(scanned, start, end)
+        for position in positions:
             window = scanned[position : position + depth]
             numbers = windows.get(window)
             if numbers is None:

@@ -336,3 +336,26 @@ def test_aliases_after_a_blanked_prefix_are_those_a_whole_text_search_finds():
         for name, regex in regexes.items():
             expected = [x.span() for x in regex.finditer(masked) if x.start() in wanted] if regex else []
             assert [x.span() for x in got[name]] == expected, (name, text)
+
+
+def test_protest_subjects_are_the_hits_of_a_whole_text_scan():
+    """`_scan` tries the protest subjects only before the end of the last protest or riot phrase; every
+    pattern must still have exactly the hits of the scanner over the whole text: subjects before, between
+    and after the phrases, an action hidden inside a longer phrase's hit, a riot phrase alone, none at all."""
+    from indexer.actors import _scan, _scanner
+
+    texts = [
+        "Residents marched on Monday, and villagers blocked the road. Students said nothing.",
+        "Police rioted; later villagers rallied and hundreds of people took to the streets. Crowds cheered.",
+        "Villagers said nothing. Students protested. Workers waited and Women went home.",
+        "Youths were stone pelting stones at police while traders watched; residents rioted",
+        "Protesters gathered. Residents and Syrians, Turks and farmers left quietly.",
+        "Families of detainees, dozens of them, waited outside; prisoners went on strike",
+        "Residents, farmers and locals say they never demonstrated; no one did.",
+        "Nobody protests here: people, residents and workers live on.",
+        "",
+    ]
+    for text in texts:
+        folded = fold(text)
+        expected = [[x.span() for x in hits] for hits in _scanner().finditer_each(folded)]
+        assert [[x.span() for x in hits] for hits in _scan(folded)] == expected, text
