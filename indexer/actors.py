@@ -1140,12 +1140,15 @@ def _select(candidates: list[_Candidate], skip_spans: Sequence[tuple[int, int]])
     taken: list[tuple[int, int]] = []
     marks = bytearray(max((c.end for c in candidates), default=0))
     empty: list[tuple[int, int]] = []
-    for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
+    # Sorted on keys made in one comprehension rather than by a key function called per candidate; the
+    # candidate's index breaks ties as the stable sort did, so candidates themselves are never compared.
+    ordered = sorted([(c.start - c.end, c.priority, c.start, n, c) for n, c in enumerate(candidates)])
+    for _length, _priority, _start, _index, cand in ordered:
         start, end = cand.start, cand.end
         if skip_spans and _overlaps(start, end, skip_spans):
             continue
         if start < end:
-            if marks.find(1, start, end) >= 0 or _overlaps(start, end, empty):
+            if marks.find(1, start, end) >= 0 or (empty and _overlaps(start, end, empty)):
                 continue
             marks[start:end] = b"\x01" * (end - start)
         elif _overlaps(start, end, taken):

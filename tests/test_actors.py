@@ -359,3 +359,31 @@ def test_protest_subjects_are_the_hits_of_a_whole_text_scan():
         folded = fold(text)
         expected = [[x.span() for x in hits] for hits in _scanner().finditer_each(folded)]
         assert [[x.span() for x in hits] for hits in _scan(folded)] == expected, text
+
+
+def test_select_keeps_the_longest_then_most_reliable_then_first_candidates_that_do_not_overlap():
+    """`_select` against the plain rule: candidates taken longest first, then by priority, then start, ties
+    in their given order, each kept unless it overlaps one kept before it or a skip span (empty spans
+    included, which overlap a span strictly around them)."""
+    import random
+
+    from indexer.actors import _Candidate, _select
+
+    def plain(candidates, skip_spans):
+        kept = []
+        for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.priority, c.start)):
+            spans = [*skip_spans, *((k.start, k.end) for k in kept)]
+            if not any(cand.start < b and a < cand.end for a, b in spans):
+                kept.append(cand)
+        return sorted(kept, key=lambda c: c.start)
+
+    rng = random.Random(7)
+    for _ in range(300):
+        candidates = []
+        for number in range(rng.randrange(12)):
+            start = rng.randrange(20)
+            end = start + rng.choice((0, 0, 1, 2, 3, 5))
+            candidates.append(_Candidate(start, end, "bare", rng.randrange(3), {"n": number}))
+        skip_spans = rng.choice([(), ((4, 6),), ((0, 1), (9, 9))])
+        got = [c.payload["n"] for c in _select(candidates, skip_spans)]
+        assert got == [c.payload["n"] for c in plain(candidates, skip_spans)], (candidates, skip_spans)
