@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import pycountry
@@ -1131,6 +1132,9 @@ def _metonym_context_ok(folded: str, start: int, blockers: frozenset[str]) -> bo
     return True
 
 
+_START = attrgetter("start")  # a key read in C, not by a function called per item
+
+
 def _select(candidates: list[_Candidate], skip_spans: Sequence[tuple[int, int]]) -> list[_Candidate]:
     """Non-overlapping candidates, longest first, then by reliability of the pattern that found them.
 
@@ -1138,7 +1142,7 @@ def _select(candidates: list[_Candidate], skip_spans: Sequence[tuple[int, int]])
     over all those chosen before it (an empty span, which marks nothing, is kept apart and compared)."""
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
-    marks = bytearray(max((c.end for c in candidates), default=0))
+    marks = bytearray(max([c.end for c in candidates], default=0))
     empty: list[tuple[int, int]] = []
     # Sorted on keys made in one comprehension rather than by a key function called per candidate; the
     # candidate's index breaks ties as the stable sort did, so candidates themselves are never compared.
@@ -1157,7 +1161,7 @@ def _select(candidates: list[_Candidate], skip_spans: Sequence[tuple[int, int]])
             empty.append((start, end))
         chosen.append(cand)
         taken.append((start, end))
-    chosen.sort(key=lambda c: c.start)
+    chosen.sort(key=_START)
     return chosen
 
 
@@ -1329,7 +1333,8 @@ def _explicit_country_after(
 
 def _render(text: str, found: dict[str, _Found], context: str | None) -> list[dict]:
     out = []
-    for item in sorted(found.values(), key=lambda f: min(s for s, _ in f.mentions)):
+    # By the first start: that of the least (start, end) pair.
+    for item in sorted(found.values(), key=lambda f: min(f.mentions)[0]):
         entry = item.entry
         actor_type = entry.type
         if entry.state_of:
