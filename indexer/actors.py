@@ -784,8 +784,13 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
+# Compiled once, not looked up in the `re` module's cache at each call.
+_LAST_WORD = re.compile(r"([\w']+)[^\w']*$")
+_PLACE_PREPOSITION = re.compile(r"\s+(?:in|from|across|throughout|of|near|outside)\s+(?:the\s+)?")
+
+
 def _previous_word(folded: str, start: int) -> str:
-    match = re.search(r"([\w']+)[^\w']*$", folded[max(0, start - 40) : start])
+    match = _LAST_WORD.search(folded[max(0, start - 40) : start])
     return match.group(1) if match else ""
 
 
@@ -834,10 +839,10 @@ def _place_country_after(end: int, text: str, places: Sequence[dict] | None) -> 
     """Country of a place mention that follows "<noun> in|from|of ..." directly."""
     if not places:
         return None
-    match = re.match(r"\s+(?:in|from|across|throughout|of|near|outside)\s+(?:the\s+)?", text[end : end + 40])
+    match = _PLACE_PREPOSITION.match(text, end, end + 40)
     if not match:
         return None
-    target = end + match.end()
+    target = match.end()
     for place in places:
         for mention in place.get("mentions") or []:
             if mention.get("start") == target and place.get("country"):
