@@ -1184,7 +1184,9 @@ def _resolve(
     found: dict[str, _Found] = {}
 
     def add(entry: ActorEntry, start: int, end: int, kind: str) -> None:
-        item = found.setdefault(entry.id, _Found(entry))
+        item = found.get(entry.id)
+        if item is None:  # made only for a new actor, not for each mention as a default of ``setdefault``
+            item = found[entry.id] = _Found(entry)
         item.mentions.append((start, end))
         item.kinds.add(kind)
 
