@@ -569,10 +569,6 @@ class _Matchers:
     alias_shapes: frozenset[tuple[int, int]]
 
 
-def _alias_key(text: str) -> str:
-    return " ".join(fold(text).lower().replace("-", " ").split())
-
-
 def _exact_key(text: str) -> str:
     return " ".join(fold(text).replace("-", " ").split())
 
@@ -590,7 +586,7 @@ def _matchers() -> _Matchers:
             if _is_acronym(alias):
                 acronyms.setdefault(_exact_key(alias), (entry.id, False))
             else:
-                words.setdefault(_alias_key(alias), (entry.id, False))
+                words.setdefault(normalize_key(alias), (entry.id, False))
         for alias in entry.exact:
             acronyms.setdefault(_exact_key(alias), (entry.id, alias in entry.weak))
         for alias in entry.weak:
@@ -599,7 +595,7 @@ def _matchers() -> _Matchers:
             if _is_acronym(alias):
                 acronyms.setdefault(_exact_key(alias), (entry.id, True))
             else:
-                words.setdefault(_alias_key(alias), (entry.id, True))
+                words.setdefault(normalize_key(alias), (entry.id, True))
     # An alias that is also a generic head noun ("regime forces") is read as the noun; the noun's
     # resolution consults the weak aliases itself.
     for key in list(words):
@@ -1024,10 +1020,11 @@ def _collect_candidates(
     sites = _pro_sites(scan_text(folded))
     masked = _blanked(folded, sites) if sites else None
     masked_hits = _after_prefixes(masked, sites, hits) if masked is not None else {}
+    # A case-blind alias's key is `normalize_key`, whose cache serves the lexicon and the words of texts alike.
     for regex, lookup, key_of, source in (
-        (m.alias_words, m.alias_lookup, _alias_key, folded),
+        (m.alias_words, m.alias_lookup, normalize_key, folded),
         (m.alias_acronyms, m.acronym_lookup, _exact_key, folded),
-        (m.alias_words, m.alias_lookup, _alias_key, masked),
+        (m.alias_words, m.alias_lookup, normalize_key, masked),
         (m.alias_acronyms, m.acronym_lookup, _exact_key, masked),
     ):
         if regex is None or source is None:
