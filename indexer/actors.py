@@ -1179,11 +1179,16 @@ def _resolve(
     implicit_hits: dict[str, list[re.Match[str]]],
 ) -> dict[str, _Found]:
     found: dict[str, _Found] = {}
+    # The countries whose state or police actor is found so far, kept up to date as actors are added rather
+    # than gathered from `found` each time they are asked for (read at once, before the next `add`).
+    states: set[str] = set()
 
     def add(entry: ActorEntry, start: int, end: int, kind: str) -> None:
         item = found.get(entry.id)
         if item is None:  # made only for a new actor, not for each mention as a default of ``setdefault``
             item = found[entry.id] = _Found(entry)
+            if (entry.state_of or entry.police_of) and entry.country:
+                states.add(entry.country)
         item.mentions.append((start, end))
         item.kinds.add(kind)
 
@@ -1208,13 +1213,6 @@ def _resolve(
         else:
             deferred.append(cand)
 
-    def established_states() -> set[str]:
-        return {
-            f.entry.country
-            for f in found.values()
-            if (f.entry.state_of or f.entry.police_of) and f.entry.country
-        }
-
     for cand in deferred:
         if cand.kind == "weak":
             entry = lex.entries[cand.payload["id"]]
@@ -1224,7 +1222,6 @@ def _resolve(
         noun: NounInfo = cand.payload["noun"]
         surface = normalize_key(folded[cand.start : cand.end])
         if noun.klass in ("state", "police"):
-            states = established_states()
             target = _resolve_state_noun(noun, surface, found, context, states)
             if target is None:
                 if noun.kind == "government" or noun.weak or states:
@@ -1243,7 +1240,6 @@ def _resolve(
             continue
         same_class = [f for f in found.values() if f.entry.class_of and f.entry.class_of[0] == noun.klass]
         with_country = {f.entry.id: f.entry for f in same_class if f.entry.country}
-        states = established_states()
         if len(with_country) == 1:
             add(next(iter(with_country.values())), cand.start, cand.end, "class")
         elif noun.weak or len(with_country) > 1:
@@ -1267,7 +1263,6 @@ def _resolve(
             continue
         match = next((x for x in matches if not _overlaps(x.start(), x.end(), skip_spans)), None)
         if match:
-            states = established_states()
             country = context or (next(iter(states)) if len(states) == 1 else None)
             add(_class_entry(lex, klass, country), match.start(), match.end(), "implicit")
     return found
