@@ -144,6 +144,8 @@ def fold(name: str) -> str:
 
 
 _LOOSE_LETTERS = str.maketrans({"q": "k", "y": "i", "e": "i", "o": "u"})
+# Letter pairs written as one letter, replaced in this order.
+_LOOSE_PAIRS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ph", "f"), ("dj", "j"), ("ck", "k"))
 _LOOSE_C = re.compile(r"c(?=[aou])|w(?![aeiou])")
 _LOOSE_DOUBLE = re.compile(r"(.)\1+")
 _LOOSE_QU = re.compile(r"qu(?=[aeio])")
@@ -167,18 +169,9 @@ def loose_token(token: str) -> str:
     consulted when the exact one has nothing, so it widens recall without overriding real names.
     """
     # Each step is taken only where it can change the token: an `in` test costs a fraction of a call.
-    if "ou" in token:
-        token = token.replace("ou", "u")
-    if "oo" in token:
-        token = token.replace("oo", "u")
-    if "ee" in token:
-        token = token.replace("ee", "i")
-    if "ph" in token:
-        token = token.replace("ph", "f")
-    if "dj" in token:
-        token = token.replace("dj", "j")
-    if "ck" in token:
-        token = token.replace("ck", "k")
+    for pair, letter in _LOOSE_PAIRS:
+        if pair in token:
+            token = token.replace(pair, letter)
     if "qu" in token:
         token = _LOOSE_QU.sub("k", token)  # "Quamishli" = "Qamishli", "Quito" = "Kito"
     if "c" in token or "w" in token:
