@@ -1462,13 +1462,18 @@ def _mention_candidates(
     (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit
     word, and its candidates are the units so named. A name recurs within an article and across articles, so
     this is worked out once per spelling."""
+    case = _case_rule(surface)
+    if case is False:
+        return None
     gazetteer = _gazetteer()
     if unit:
         exact, similar = gazetteer.exact_candidates(key), ()
     else:
         _country, exact, similar = _words_lookup(key) if multiword else _word_lookup(key)
-    exact = _case_filter(surface, exact, gazetteer)
-    similar = _case_filter(surface, similar, gazetteer) if similar else ()
+    if case == "country":
+        places = gazetteer.places
+        exact = tuple(c for c in exact if places[c].kind == "country")
+        similar = tuple(c for c in similar if places[c].kind == "country")
     if not exact and not similar:
         return None
     extra = tuple(c for c in similar if c not in exact) if similar else ()
@@ -1497,19 +1502,21 @@ def _article_prefix(text: str, tokens: _Tokens, i: int) -> bool:
 _LETTER_NAME_ARTICLES = ARTICLES | {"the"}
 
 
-def _case_filter(surface: str, candidates: tuple[int, ...], gazetteer: _Gazetteer) -> tuple[int, ...]:
-    """Short names must be written as names: "US" is a country, "Us" and "DACA" are not places."""
+def _case_rule(surface: str) -> bool | str:
+    """Short names must be written as names: "US" is a country, "Us" and "DACA" are not places. False when
+    the way `surface` is written rules every place out, "country" when only a country may be so written,
+    True when any place may. Told once for both the exact and the loose candidates of a name."""
     letters = len(surface) if surface.isalpha() else sum(ch.isalpha() for ch in surface)
     if letters <= 2 and not surface.replace(".", "").isupper():
-        return ()
+        return False
     article, _, rest = surface.partition(" ")
     if rest and sum(ch.isalpha() for ch in rest) <= 1 and article.lower() in _LETTER_NAME_ARTICLES:
-        return ()  # "The D" (a nickname of Detroit's): an article and a letter are no name a report places
+        return False  # "The D" (a nickname of Detroit's): an article and a letter are no name a report places
     if _short_capitals(surface) and "&" not in surface:  # "J&K" is written only as a name
-        return tuple(c for c in candidates if gazetteer.places[c].kind == "country")
+        return "country"
     if letters <= 4 and surface.isalpha() and not surface[1:].islower():
-        return ()
-    return candidates
+        return False
+    return True
 
 
 def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -1934,13 +1941,16 @@ def _readings(
     latitudes = evidence.anchor_latitudes
     member_units = evidence.member_units
     fixed_parts = _fixed_store(mention)
+    allowed = light = None  # what every prior of the mention asks of it (see `_prior`), once one is scored
     readings = []
     for index in indexes:
         fixed = fixed_parts.get(index)
         if fixed is None:
-            fixed = fixed_parts[index] = _fixed_reading(mention, index, mentions, places) + _place_facts(
-                places[index]
-            )
+            if light is None:
+                allowed, light = _allowed_kinds(mention), _light_key(mention.key)
+            fixed = fixed_parts[index] = _fixed_reading(
+                mention, index, mentions, places, allowed, light
+            ) + _place_facts(places[index])
         (
             score,
             alias,
@@ -2046,7 +2056,12 @@ _NO_FIXED_SUPPORT: tuple[float, float, tuple[float, ...]] = (0.0, 0.0, ())
 
 
 def _fixed_reading(
-    mention: _Mention, index: int, mentions: list[_Mention], places: list[_Place]
+    mention: _Mention,
+    index: int,
+    mentions: list[_Mention],
+    places: list[_Place],
+    allowed: tuple[str, ...] | None,
+    light: str,
 ) -> tuple[float, bool, bool, bool, bool, tuple[float, float, tuple[float, ...]]]:
     """The part of reading `mention` as place `index` that the evidence does not change, which both passes of
     `_resolve` share: the score before support (`_prior`, then what the appositions around the mention say
@@ -2057,7 +2072,7 @@ def _fixed_reading(
     written (its candidates) and on its unit word and qualifier, and so is kept with the name for every
     article that writes it the same way (`_fixed_store`)."""
     if mention.container is None and not mention.containees:
-        score, alias = _prior(mention, index, places)
+        score, alias = _prior(mention, index, places, allowed, light)
         return score, alias, False, False, False, _NO_FIXED_SUPPORT
     place = places[index]
     # The prior of a name in an apposition depends on the name and its words alone, as any other's does: it
@@ -2068,7 +2083,7 @@ def _fixed_reading(
         priors = mention.name_priors[setting] = {}
     prior = priors.get(index)
     if prior is None:
-        prior = priors[index] = _prior(mention, index, places)
+        prior = priors[index] = _prior(mention, index, places, allowed, light)
     score, alias = prior
     contained = contradicted = foreign = False
     container_support = outer_support = 0.0
@@ -2127,13 +2142,16 @@ def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
     return all(t.country != place.country or _distance_km(t, place) > FAR_FROM_CONTAINER_KM for t in towns)
 
 
-def _prior(mention: _Mention, index: int, places: list[_Place]) -> tuple[float, bool]:
+def _prior(
+    mention: _Mention, index: int, places: list[_Place], allowed: tuple[str, ...] | None, light: str
+) -> tuple[float, bool]:
     """The part of a reading's score that the rest of the text does not change (prominence, kind cues,
-    spelling), and whether the mention uses one of the place's alternate names (see `_fixed_reading`)."""
+    spelling), and whether the mention uses one of the place's alternate names (see `_fixed_reading`).
+    `allowed` is `_allowed_kinds(mention)` and `light` the `_light_key` of its name, the same for every
+    candidate place: the caller works them out once for all."""
     place = places[index]
-    allowed = _allowed_kinds(mention)
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    alias = index in mention.loose_only or _light_name(place.name) != _light_key(mention.key)
+    alias = index in mention.loose_only or _light_name(place.name) != light
     if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
         # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
