@@ -701,6 +701,46 @@ def test_word_start_searches_find_what_the_regex_engine_finds():
                     assert (found and found.span()) == (expected and expected.span())
 
 
+def test_searches_before_a_cue_find_what_the_regex_engine_finds():
+    """`_before` tries its pattern at the piece's start and at the places after a space that the shared scan
+    of `_find_cues` found from the clause on: wherever the clause, the piece and the cue start (mid-word,
+    after a space, an apostrophe, a hyphen, at the text's start), it must say whether
+    ``pattern.search(text[start:cue.start])`` finds anything."""
+    from indexer import events
+    from indexer.regexscan import scan_text, word_view
+    from indexer.sentences import split_sentences
+
+    texts = [
+        "no one was hurt; troops would not return, they'll not fight, officials warned it may attack again.",
+        "If the army attacks, residents may flee; 'll threaten - the police will no longer shell the town.",
+        " not  never   would  'll  if  threatened to  could  the same attack, a further clash—unless it ends",
+    ]
+    lexicon = events.load_lexicon()
+    searches = events._cue_searches(lexicon)
+    assert searches is not None
+    for text in texts:
+        scanned = scan_text(text)
+        words = word_view(scanned)
+        for end in range(1, len(text) + 1):
+            for clause in range(0, end + 1, 3):
+                cue = events.Cue("attack", end, end, "")
+                cue.starts = [found.end() for found in searches.scan.finditer(words, clause, end)]
+                for start in range(clause, end + 1):
+                    for name in events._BEFORE_CUE:
+                        pattern = getattr(lexicon, name)
+                        expected = pattern.search(text[start:end]) is not None
+                        found = events._before(
+                            pattern, searches.heads[name], text, scanned, words, cue, start
+                        )
+                        assert found == expected, (name, text[start:end])
+        # `_find_cues` builds each cue's places to try as above.
+        for cues in events._find_cues(text, split_sentences(text), lexicon, scanned=scanned, words=words):
+            for cue in cues:
+                assert cue.starts == [
+                    found.end() for found in searches.scan.finditer(words, cue.clause, cue.start)
+                ]
+
+
 def test_patterns_written_backwards_find_what_the_forward_ones_find():
     """`_ends_with` reads `DEFINITE_BEFORE` and `PASSIVE_BEFORE` backwards: wherever a piece starts and ends
     (mid-word, at white space, before a final line break), it must say whether the forward pattern finds
