@@ -25,7 +25,7 @@ from indexer.dates import compile_forms, find_dates
 from indexer.events import build_searches, code_events
 from indexer.parse import Article, ParseError, article_id, iter_articles, normalise_date
 from indexer.people import find_people
-from indexer.places import find_places
+from indexer.places import find_places, load_tables
 
 
 def extract_article(article: Article) -> dict[str, Any]:
@@ -83,6 +83,7 @@ def warm_up() -> None:
         "text": "Shelling killed three people and wounded 12 in Idlib on Monday; police arrested two men.",
     }
     extract_article(parse_record(sample))
+    load_tables()  # the sample may name no place of several words, which would build them
     compile_forms()
     build_searches()
     gc.collect()

@@ -1212,6 +1212,12 @@ def _name_word_bits() -> bytearray:
     return bits
 
 
+def load_tables() -> None:
+    """Load the gazetteer and build what this process derives from it (`_name_word_bits`), so that start-up
+    pays for them rather than the first article with a name of several words."""
+    _name_word_bits()
+
+
 @lru_cache(maxsize=65_536)
 def _closes_name(word: str) -> bool:
     """Whether no gazetteer key of several words can hold the word (of a folded name), in any key space
