@@ -210,8 +210,36 @@ _TRIGGERS = frozenset(
 )
 
 
-def _trigger_alternation(spell: Callable[[str], str]) -> str:
-    """The trigger words as a regex trie, each letter written by `spell`, each word ending at a word end."""
+# What must follow the common trigger words for any form to match at them, in `_start_positions`' view of
+# the text (lower-case, every separator a space, every digit ASCII): each opens forms only through ``\s+`` and
+# one of these words, read from `_FORMS`. "the" opens "the end of May" and "the day before yesterday"; "of"
+# "of May 2020" and "of 2020"; "a" "a day ago", "a few" and "a couple of"; a lead word of `_LEAD` a day or a
+# month; "in", "by" and a few others a part of a month ("in the end of May", "by early May") too; a word of
+# the spans ("over", "within") "the last ...". Most positions the triggers find are these words before
+# anything else ("the", "of", "a" alone are half of them), and each costs a sieve match in `find_dates`.
+_DIGIT = "[0-9]"
+_MONTH_HEAD = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_WEEKDAY_HEAD = "mon|tue|wed|thu|fri|sat|sun"
+_UNIT_HEAD = "day|week|month|year"
+_PART_HEAD = "the|early|mid|late|end"
+_FOLLOWERS = {
+    "the": "early|mid|late|end|day",
+    "of": f"{_MONTH_HEAD}|{_DIGIT}",
+    "a": f"{_UNIT_HEAD}|few|couple",
+    "as": "of",
+    "on": f"{_MONTH_HEAD}|{_WEEKDAY_HEAD}|{_DIGIT}",
+    "in": f"{_MONTH_HEAD}|{_PART_HEAD}|{_DIGIT}",
+    **dict.fromkeys(("over", "within"), "the"),
+    **dict.fromkeys(("for", "during", "throughout"), f"{_MONTH_HEAD}|the|{_DIGIT}"),
+    **dict.fromkeys(("from", "since", "till", "about", "around", "through"), f"{_MONTH_HEAD}|{_DIGIT}"),
+    **dict.fromkeys(("by", "until", "before", "after"), f"{_MONTH_HEAD}|{_PART_HEAD}|{_DIGIT}"),
+    **dict.fromkeys((w for w in _NUMBER_WORDS if w.isalpha() and w != "a"), _UNIT_HEAD),
+}
+
+
+def _trigger_alternation(spell: Callable[[str], str], followers: dict[str, str] | None = None) -> str:
+    """The trigger words as a regex trie, each letter written by `spell`, each word ending at a word end
+    or, for a word in `followers`, followed by spaces and one of the alternatives given for it."""
     trie: dict[str, dict] = {}
     for word in _TRIGGERS:
         if word.isalpha():
@@ -220,13 +248,14 @@ def _trigger_alternation(spell: Callable[[str], str]) -> str:
                 node = node.setdefault(char, {})
             node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
-        branches = [spell(char) + emit(child) for char, child in sorted(node.items()) if char]
+    def emit(node: dict[str, dict], word: str) -> str:
+        branches = [spell(char) + emit(child, word + char) for char, child in sorted(node.items()) if char]
         if "" in node:
-            branches.append(r"(?![^\W_])")
+            follower = (followers or {}).get(word)
+            branches.append(r"(?![^\W_])" if follower is None else f" +(?:{follower})")
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return emit(trie)
+    return emit(trie, "")
 
 
 @lru_cache(maxsize=1)
@@ -249,14 +278,16 @@ def _view_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
     to find it, the same word matched right after a space of the text's separator view (see
     `_start_positions`). Starting from a literal space lets the regex engine skip to candidates in C, where
     `_starts`, which opens with look-behinds, is tried at every position of the text, and a class of
-    separators would be checked character by character."""
+    separators would be checked character by character. After a space, a common trigger word is taken only
+    before a word it can open a form with (`_FOLLOWERS`)."""
     word = rf"(?:[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(re.escape)})"
-    spaced_word = rf"(?:[0-9Z]|{_trigger_alternation(re.escape)})"
+    spaced_word = rf"(?:[0-9Z]|{_trigger_alternation(re.escape, _FOLLOWERS)})"
     return re.compile(word), re.compile(rf" (?={spaced_word})")
 
 
 def _start_positions(text: str) -> list[int]:
-    """The positions `_starts` finds in `text`, in order.
+    """The positions `_starts` finds in `text`, in order, but for those at a common trigger word that no
+    form can match at by the word after it (`_FOLLOWERS`; the text's first word is kept either way).
 
     They are read off `scan_text` of the text (usually at hand: other extractors scan the same article),
     which keeps every character's class (letter or digit, "-", other) and lower-cases ASCII letters. Its
