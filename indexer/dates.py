@@ -210,36 +210,49 @@ _TRIGGERS = frozenset(
 )
 
 
-# What must follow the common trigger words for any form to match at them, in `_start_positions`' view of
-# the text (lower-case, every separator a space, every digit ASCII): each opens forms only through ``\s+`` and
-# one of these words, read from `_FORMS`. "the" opens "the end of May" and "the day before yesterday"; "of"
-# "of May 2020" and "of 2020"; "a" "a day ago", "a few" and "a couple of"; a lead word of `_LEAD` a day or a
-# month; "in", "by" and a few others a part of a month ("in the end of May", "by early May") too; a word of
-# the spans ("over", "within") "the last ...". Most positions the triggers find are these words before
-# anything else ("the", "of", "a" alone are half of them), and each costs a sieve match in `find_dates`.
+# What must follow a trigger word, and a digit, for any form to match at it, in `_start_positions`' view of
+# the text (lower-case, every separator a space, every digit ASCII), read from `_FORMS`: each word opens
+# forms only through ``\s+`` (or the hyphen of "mid-May") and the words given here, of which a word's first
+# three letters are enough. "the" opens "the end of May" and "the day before yesterday"; "of" "of May 2020"
+# and "of 2020"; "a" "a day ago", "a few days ago" and "a couple of days ago"; a lead word of `_LEAD` a day
+# or a month; "in", "by" and a few others a part of a month ("in the end of May", "by early May") too; a
+# word of the spans ("for", "over") "the last ..."; a month name a day or a year. Most positions the
+# triggers find are such words before anything else ("the", "of", "a", "in" alone are more than half of
+# them), and each costs a sieve match in `find_dates`.
 _DIGIT = "[0-9]"
-_MONTH_HEAD = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_WEEKDAY_HEAD = "mon|tue|wed|thu|fri|sat|sun"
-_UNIT_HEAD = "day|week|month|year"
-_PART_HEAD = "the|early|mid|late|end"
+_MONTH_HEAD = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_WEEKDAY_HEAD = "(?:mon|tue|wed|thu|fri|sat|sun)"
+_UNIT_HEAD = "(?:day|week|month|year)"
+_PART = rf"(?:early|mid|late|end)(?:-| +(?:of +)?){_MONTH_HEAD}"
+_SPAN = "the +(?:last|past|previous)"
+_DAY_OR_MONTH = f"{_MONTH_HEAD}|{_DIGIT}"
+_DAY_MONTH_OR_PART = f"{_MONTH_HEAD}|{_DIGIT}|{_PART}|the +{_PART}"
 _FOLLOWERS = {
-    "the": "early|mid|late|end|day",
-    "of": f"{_MONTH_HEAD}|{_DIGIT}",
-    "a": f"{_UNIT_HEAD}|few|couple",
-    "as": "of",
-    "on": f"{_MONTH_HEAD}|{_WEEKDAY_HEAD}|{_DIGIT}",
-    "in": f"{_MONTH_HEAD}|{_PART_HEAD}|{_DIGIT}",
-    **dict.fromkeys(("over", "within"), "the"),
-    **dict.fromkeys(("for", "during", "throughout"), f"{_MONTH_HEAD}|the|{_DIGIT}"),
-    **dict.fromkeys(("from", "since", "till", "about", "around", "through"), f"{_MONTH_HEAD}|{_DIGIT}"),
-    **dict.fromkeys(("by", "until", "before", "after"), f"{_MONTH_HEAD}|{_PART_HEAD}|{_DIGIT}"),
-    **dict.fromkeys((w for w in _NUMBER_WORDS if w.isalpha() and w != "a"), _UNIT_HEAD),
+    "the": f" +(?:{_PART}|day)",
+    "in": f" +(?:{_DAY_MONTH_OR_PART}|{_SPAN})",
+    "of": f" +(?:{_DAY_OR_MONTH})",
+    "a": f" +(?:{_UNIT_HEAD}|few +{_UNIT_HEAD}|couple +(?:of +)?{_UNIT_HEAD})",
+    "as": f" +of +(?:{_DAY_OR_MONTH})",
+    "on": f" +(?:{_DAY_OR_MONTH}|{_WEEKDAY_HEAD})",
+    "this": f" +(?:week|month|year|morning|afternoon|evening|{_MONTH_HEAD}|{_WEEKDAY_HEAD})",
+    **dict.fromkeys(("past", "previous"), " +(?:week|month|year)"),
+    **dict.fromkeys(("end", "mid"), f"(?:-| +(?:of +)?){_MONTH_HEAD}"),
+    **dict.fromkeys(("over", "within"), f" +{_SPAN}"),
+    "for": f" +(?:{_MONTH_HEAD}|{_SPAN})",
+    **dict.fromkeys(("during", "throughout"), f" +(?:{_DAY_OR_MONTH}|{_SPAN})"),
+    **dict.fromkeys(("from", "since", "till", "about", "around", "through"), f" +(?:{_DAY_OR_MONTH})"),
+    **dict.fromkeys(("by", "until", "before", "after"), f" +(?:{_DAY_MONTH_OR_PART})"),
+    **dict.fromkeys((w for w in _NUMBER_WORDS if w.isalpha() and w != "a"), f" +{_UNIT_HEAD}"),
+    **dict.fromkeys(_MONTH_NAMES, f" +{_DIGIT}"),
 }
+# A number opens a day ("5th of May"), an ISO date, a numeric date ("5/3/2020", its "/" a space in the view)
+# or a count ("3 days ago").
+_NUMBER_START = rf"[0-9](?:[0-9]{{3}}-[0-9]|[0-9]?(?:(?:st|nd|rd|th)? +(?:of +)?{_MONTH_HEAD}| [0-9])|[0-9]{{0,2}} +{_UNIT_HEAD})"
 
 
 def _trigger_alternation(spell: Callable[[str], str], followers: dict[str, str] | None = None) -> str:
     """The trigger words as a regex trie, each letter written by `spell`, each word ending at a word end
-    or, for a word in `followers`, followed by spaces and one of the alternatives given for it."""
+    or, for a word in `followers`, followed by what is given for it."""
     trie: dict[str, dict] = {}
     for word in _TRIGGERS:
         if word.isalpha():
@@ -252,7 +265,7 @@ def _trigger_alternation(spell: Callable[[str], str], followers: dict[str, str] 
         branches = [spell(char) + emit(child, word + char) for char, child in sorted(node.items()) if char]
         if "" in node:
             follower = (followers or {}).get(word)
-            branches.append(r"(?![^\W_])" if follower is None else f" +(?:{follower})")
+            branches.append(r"(?![^\W_])" if follower is None else follower)
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return emit(trie, "")
@@ -278,16 +291,16 @@ def _view_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
     to find it, the same word matched right after a space of the text's separator view (see
     `_start_positions`). Starting from a literal space lets the regex engine skip to candidates in C, where
     `_starts`, which opens with look-behinds, is tried at every position of the text, and a class of
-    separators would be checked character by character. After a space, a common trigger word is taken only
-    before a word it can open a form with (`_FOLLOWERS`)."""
+    separators would be checked character by character. After a space, most trigger words and a number are
+    taken only before what they can open a form with (`_FOLLOWERS`, `_NUMBER_START`)."""
     word = rf"(?:[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(re.escape)})"
-    spaced_word = rf"(?:[0-9Z]|{_trigger_alternation(re.escape, _FOLLOWERS)})"
+    spaced_word = rf"(?:Z|{_NUMBER_START}|{_trigger_alternation(re.escape, _FOLLOWERS)})"
     return re.compile(word), re.compile(rf" (?={spaced_word})")
 
 
 def _start_positions(text: str) -> list[int]:
-    """The positions `_starts` finds in `text`, in order, but for those at a common trigger word that no
-    form can match at by the word after it (`_FOLLOWERS`; the text's first word is kept either way).
+    """The positions `_starts` finds in `text`, in order, but for those at a trigger word or a number that
+    no form can match at by what follows it (`_FOLLOWERS`; the text's first word is kept either way).
 
     They are read off `scan_text` of the text (usually at hand: other extractors scan the same article),
     which keeps every character's class (letter or digit, "-", other) and lower-cases ASCII letters. Its

@@ -167,6 +167,8 @@ OPENINGS = [
     "few days ago", "day ago", "couple of weeks ago", "2 weeks ago", "the last three days", "the past week",
     "week", "weekend", "month", "year", "Monday", "on Friday", "day before yesterday", "yesterday",
     "today", "tonight", "night", "this morning", "morning", "today", "in May", "this week", "the previous year",
+    "afternoon", "evening", "the mid-May", "-May", "of May", "12.05.2020", "21st May", "100 days ago",
+    "a few weeks ago", "a couple weeks ago", "Sept. 5, 2020", "end-May",
 ]  # fmt: skip
 SEPARATORS = [" ", "  ", "\u00a0", "\n", " \t", "-", ", ", ""]
 
