@@ -358,6 +358,8 @@ _CAPITALISED_WORD = re.compile(r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 # The characters before a letter that may put it inside a word begun earlier ("iPhone", "al-Assad", "2Ray").
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
 _LAST_CHARACTER = itemgetter(slice(-1, None))
+# A word character that is not ASCII: a text without one has the same words by `_WORD` and `_ASCII_WORD`.
+_NON_ASCII_WORD_CHARACTER = re.compile(r"[^\W\x00-\x7f]")
 # The characters of an ASCII word on either side of a hyphen it holds (see `_ASCII_WORD`).
 _TOKEN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -369,8 +371,10 @@ def _words(folded: str) -> _Words:
     text's few hyphens; the few whose capital or hyphen has a word character before it are checked
     against the words of their space-delimited chunk. These are the words a split of the whole text gives
     (no word holds a space), without splitting out the rest. As there, every list is built whole from
-    the split text, not word by word. Other texts are split whole."""
-    if not folded.isascii():
+    the split text, not word by word. A text whose non-ASCII characters are none of them word characters
+    (a "▶" or a "€" after folding) has the same words, and is read the same way; other texts are split
+    whole."""
+    if not folded.isascii() and _NON_ASCII_WORD_CHARACTER.search(folded):
         return _split_words(folded)
     parts = _CAPITALISED_WORD.split(folded)
     bares = parts[1::2]

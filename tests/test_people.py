@@ -147,7 +147,7 @@ def test_a_name_before_a_trailing_apostrophe_or_hyphen_ends_at_its_last_letter()
 
 
 def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
-    from indexer.people import _split_words, _words
+    from indexer.people import _ASCII_WORD, _WORD, _split_words, _words
 
     text = (
         "Gen. J.. Haftar's iPhone met al-Assad, x-Ray and 2Ray in 1-Ray; U.S.-led Jean-Claude ab--Cd "
@@ -155,6 +155,19 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
     )
     sparse, whole = _words(text), _split_words(text)
     assert (sparse.start, sparse.end, sparse.text) == (whole.start, whole.end, whole.text)
+    # Non-ASCII characters that are no word characters leave the words as they are, wherever they stand.
+    for symbol in ("\u25b6", "\u20ac", "\u00b0", "\u2022", "\u00a0"):
+        for marked in (text.replace(" ", symbol, 3), text.replace("-", symbol, 2), symbol + text + symbol):
+            read, split = _words(marked), _split_words(marked)
+            assert read._word.pattern == _ASCII_WORD.pattern
+            assert (read.start, read.end, read.text) == (split.start, split.end, split.text), marked
+            for start in range(len(marked)):
+                assert read.before(start) == split.before(start), (marked, start)
+                assert read.after(start) == split.after(start), (marked, start)
+    # A non-ASCII word character anywhere ("é", a superscript digit) sends the text to the whole split.
+    for other in ("\u00e9", "\u00b2", "\u0663", "\u011f"):
+        marked = text.replace("Ray", "R" + other + "ay", 1)
+        assert _words(marked)._word.pattern == _WORD.pattern
     assert sparse.text[:3] == ["Gen.", "J.", "Haftar's"]
     assert "Phone" not in sparse.bare and "al-Assad" in sparse.bare and "Ray" in sparse.bare
     # The words around a name are read where one space separates them, and only there.
