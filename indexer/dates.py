@@ -306,15 +306,18 @@ def _start_positions(text: str) -> list[int]:
     which keeps every character's class (letter or digit, "-", other) and lower-cases ASCII letters. Its
     only other change that matters here turns the four non-ASCII letters that match ASCII ones
     case-insensitively ("ſ", dotless and dotted i, the Kelvin sign) into those: a text with any of them
-    is scanned as it is. A word start follows a character that is neither a letter, a digit nor "-"; the
-    scan looks for a space in a copy of the view where every such character is one (same length)."""
-    if any(char in text for char in _CASE_TWINS):
-        return [found.start() for found in _starts().finditer(text)]
+    is scanned as it is, and of its positions those the view drops are dropped (the view reads these
+    letters as the pattern does, so a form matching at a position passes what the view asks after it).
+    A word start follows a character that is neither a letter, a digit nor "-"; the scan looks for a space
+    in a copy of the view where every such character is one (same length)."""
     scanned = scan_text(text)
     word, after_space = _view_starts()
     positions = [0] if word.match(scanned) else []
     spaced = scanned.encode("ascii", _SEPARATOR_VIEW_ERRORS).translate(_SEPARATORS_AS_SPACES).decode("ascii")
     positions += [found.end() for found in after_space.finditer(spaced)]
+    if any(char in text for char in _CASE_TWINS):
+        kept = {0, *positions}
+        return [start for start in (found.start() for found in _starts().finditer(text)) if start in kept]
     return positions
 
 
