@@ -247,12 +247,13 @@ _FOLLOWERS = {
 }
 # A number opens a day ("5th of May"), an ISO date, a numeric date ("5/3/2020", its "/" a space in the view)
 # or a count ("3 days ago").
-_NUMBER_START = rf"[0-9](?:[0-9]{{3}}-[0-9]|[0-9]?(?:(?:st|nd|rd|th)? +(?:of +)?{_MONTH_HEAD}| [0-9])|[0-9]{{0,2}} +{_UNIT_HEAD})"
+_NUMBER_START = rf"[0-9](?=[0-9]{{3}}-[0-9]|[0-9]?(?:(?:st|nd|rd|th)? +(?:of +)?{_MONTH_HEAD}| [0-9])|[0-9]{{0,2}} +{_UNIT_HEAD})"
 
 
 def _trigger_alternation(spell: Callable[[str], str], followers: dict[str, str] | None = None) -> str:
     """The trigger words as a regex trie, each letter written by `spell`, each word ending at a word end
-    or, for a word in `followers`, followed by what is given for it."""
+    or, for a word in `followers`, followed by what is given for it (looked ahead at: only the word is
+    matched)."""
     trie: dict[str, dict] = {}
     for word in _TRIGGERS:
         if word.isalpha():
@@ -265,7 +266,7 @@ def _trigger_alternation(spell: Callable[[str], str], followers: dict[str, str] 
         branches = [spell(char) + emit(child, word + char) for char, child in sorted(node.items()) if char]
         if "" in node:
             follower = (followers or {}).get(word)
-            branches.append(r"(?![^\W_])" if follower is None else follower)
+            branches.append(r"(?![^\W_])" if follower is None else f"(?={follower})")
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return emit(trie, "")
@@ -292,10 +293,12 @@ def _view_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
     `_start_positions`). Starting from a literal space lets the regex engine skip to candidates in C, where
     `_starts`, which opens with look-behinds, is tried at every position of the text, and a class of
     separators would be checked character by character. After a space, most trigger words and a number are
-    taken only before what they can open a form with (`_FOLLOWERS`, `_NUMBER_START`)."""
+    taken only before what they can open a form with (`_FOLLOWERS`, `_NUMBER_START`). The word after the
+    space is matched, not looked ahead at (one step of the regex engine less at every space): it holds no
+    space, so the next space to try is not passed over."""
     word = rf"(?:[0-9]|[^\W_\x00-\x7f]|{_trigger_alternation(re.escape)})"
     spaced_word = rf"(?:Z|{_NUMBER_START}|{_trigger_alternation(re.escape, _FOLLOWERS)})"
-    return re.compile(word), re.compile(rf" (?={spaced_word})")
+    return re.compile(word), re.compile(f" {spaced_word}")
 
 
 def _start_positions(text: str) -> list[int]:
@@ -314,7 +317,7 @@ def _start_positions(text: str) -> list[int]:
     word, after_space = _view_starts()
     positions = [0] if word.match(scanned) else []
     spaced = scanned.encode("ascii", _SEPARATOR_VIEW_ERRORS).translate(_SEPARATORS_AS_SPACES).decode("ascii")
-    positions += [found.end() for found in after_space.finditer(spaced)]
+    positions += [found.start() + 1 for found in after_space.finditer(spaced)]
     if any(char in text for char in _CASE_TWINS):
         kept = {0, *positions}
         return [start for start in (found.start() for found in _starts().finditer(text)) if start in kept]
