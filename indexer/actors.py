@@ -780,14 +780,16 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
-# Compiled once, not looked up in the `re` module's cache at each call.
-_LAST_WORD = re.compile(r"([\w']+)[^\w']*$")
+# Compiled once, not looked up in the `re` module's cache at each call. The word before a name is matched
+# on the reversed piece: searched for forwards, ``([\w']+)[^\w']*$`` is tried at every position of the
+# piece and runs each word to its end before failing (some 40 K instructions a call, ten times this match).
+_LAST_WORD_REVERSED = re.compile(r"[^\w']*([\w']+)")
 _PLACE_PREPOSITION = re.compile(r"\s+(?:in|from|across|throughout|of|near|outside)\s+(?:the\s+)?")
 
 
 def _previous_word(folded: str, start: int) -> str:
-    match = _LAST_WORD.search(folded[max(0, start - 40) : start])
-    return match.group(1) if match else ""
+    match = _LAST_WORD_REVERSED.match(folded[max(0, start - 40) : start][::-1])
+    return match.group(1)[::-1] if match else ""
 
 
 def _at_sentence_start(folded: str, start: int) -> bool:

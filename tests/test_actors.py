@@ -308,6 +308,28 @@ def test_pro_prefix_sites_are_those_the_case_blind_pattern_finds():
             assert _blanked(text, sites) == pattern.sub("    ", text)
 
 
+def test_previous_word_is_the_last_word_the_forward_search_finds():
+    """`_previous_word` matches the reversed piece; it must give the last word ``([\\w']+)[^\\w']*$``
+    finds searching forwards, at every cut of awkward pieces (no word, apostrophes, a word cut by the
+    40-character window, newlines, non-ASCII letters and digits, a trailing newline)."""
+    import re
+
+    from indexer.actors import _previous_word
+
+    pattern = re.compile(r"([\w']+)[^\w']*$")
+    texts = [
+        "Officials in the capital, said 'Ankara' -- \n and then Damascus's forces\n",
+        "  ... (!) \u00c9tat d\u00e9clar\u00e9 _under_score_ \u0661\u0662 x\ny \u201cBaghdad\u201d\t",
+        "'''' a'b 12 anti-war\u00a0",
+        "averyveryveryverylongwordthatrunsoverthefortycharacterwindow then",
+        "",
+    ]
+    for text in texts:
+        for start in range(len(text) + 1):
+            found = pattern.search(text[max(0, start - 40) : start])
+            assert _previous_word(text, start) == (found.group(1) if found else ""), (text, start)
+
+
 def test_aliases_after_a_blanked_prefix_are_those_a_whole_text_search_finds():
     """`_after_prefixes` re-runs the alias patterns only near the blanked "pro-" sites, over a window its
     reach bounds: it must keep exactly the hits a search of the whole blanked text has at a site's end,
