@@ -41,7 +41,7 @@ import pycountry
 
 from indexer.contract import ACTOR_TYPES
 from indexer.datafiles import load_yaml
-from indexer.regexscan import MultiPattern, scan_text
+from indexer.regexscan import MultiPattern, ascii_marks, encode_ascii, scan_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 
@@ -91,6 +91,7 @@ def _fold_run(error: UnicodeEncodeError) -> tuple[bytes, int]:
 
 _FOLD_RUN_ERRORS = "conflictwire-fold"  # the codec error handler `_fold_run`, by its registered name
 codecs.register_error(_FOLD_RUN_ERRORS, _fold_run)
+_FOLD_MARKS = ascii_marks(_fold_char)  # the curly apostrophes and the dashes, for `encode_ascii`
 
 
 def fold(text: str) -> str:
@@ -101,7 +102,7 @@ def fold(text: str) -> str:
     would visit every character."""
     if text.isascii():
         return text
-    return text.encode("ascii", _FOLD_RUN_ERRORS).decode("utf-8", "surrogatepass")
+    return encode_ascii(text, _FOLD_RUN_ERRORS, _FOLD_MARKS).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,15 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from indexer.regexscan import UnknownSyntax, case_sensitive_sieve, regex_prefixes, scan_text, scan_view
+from indexer.regexscan import (
+    UnknownSyntax,
+    ascii_marks,
+    case_sensitive_sieve,
+    encode_ascii,
+    regex_prefixes,
+    scan_text,
+    scan_view,
+)
 
 PRECISIONS = ("day", "week", "month", "year")
 
@@ -316,7 +324,8 @@ def _start_positions(text: str) -> list[int]:
     scanned = scan_text(text)
     word, after_space = _view_starts()
     positions = [0] if word.match(scanned) else []
-    spaced = scanned.encode("ascii", _SEPARATOR_VIEW_ERRORS).translate(_SEPARATORS_AS_SPACES).decode("ascii")
+    encoded = encode_ascii(scanned, _SEPARATOR_VIEW_ERRORS, _SEPARATOR_MARKS)
+    spaced = encoded.translate(_SEPARATORS_AS_SPACES).decode("ascii")
     positions += [found.start() + 1 for found in after_space.finditer(spaced)]
     if any(char in text for char in _CASE_TWINS):
         kept = {0, *positions}
@@ -324,16 +333,21 @@ def _start_positions(text: str) -> list[int]:
     return positions
 
 
+def _separator_char(char: str) -> str:
+    """A non-ASCII character of a `scan_text` as `_start_positions` writes it: a letter or digit as "Z" (an
+    upper-case ASCII letter never occurs in `scan_text`, so it marks them alone), anything else as a space."""
+    return "Z" if char.isalnum() else " "
+
+
 def _separator_run(error: UnicodeEncodeError) -> tuple[str, int]:
-    """The non-ASCII characters of a `scan_text` as `_start_positions` writes them: a letter or digit as
-    "Z" (an upper-case ASCII letter never occurs in `scan_text`, so it marks them alone), anything else
-    as a space."""
+    """The run of characters the ASCII codec cannot encode, each as `_separator_char` writes it."""
     run = error.object[error.start : error.end]
-    return "".join("Z" if char.isalnum() else " " for char in run), error.end
+    return "".join(map(_separator_char, run)), error.end
 
 
 _SEPARATOR_VIEW_ERRORS = "conflictwire-date-separators"  # `_separator_run`, by its registered name
 codecs.register_error(_SEPARATOR_VIEW_ERRORS, _separator_run)
+_SEPARATOR_MARKS = ascii_marks(_separator_char)  # the quotation marks and the dashes, for `encode_ascii`
 # Every ASCII character but letters, digits and "-" as a space: where the scan for date starts looks.
 _SEPARATORS_AS_SPACES = bytes(
     code if chr(code).isalnum() or chr(code) == "-" else ord(" ") for code in range(128)

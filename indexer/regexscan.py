@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -73,6 +73,26 @@ def _scan_run(error: UnicodeEncodeError) -> tuple[bytes, int]:
 
 _SCAN_RUN_ERRORS = "conflictwire-scan-view"  # the codec error handler `_scan_run`, by its registered name
 codecs.register_error(_SCAN_RUN_ERRORS, _scan_run)
+
+# The non-ASCII characters news copy is full of: curly quotation marks and apostrophes, en and em dashes.
+_TYPOGRAPHIC_MARKS = "\u2018\u2019\u201c\u201d\u2013\u2014"
+
+
+def ascii_marks(write: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """The typographic marks of news copy that `write` (how a codec error handler writes one character)
+    writes in ASCII, each with what it writes: for `encode_ascii`."""
+    pairs = ((mark, write(mark)) for mark in _TYPOGRAPHIC_MARKS)
+    return tuple((mark, written) for mark, written in pairs if written.isascii())
+
+
+def encode_ascii(text: str, errors: str, marks: Sequence[tuple[str, str]]) -> bytes:
+    """``text.encode("ascii", errors)``, where the error handler `errors` writes each character on its own and
+    the `marks` as `ascii_marks` gives them. Those are replaced first, in C: the handler is a Python call
+    for each run of non-ASCII characters, and news copy has one at nearly every quotation mark."""
+    for mark, written in marks:
+        if mark in text:
+            text = text.replace(mark, written)
+    return text.encode("ascii") if text.isascii() else text.encode("ascii", errors)
 
 
 def _as_spaces(kept: str) -> bytes:

@@ -1,6 +1,8 @@
 """`MultiPattern` must give exactly the hits of running each pattern's `finditer` on its own; it is only
 a faster way to run the lexicon patterns of the extractors."""
 
+import codecs
+import random
 import re
 
 import pytest
@@ -9,7 +11,9 @@ from indexer.regexscan import (
     AnyOf,
     MultiPattern,
     PrefixSearch,
+    ascii_marks,
     case_sensitive_sieve,
+    encode_ascii,
     regex_prefixes,
     required_words,
     scan_text,
@@ -202,6 +206,56 @@ def test_scan_view_of_a_slice_is_the_slice_of_scan_text():
     for text in TEXTS:
         for start in range(0, len(text), 7):
             assert scan_view(text[start : start + 4]) == scan_text(text)[start : start + 4]
+
+
+def _written_by(write):
+    """A codec error handler writing each character as `write` does (in UTF-8), and its name."""
+
+    def handler(error):
+        return "".join(map(write, error.object[error.start : error.end])).encode("utf-8"), error.end
+
+    name = f"test-regexscan-{id(write)}"
+    codecs.register_error(name, handler)
+    return name
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda char: {"\u2019": "'", "\u2013": "-", "\u2014": "--"}.get(char, char),  # one mark as two
+        lambda char: "Z" if char.isalnum() else " ",
+        lambda char: char.upper(),  # the marks stay non-ASCII
+    ],
+)
+def test_encode_ascii_equals_the_error_handler_alone(write):
+    errors = _written_by(write)
+    marks = ascii_marks(write)
+    pieces = [
+        "a",
+        " ",
+        "\u2018",
+        "\u2019",
+        "\u201c",
+        "\u201d",
+        "\u2013",
+        "\u2014",
+        "\u00e9",
+        "\u0661",
+        "\u00a0",
+        "\u25b6",
+    ]
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(12)))
+        assert encode_ascii(text, errors, marks) == text.encode("ascii", errors)
+
+
+def test_ascii_marks_are_the_marks_written_in_ascii():
+    written = {"\u2019": "'", "\u2014": "--"}
+    assert ascii_marks(lambda char: written.get(char, char)) == (("\u2019", "'"), ("\u2014", "--"))
+    assert ascii_marks(lambda char: " ") == tuple(
+        (mark, " ") for mark in "\u2018\u2019\u201c\u201d\u2013\u2014"
+    )
 
 
 SIEVED = [
