@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from indexer import dates
@@ -236,3 +239,21 @@ def test_after_compile_forms_no_text_compiles_another_alternation():
     for text in [*TRICKY, "On", "12", "In 2019", "the day before yesterday", "Sunday"]:
         dates.find_dates(text, "2020-03-04")
     assert dates._subset_pattern.cache_info().misses == compiled
+
+
+def test_start_positions_keep_every_start_a_date_matches_at_in_the_sample_corpus():
+    """On whole articles of news copy, as well as on the made-up openings above: every word start where the
+    full pattern matches is among the positions the view keeps (`_FOLLOWERS` is written by hand from
+    `_FORMS`; a form added without its followers fails here when the sample uses it)."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "articles.jsonl"
+    texts = [
+        json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    matched = 0
+    for text in texts:
+        kept = set(dates._start_positions(text))
+        for found in dates._starts().finditer(text):
+            if dates._pattern().match(text, found.start()):
+                matched += 1
+                assert found.start() in kept, (text[found.start() : found.start() + 40],)
+    assert matched > 100
