@@ -872,14 +872,15 @@ class _Mention:
 
 
 class _Tokens:
-    """The words of a text as parallel lists (offsets, spelling, lower-case key, flags).
+    """The words of a text as parallel lists (offsets, lower-case key, flags); a word is spelled as the text
+    spells it between its offsets.
 
     Parallel lists rather than one object per word: tokenising runs over every word of every article,
     and building them with comprehensions costs a fraction of creating an object per word.
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
+        "starts", "ends", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
         "_headlines", "_openers"
     )  # fmt: skip
 
@@ -897,24 +898,23 @@ class _Tokens:
             breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
             breaking[" "] = False
             sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
+            capitalised = list(map(str.isupper, map(itemgetter(0), words)))
             keys = None
             restored = ()
         else:
             image, restored = image
-            words, keys, starts, ends, sentence_start = _split_image(text, image)
-            count = len(words)
-            for at in restored:  # a word holding a non-ASCII apostrophe is spelled as the text spells it
-                k = bisect_right(starts, at) - 1
-                words[k] = text[starts[k] : ends[k]]
+            keys, starts, ends, capitalised, sentence_start = _split_image(text, image)
+            count = len(keys)
         possessives = _possessive_ends(text)
         if possessives:
             for end in possessives:
                 k = bisect_left(ends, end)
                 if k < count and ends[k] == end and ends[k] - starts[k] > 2:
-                    words[k] = words[k][:-2]
                     ends[k] -= 2
                     if keys is not None:
                         keys[k] = keys[k][:-2]
+                    else:
+                        words[k] = words[k][:-2]
         if keys is None:
             keys = list(map(str.lower, words))
             if not text.isascii():
@@ -923,8 +923,9 @@ class _Tokens:
         else:
             for at in restored:  # the only words of an ASCII-lettered text that may not be ASCII
                 k = bisect_right(starts, at) - 1
-                if not words[k].isascii():
-                    keys[k] = _fold_name(words[k])
+                word = text[starts[k] : ends[k]]
+                if not word.isascii():
+                    keys[k] = _fold_name(word)
         if "'" in text:
             # Only the few words around the text's straight apostrophes can hold one.
             at = text.find("'")
@@ -933,11 +934,7 @@ class _Tokens:
                 if k >= 0 and at < ends[k]:
                     keys[k] = keys[k].replace("'", "")
                 at = text.find("'", at + 1)
-        if image is not None:  # a word opens with an ASCII letter, and only the capitals sort before "["
-            capitalised = list(map("[".__gt__, words))
-        else:
-            capitalised = list(map(str.isupper, map(itemgetter(0), words)))
-        self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
+        self.starts, self.ends, self.keys = starts, ends, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
         self.roads = "road" in text or "highway" in text  # nor a road named after a town
@@ -980,11 +977,8 @@ _ASCII_LETTER_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 # What stands for a non-ASCII character in a text's ASCII image (see `_ascii_image`): one that breaks a sentence
 # as a quotation mark does, or one that, like a straight quotation mark, may close a quotation that goes on.
 _IMAGE_OF = {"“": ".", "”": '"'}
-# The image's words: its letters and the apostrophes kept between two of them; everything else is a space.
-_IMAGE_WORDS = str.maketrans(
-    {chr(c): chr(c) if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
-)
-# The same in lower case: the words' keys, without a call per word.
+# The image's words in lower case (the words' keys, without a call per word): its letters and the apostrophes
+# kept between two of them; everything else is a space.
 _IMAGE_KEYS = str.maketrans(
     {chr(c): chr(c).lower() if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
 )
@@ -1002,6 +996,8 @@ def _gap_shape(character: str) -> str:
 
 
 _IMAGE_GAPS = str.maketrans({chr(c): _gap_shape(chr(c)) for c in range(128)})
+# 1 for an ASCII capital, 0 for any other byte: which of the image's words are capitalised, from their initials.
+_CAPITAL_BYTES = bytes(int("A" <= chr(c) <= "Z") for c in range(256))
 
 
 def _ascii_image(text: str) -> tuple[str, list[int]] | None:
@@ -1048,41 +1044,50 @@ def _ascii_image(text: str) -> tuple[str, list[int]] | None:
     return image, restored
 
 
-def _split_image(text: str, image: str) -> tuple[list[str], list[str], list[int], list[int], list[bool]]:
-    """The words of a text from its ASCII image (`_ascii_image`), in lower case too, where each starts and
-    ends, and whether each opens a sentence. The gaps between words are told apart by their shape in the
-    image (say "bx" for ". "): few distinct shapes recur, and only a gap holding a quotation mark is read in
-    the text itself."""
-    words = image.translate(_IMAGE_WORDS).split()
-    count = len(words)
-    if not count:
-        return words, [], [], [], []
+def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int], list[int], list[bool]]:
+    """The lower-case words of a text from its ASCII image (`_ascii_image`), where each starts and ends, whether
+    each is capitalised (1 or 0), and whether each opens a sentence. The gaps between words are read in the
+    image's shapes (`_IMAGE_GAPS`: say "bx" for ". "), and only a gap holding a quotation mark in the text
+    itself."""
     keys = image.translate(_IMAGE_KEYS).split()
-    runs = image.translate(_IMAGE_GAPS).split()
+    count = len(keys)
+    if not count:
+        return keys, [], [], [], []
+    shapes = image.translate(_IMAGE_GAPS)
+    runs = shapes.split()
     lengths = [0] * (2 * count + 1)
-    opens_with_word = image[0] in _ASCII_LETTER_SET
     gap_lengths = list(map(len, runs))
-    if opens_with_word:
+    if image[0] in _ASCII_LETTER_SET:
         gap_lengths.insert(0, 0)
     if image[-1] in _ASCII_LETTER_SET:
         gap_lengths.append(0)
     lengths[0::2] = gap_lengths
-    lengths[1::2] = map(len, words)
+    lengths[1::2] = map(len, keys)
     offsets = list(accumulate(lengths))
     starts = offsets[0 : 2 * count : 2]
     ends = offsets[1::2]
-    inner = runs[0 if opens_with_word else 1 :][: count - 1]
-    breaking = {run: None if "q" in run else "b" in run for run in set(inner)}
-    sentence_start = [True, *map(breaking.__getitem__, inner)]
-    if None in breaking.values():
-        k = sentence_start.index(None)
-        while True:
-            sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
-            try:
-                k = sentence_start.index(None, k + 1)
-            except ValueError:
-                break
-    return words, keys, starts, ends, sentence_start
+    # Each word's first letter, picked in one call, and told a capital by a byte table: no call per word.
+    initials = "".join(itemgetter(*starts)(image)) if count > 1 else image[starts[0]]
+    capitalised = list(initials.encode("ascii").translate(_CAPITAL_BYTES))
+    # The few gaps that break a sentence are found in the shapes, a gap at a time, rather than each gap
+    # looked at: the word after the first "b" of a gap opens a sentence, and the search goes on after it.
+    sentence_start = [False] * count
+    sentence_start[0] = True
+    at = shapes.find("b", ends[0])
+    while at >= 0:
+        k = bisect_right(starts, at)
+        if k == count:
+            break
+        sentence_start[k] = True
+        at = shapes.find("b", starts[k])
+    at = shapes.find("q", ends[0])
+    while at >= 0:  # a gap holding a quotation mark is read in the text (see `_breaks_sentence`)
+        k = bisect_right(starts, at)
+        if k == count:
+            break
+        sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
+        at = shapes.find("q", starts[k])
+    return keys, starts, ends, capitalised, sentence_start
 
 
 def _possessive_ends(text: str) -> list[int]:
@@ -1117,7 +1122,7 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     gap = text[left_end:right_start]
     if gap in (". ", ".") and tokens.keys[left] in ABBREVIATED_PREFIXES:
         return True
-    if gap in (".", "&") and len(tokens.words[left]) == 1 and len(tokens.words[right]) == 1:
+    if gap in (".", "&") and left_end - tokens.starts[left] == 1 == tokens.ends[right] - right_start:
         return True  # "U.S.", "J&K"
     return bool(_JOINER_RE.fullmatch(gap))
 
@@ -1624,7 +1629,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     if (
         after is not None
         and keys[after] in QUALIFIED_HEADS
-        and (after_gap == " " or after_gap == ". " and len(tokens.words[j]) == 1)  # "the U.S. dollar"
+        and (after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1)  # "the U.S. dollar"
     ):
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:

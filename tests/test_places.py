@@ -712,11 +712,12 @@ def test_initialisms_written_with_full_stops_are_read_as_written_without():
         "A raid on Saraqeb’ and the Maaret‘ road",
         "Forces left Şanlıurfa and Ma'arrat’s outskirts; résidents' homes burned.",
         "He said: 'No.' Then 'yes'",
+        "Zero-day ZIP [Aleppo] `Alep` @Idlib_x Éclair",
     ],
 )
 def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(text):
     """The tokeniser takes a faster split for most texts; its words must be the general pattern's words:
-    an apostrophe stays in a word only between two letters."""
+    an apostrophe stays in a word only between two letters. A word is capitalised when its first letter is."""
     from indexer.places import _WORD_SPLIT_RE, _Tokens
 
     tokens = _Tokens(text)
@@ -724,6 +725,7 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
     assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
         word[:-2] if word.endswith(("'s", "’s")) and len(word) > 2 else word for word in expected
     ]
+    assert list(map(bool, tokens.capitalised)) == [word[0].isupper() for word in expected]
 
 
 @pytest.mark.parametrize(
@@ -732,6 +734,9 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
         "“We will stay,” he said. Troops left Idlib; “No.” Then: Aleppo!",
         'Residents fled,"\n Kabul fell. "Quiet," said Ali, ” and the road',
         "The rebels’ base — near Ma’arat… fell? 2015: Homs",
+        '"Kabul." Then U.S. and D.R.C. forces: "Go," Ali said.\n\nHe left. ',
+        "...lead... in. the end",
+        "One",
     ],
 )
 def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
