@@ -821,7 +821,7 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
     """`_name_lookup` answers `_NO_LONGER` for a name of several words only when neither it nor any longer name
     starting with it is found: no beginning of a gazetteer key of several words, in each key space (exact,
     light, loose, demonyms with and without a final s), gets it, and `_scan` finds the same mentions with the
-    shortcut as without it. The plain lookup is `_name_lookup` with no word closing a name."""
+    shortcut as without it. The plain lookup is `_name_lookup` with no word nor pair of words closing a name."""
     from indexer import places as module
 
     gazetteer = module._gazetteer()
@@ -835,10 +835,18 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
     names += [f"al {name}" for name in names[::13]] + [f"{name} al" for name in names[::17]]
     # An article and a word of no longer name: found under the word's light or loose key alone.
     names += [f"al {key}" for key in list(gazetteer.exact)[::61] if " " not in key]
-    closes = module._closes_name
+    # Names found under their light or loose key only, by words no key holds side by side ("Hamah Citi").
+    several = [key for key in gazetteer.exact if " " in key][::89]
+    names += [
+        " ".join(f"{word}h" if word[-1] in "aeiou" else word for word in key.split(" ")) for key in several
+    ]
+    names += [key.replace("i", "y") for key in several]
+    closes, closes_pair = module._closes_name, module._closes_pair
     monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    monkeypatch.setattr(module, "_closes_pair", lambda first, second: False)
     found = [name for name in names if module._name_lookup(name, True) != (None, (), ())]
     monkeypatch.setattr(module, "_closes_name", closes)
+    monkeypatch.setattr(module, "_closes_pair", closes_pair)
     assert len(found) > 20_000
     starts = {" ".join(name.split(" ")[:n]) for name in found for n in range(2, name.count(" ") + 2)}
     assert not [start for start in starts if module._name_lookup(start, True) is module._NO_LONGER]
@@ -849,6 +857,14 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
         module._name_lookup(f"{name} {word}", True) is module._NO_LONGER
         for name in found[:50]
         for word in made_up
+    )
+    # So do two words of the gazetteer's names that stand side by side in none ("Minister Riyadh").
+    words = ["minister", "riyadh", "general", "kabul", "chancellor", "angela", "merkel", "yasin"]
+    assert any(
+        module._closes_pair(first, second)
+        and module._name_lookup(f"{first} {second}", True) is module._NO_LONGER
+        for first in words
+        for second in words
     )
 
     texts = [
@@ -872,6 +888,7 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
 
     with_shortcut = mentions()
     monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    monkeypatch.setattr(module, "_closes_pair", lambda first, second: False)
     assert mentions() == with_shortcut
     module._words_lookup.cache_clear()
     module._mention_candidates.cache_clear()
