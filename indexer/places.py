@@ -93,7 +93,17 @@ GENERIC_UNIT_WORDS = (
 )
 
 _APOSTROPHES = "'’‘`´ʼʻʿʾ′"
-_SPECIAL_LETTERS = str.maketrans(
+
+
+def _translation(mapping: dict[str, str | None]) -> dict[int, int | str | None]:
+    """A `str.translate` table with an entry for every ASCII character (those `mapping` leaves out map to
+    themselves): CPython looks each character up in the table, and a character the table lacks raises and
+    catches a KeyError, some 300 instructions a time. Write deletions as None, not "": only a table of single
+    ASCII characters and None keeps an ASCII text on the fast path."""
+    return {code: code for code in range(128)} | str.maketrans(mapping)
+
+
+_SPECIAL_LETTERS = _translation(
     {
         "ı": "i",
         "ł": "l",
@@ -116,9 +126,9 @@ _SPECIAL_LETTERS = str.maketrans(
         "Ħ": "H",
     }
 )
-_DROP_APOSTROPHES = str.maketrans({c: "" for c in _APOSTROPHES})
+_DROP_APOSTROPHES = _translation(dict.fromkeys(_APOSTROPHES))
 _NON_LATIN_RE = re.compile(r"[^\u0000-\u024F\u1E00-\u1EFF\u2018\u2019\u02B9-\u02BF]")
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in '-‐‑–—_.,;:/()[]"“”'} | {c: "" for c in _APOSTROPHES})
+_PUNCT_TO_SPACE = _translation(dict.fromkeys('-‐‑–—_.,;:/()[]"“”', " ") | dict.fromkeys(_APOSTROPHES))
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[" + _APOSTROPHES + r"][^\W\d_]+)*")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?\n\"“”:;]")
 _JOINER_RE = re.compile(r"[ \-‐‑]{1,2}")
@@ -143,10 +153,12 @@ def fold(name: str) -> str:
     return " ".join(name.lower().translate(_PUNCT_TO_SPACE).split())
 
 
-_LOOSE_LETTERS = str.maketrans({"q": "k", "y": "i", "e": "i", "o": "u"})
+_LOOSE_LETTERS = _translation({"q": "k", "y": "i", "e": "i", "o": "u"})
 # Letter pairs written as one letter, replaced in this order.
 _LOOSE_PAIRS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ph", "f"), ("dj", "j"), ("ck", "k"))
-_LOOSE_C = re.compile(r"c(?=[aou])|w(?![aeiou])")
+# "c" before a, o or u is "k" (as three pairs: `str.replace` is cheaper than a pattern); a "w" before no vowel is "u".
+_LOOSE_HARD_C = (("ca", "ka"), ("co", "ko"), ("cu", "ku"))
+_LOOSE_W = re.compile(r"w(?![aeiou])")
 _LOOSE_DOUBLE = re.compile(r"(.)\1+")
 _LOOSE_QU = re.compile(r"qu(?=[aeio])")
 
@@ -174,8 +186,12 @@ def loose_token(token: str) -> str:
             token = token.replace(pair, letter)
     if "qu" in token:
         token = _LOOSE_QU.sub("k", token)  # "Quamishli" = "Qamishli", "Quito" = "Kito"
-    if "c" in token or "w" in token:
-        token = _LOOSE_C.sub(lambda m: "k" if m.group() == "c" else "u", token)
+    if "c" in token:  # before "w", as in one pattern: a "w" read as "u" would harden a "c" before it ("cw")
+        for pair, hard in _LOOSE_HARD_C:
+            if pair in token:
+                token = token.replace(pair, hard)
+    if "w" in token:
+        token = _LOOSE_W.sub("u", token)
     token = _LOOSE_DOUBLE.sub(_single, token.translate(_LOOSE_LETTERS))
     # The ending ends in one of these letters (or before a final newline, where "$" matches too).
     return _LOOSE_ENDING.sub("", token) if token[-1:] in "aiuh\n" else token
@@ -872,14 +888,15 @@ class _Mention:
 
 
 class _Tokens:
-    """The words of a text as parallel lists (offsets, spelling, lower-case key, flags).
+    """The words of a text as parallel sequences (offsets, lower-case key, flags; whether each is capitalised
+    as bytes of 1 or 0); a word is spelled as the text spells it between its offsets.
 
     Parallel lists rather than one object per word: tokenising runs over every word of every article,
     and building them with comprehensions costs a fraction of creating an object per word.
     """
 
     __slots__ = (
-        "starts", "ends", "words", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
+        "starts", "ends", "keys", "capitalised", "sentence_start", "parenthesis", "roads",
         "_headlines", "_openers"
     )  # fmt: skip
 
@@ -897,24 +914,23 @@ class _Tokens:
             breaking = {gap: _breaks_sentence(gap) for gap in set(gaps)}
             breaking[" "] = False
             sentence_start = [True, *map(breaking.__getitem__, gaps)] if count else []
+            capitalised = bytes(map(str.isupper, map(itemgetter(0), words)))
             keys = None
             restored = ()
         else:
             image, restored = image
-            words, keys, starts, ends, sentence_start = _split_image(text, image)
-            count = len(words)
-            for at in restored:  # a word holding a non-ASCII apostrophe is spelled as the text spells it
-                k = bisect_right(starts, at) - 1
-                words[k] = text[starts[k] : ends[k]]
+            keys, starts, ends, capitalised, sentence_start = _split_image(text, image)
+            count = len(keys)
         possessives = _possessive_ends(text)
         if possessives:
             for end in possessives:
                 k = bisect_left(ends, end)
                 if k < count and ends[k] == end and ends[k] - starts[k] > 2:
-                    words[k] = words[k][:-2]
                     ends[k] -= 2
                     if keys is not None:
                         keys[k] = keys[k][:-2]
+                    else:
+                        words[k] = words[k][:-2]
         if keys is None:
             keys = list(map(str.lower, words))
             if not text.isascii():
@@ -923,8 +939,9 @@ class _Tokens:
         else:
             for at in restored:  # the only words of an ASCII-lettered text that may not be ASCII
                 k = bisect_right(starts, at) - 1
-                if not words[k].isascii():
-                    keys[k] = _fold_name(words[k])
+                word = text[starts[k] : ends[k]]
+                if not word.isascii():
+                    keys[k] = _fold_name(word)
         if "'" in text:
             # Only the few words around the text's straight apostrophes can hold one.
             at = text.find("'")
@@ -933,11 +950,7 @@ class _Tokens:
                 if k >= 0 and at < ends[k]:
                     keys[k] = keys[k].replace("'", "")
                 at = text.find("'", at + 1)
-        if image is not None:  # a word opens with an ASCII letter, and only the capitals sort before "["
-            capitalised = list(map("[".__gt__, words))
-        else:
-            capitalised = list(map(str.isupper, map(itemgetter(0), words)))
-        self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
+        self.starts, self.ends, self.keys = starts, ends, keys
         self.capitalised, self.sentence_start = capitalised, sentence_start
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
         self.roads = "road" in text or "highway" in text  # nor a road named after a town
@@ -980,11 +993,8 @@ _ASCII_LETTER_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 # What stands for a non-ASCII character in a text's ASCII image (see `_ascii_image`): one that breaks a sentence
 # as a quotation mark does, or one that, like a straight quotation mark, may close a quotation that goes on.
 _IMAGE_OF = {"“": ".", "”": '"'}
-# The image's words: its letters and the apostrophes kept between two of them; everything else is a space.
-_IMAGE_WORDS = str.maketrans(
-    {chr(c): chr(c) if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
-)
-# The same in lower case: the words' keys, without a call per word.
+# The image's words in lower case (the words' keys, without a call per word): its letters and the apostrophes
+# kept between two of them; everything else is a space.
 _IMAGE_KEYS = str.maketrans(
     {chr(c): chr(c).lower() if chr(c).isalpha() or chr(c) in "'`" else " " for c in range(128)}
 )
@@ -1002,6 +1012,10 @@ def _gap_shape(character: str) -> str:
 
 
 _IMAGE_GAPS = str.maketrans({chr(c): _gap_shape(chr(c)) for c in range(128)})
+# 1 for an ASCII capital, 0 for any other byte: which of the image's words are capitalised, from their initials.
+_CAPITAL_BYTES = bytes(int("A" <= chr(c) <= "Z") for c in range(256))
+# The words not capitalised (`_Tokens.capitalised` turned over), selected without a call per word.
+_NOT_CAPITALISED = bytes.maketrans(b"\0\1", b"\1\0")
 
 
 def _ascii_image(text: str) -> tuple[str, list[int]] | None:
@@ -1048,41 +1062,50 @@ def _ascii_image(text: str) -> tuple[str, list[int]] | None:
     return image, restored
 
 
-def _split_image(text: str, image: str) -> tuple[list[str], list[str], list[int], list[int], list[bool]]:
-    """The words of a text from its ASCII image (`_ascii_image`), in lower case too, where each starts and
-    ends, and whether each opens a sentence. The gaps between words are told apart by their shape in the
-    image (say "bx" for ". "): few distinct shapes recur, and only a gap holding a quotation mark is read in
-    the text itself."""
-    words = image.translate(_IMAGE_WORDS).split()
-    count = len(words)
-    if not count:
-        return words, [], [], [], []
+def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int], bytes, list[bool]]:
+    """The lower-case words of a text from its ASCII image (`_ascii_image`), where each starts and ends, whether
+    each is capitalised (a byte of 1 or 0), and whether each opens a sentence. The gaps between words are read in the
+    image's shapes (`_IMAGE_GAPS`: say "bx" for ". "), and only a gap holding a quotation mark in the text
+    itself."""
     keys = image.translate(_IMAGE_KEYS).split()
-    runs = image.translate(_IMAGE_GAPS).split()
+    count = len(keys)
+    if not count:
+        return keys, [], [], b"", []
+    shapes = image.translate(_IMAGE_GAPS)
+    runs = shapes.split()
     lengths = [0] * (2 * count + 1)
-    opens_with_word = image[0] in _ASCII_LETTER_SET
     gap_lengths = list(map(len, runs))
-    if opens_with_word:
+    if image[0] in _ASCII_LETTER_SET:
         gap_lengths.insert(0, 0)
     if image[-1] in _ASCII_LETTER_SET:
         gap_lengths.append(0)
     lengths[0::2] = gap_lengths
-    lengths[1::2] = map(len, words)
+    lengths[1::2] = map(len, keys)
     offsets = list(accumulate(lengths))
     starts = offsets[0 : 2 * count : 2]
     ends = offsets[1::2]
-    inner = runs[0 if opens_with_word else 1 :][: count - 1]
-    breaking = {run: None if "q" in run else "b" in run for run in set(inner)}
-    sentence_start = [True, *map(breaking.__getitem__, inner)]
-    if None in breaking.values():
-        k = sentence_start.index(None)
-        while True:
-            sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
-            try:
-                k = sentence_start.index(None, k + 1)
-            except ValueError:
-                break
-    return words, keys, starts, ends, sentence_start
+    # Each word's first letter, picked in one call, and told a capital by a byte table: no call per word.
+    initials = "".join(itemgetter(*starts)(image)) if count > 1 else image[starts[0]]
+    capitalised = initials.encode("ascii").translate(_CAPITAL_BYTES)
+    # The few gaps that break a sentence are found in the shapes, a gap at a time, rather than each gap
+    # looked at: the word after the first "b" of a gap opens a sentence, and the search goes on after it.
+    sentence_start = [False] * count
+    sentence_start[0] = True
+    at = shapes.find("b", ends[0])
+    while at >= 0:
+        k = bisect_right(starts, at)
+        if k == count:
+            break
+        sentence_start[k] = True
+        at = shapes.find("b", starts[k])
+    at = shapes.find("q", ends[0])
+    while at >= 0:  # a gap holding a quotation mark is read in the text (see `_breaks_sentence`)
+        k = bisect_right(starts, at)
+        if k == count:
+            break
+        sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
+        at = shapes.find("q", starts[k])
+    return keys, starts, ends, capitalised, sentence_start
 
 
 def _possessive_ends(text: str) -> list[int]:
@@ -1117,7 +1140,7 @@ def _joined(text: str, tokens: _Tokens, left: int, right: int) -> bool:
     gap = text[left_end:right_start]
     if gap in (". ", ".") and tokens.keys[left] in ABBREVIATED_PREFIXES:
         return True
-    if gap in (".", "&") and len(tokens.words[left]) == 1 and len(tokens.words[right]) == 1:
+    if gap in (".", "&") and left_end - tokens.starts[left] == 1 == tokens.ends[right] - right_start:
         return True  # "U.S.", "J&K"
     return bool(_JOINER_RE.fullmatch(gap))
 
@@ -1127,7 +1150,8 @@ _RESHAPING_WORDS = frozenset(COMPASS_WORDS) | _COMPASS_FORMS | ARTICLES
 # What `_words_lookup` answers for a name of several words that neither it nor any name made from it by adding
 # words after a space is found under: one of its words closes every name (`_closes_name`) and another is no
 # article, so that every key `_name_lookup` makes of the longer names holds the closing word (or its light or
-# loose form) among other words. `_scan` stops lengthening the name there. Built, not written as a literal,
+# loose form) among other words; or two of its words stand side by side in no key (`_closes_pair`), as they do
+# in every key made of the longer names. `_scan` stops lengthening the name there. Built, not written as a literal,
 # so that it is no constant another (None, (), ()) could be.
 _NO_LONGER: tuple[str | None, tuple[int, ...], tuple[int, ...]] = tuple([None, (), ()])
 
@@ -1152,13 +1176,15 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     if not exact and words is not None and len(key) - key.count(" ") == len(words):
         exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
     if multiword and not exact and words is not None and len(words) > 1:
-        # A word in no key of several words, and another word that no key drops: see `_NO_LONGER`. The name's
-        # beginning was looked up before (`_scan`), so its last word is tested, or both words of a pair.
+        # A word in no key of several words, and another word that no key drops, or two words side by side in
+        # no such key: see `_NO_LONGER`. The name's beginning was looked up before (`_scan`), so its last word
+        # is tested, or both words of a pair, and its last two words side by side.
         last = words[-1]
         if (
             (words[0] not in ARTICLES or words[-2] not in ARTICLES)
             and _closes_name(last)
             or (len(words) == 2 and last not in ARTICLES and _closes_name(words[0]))
+            or _closes_pair(words[-2], last)
         ):
             return _NO_LONGER
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
@@ -1195,20 +1221,23 @@ _WORD_BIT_BYTES = 1 << 21
 
 @lru_cache(maxsize=1)
 def _name_word_bits() -> bytearray:
-    """A bit set for every word of a gazetteer key of several words, in each index (exact, light, loose,
-    demonyms), for a demonym's word with a final s, and for the words `light` and `loose` reshape; a word
-    whose bit is clear is in no such key (`_closes_name`). Built from the keys when first needed (some 0.5 s),
-    as the bits follow the process's string hashes; the set of words itself would hold some 20 MB. A few
-    other words share a set bit: they only keep a name from ending early."""
+    """A bit set for every word of a gazetteer key of several words and every pair of words side by side in
+    one (as a tuple), in each index (exact, light, loose, demonyms), for a demonym's word with a final s, and
+    for the words `light` and `loose` reshape; a word or pair whose bit is clear is in no such key
+    (`_closes_name`, `_closes_pair`). Built from the keys when first needed (about a second), as the bits
+    follow the process's string hashes; the sets themselves would hold some 50 MB. A few other words and
+    pairs share a set bit: they only keep a name from ending early."""
     gazetteer = _gazetteer()
     indexes = (gazetteer.exact, gazetteer.light, gazetteer.loose, gazetteer.demonyms)
     demonym_words = [f"{word}s" for key in gazetteer.demonyms if " " in key for word in key.split(" ")]
     # Key by key, not through a set of the words: that would leave some 10 MB of freed strings resident.
     keys_words = (key.split(" ") for index in indexes for key in index if " " in key)
     bits = bytearray(_WORD_BIT_BYTES)
-    for words in chain(keys_words, [demonym_words, _RESHAPING_WORDS]):
-        for h in map(hash, words):
+    for words in keys_words:
+        for h in chain(map(hash, words), map(hash, pairwise(words))):
             bits[h & _WORD_BIT_BYTES - 1] |= 1 << (h >> 21 & 7)
+    for h in map(hash, chain(demonym_words, _RESHAPING_WORDS)):
+        bits[h & _WORD_BIT_BYTES - 1] |= 1 << (h >> 21 & 7)
     return bits
 
 
@@ -1232,6 +1261,25 @@ def _closes_name(word: str) -> bool:
         return False  # most words: no need of the other forms
     for form in (_light_word(word), loose_token(word)):
         h = hash(form)
+        if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
+            return False
+    return True
+
+
+def _closes_pair(first: str, second: str) -> bool:
+    """Whether no gazetteer key of several words holds two words of a folded name side by side, in any key
+    space `_name_lookup` tries (the words' light and loose forms too), so that neither the name nor a longer
+    one is found: "Minister Riyadh", "Riyadh Yasin". Not told of an article or compass word (which `light`
+    and `loose` drop, unify or move) nor of a single letter (see `_closes_name`)."""
+    if len(first) < 2 or len(second) < 2 or first in _RESHAPING_WORDS or second in _RESHAPING_WORDS:
+        return False
+    bits = _name_word_bits()
+    for pair in (
+        (first, second),
+        (_light_word(first), _light_word(second)),
+        (loose_token(first), loose_token(second)),
+    ):
+        h = hash(pair)
         if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
             return False
     return True
@@ -1274,7 +1322,7 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
     demonym_countries: list[str] = []
     keys, capitalised, starts, ends = tokens.keys, tokens.capitalised, tokens.starts, tokens.ends
     sentence_starts = tokens.sentence_start
-    lowercase_words = set(compress(keys, map(not_, capitalised)))
+    lowercase_words = set(compress(keys, capitalised.translate(_NOT_CAPITALISED)))
     stoplist = gazetteer.stoplist
     count = len(keys)
     openings = _openings(text, tokens)
@@ -1624,7 +1672,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     if (
         after is not None
         and keys[after] in QUALIFIED_HEADS
-        and (after_gap == " " or after_gap == ". " and len(tokens.words[j]) == 1)  # "the U.S. dollar"
+        and (after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1)  # "the U.S. dollar"
     ):
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
@@ -3040,7 +3088,7 @@ def _bare_unit_key(unit: int) -> str:
     return fold(bare_unit_name(_gazetteer().places[unit].name))
 
 
-_VOWELS_AND_GLIDES = str.maketrans({c: None for c in "aeiouyhw "} | {"q": "k", "c": "k"})
+_VOWELS_AND_GLIDES = _translation(dict.fromkeys("aeiouyhw ") | {"q": "k", "c": "k"})
 
 
 @lru_cache(maxsize=16_384)

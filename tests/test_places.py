@@ -712,11 +712,12 @@ def test_initialisms_written_with_full_stops_are_read_as_written_without():
         "A raid on Saraqeb’ and the Maaret‘ road",
         "Forces left Şanlıurfa and Ma'arrat’s outskirts; résidents' homes burned.",
         "He said: 'No.' Then 'yes'",
+        "Zero-day ZIP [Aleppo] `Alep` @Idlib_x Éclair",
     ],
 )
 def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(text):
     """The tokeniser takes a faster split for most texts; its words must be the general pattern's words:
-    an apostrophe stays in a word only between two letters."""
+    an apostrophe stays in a word only between two letters. A word is capitalised when its first letter is."""
     from indexer.places import _WORD_SPLIT_RE, _Tokens
 
     tokens = _Tokens(text)
@@ -724,6 +725,7 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
     assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
         word[:-2] if word.endswith(("'s", "’s")) and len(word) > 2 else word for word in expected
     ]
+    assert list(map(bool, tokens.capitalised)) == [word[0].isupper() for word in expected]
 
 
 @pytest.mark.parametrize(
@@ -732,6 +734,9 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
         "“We will stay,” he said. Troops left Idlib; “No.” Then: Aleppo!",
         'Residents fled,"\n Kabul fell. "Quiet," said Ali, ” and the road',
         "The rebels’ base — near Ma’arat… fell? 2015: Homs",
+        '"Kabul." Then U.S. and D.R.C. forces: "Go," Ali said.\n\nHe left. ',
+        "...lead... in. the end",
+        "One",
     ],
 )
 def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
@@ -816,7 +821,7 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
     """`_name_lookup` answers `_NO_LONGER` for a name of several words only when neither it nor any longer name
     starting with it is found: no beginning of a gazetteer key of several words, in each key space (exact,
     light, loose, demonyms with and without a final s), gets it, and `_scan` finds the same mentions with the
-    shortcut as without it. The plain lookup is `_name_lookup` with no word closing a name."""
+    shortcut as without it. The plain lookup is `_name_lookup` with no word nor pair of words closing a name."""
     from indexer import places as module
 
     gazetteer = module._gazetteer()
@@ -830,10 +835,18 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
     names += [f"al {name}" for name in names[::13]] + [f"{name} al" for name in names[::17]]
     # An article and a word of no longer name: found under the word's light or loose key alone.
     names += [f"al {key}" for key in list(gazetteer.exact)[::61] if " " not in key]
-    closes = module._closes_name
+    # Names found under their light or loose key only, by words no key holds side by side ("Hamah Citi").
+    several = [key for key in gazetteer.exact if " " in key][::89]
+    names += [
+        " ".join(f"{word}h" if word[-1] in "aeiou" else word for word in key.split(" ")) for key in several
+    ]
+    names += [key.replace("i", "y") for key in several]
+    closes, closes_pair = module._closes_name, module._closes_pair
     monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    monkeypatch.setattr(module, "_closes_pair", lambda first, second: False)
     found = [name for name in names if module._name_lookup(name, True) != (None, (), ())]
     monkeypatch.setattr(module, "_closes_name", closes)
+    monkeypatch.setattr(module, "_closes_pair", closes_pair)
     assert len(found) > 20_000
     starts = {" ".join(name.split(" ")[:n]) for name in found for n in range(2, name.count(" ") + 2)}
     assert not [start for start in starts if module._name_lookup(start, True) is module._NO_LONGER]
@@ -844,6 +857,14 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
         module._name_lookup(f"{name} {word}", True) is module._NO_LONGER
         for name in found[:50]
         for word in made_up
+    )
+    # So do two words of the gazetteer's names that stand side by side in none ("Minister Riyadh").
+    words = ["minister", "riyadh", "general", "kabul", "chancellor", "angela", "merkel", "yasin"]
+    assert any(
+        module._closes_pair(first, second)
+        and module._name_lookup(f"{first} {second}", True) is module._NO_LONGER
+        for first in words
+        for second in words
     )
 
     texts = [
@@ -867,6 +888,7 @@ def test_a_name_no_longer_found_is_a_prefix_of_no_gazetteer_name(monkeypatch):
 
     with_shortcut = mentions()
     monkeypatch.setattr(module, "_closes_name", lambda word: False)
+    monkeypatch.setattr(module, "_closes_pair", lambda first, second: False)
     assert mentions() == with_shortcut
     module._words_lookup.cache_clear()
     module._mention_candidates.cache_clear()
