@@ -386,6 +386,92 @@ def test_sentences_split_lower_cased_copy():
     ]
 
 
+def test_sentences_match_the_plain_splitter_on_awkward_text():
+    """split_sentences tries the boundary pattern at the marks only and reads what follows a mark with
+    str.lstrip; the plain splitter runs the pattern with finditer and reads the next visible character
+    with a regex. Both must cut every text alike, also around line breaks, Unicode white space, quotes,
+    initials and skipped spans."""
+    import random
+    import re
+
+    from indexer import sentences
+
+    def plain(text, skip_spans):
+        result = []
+
+        def add(start, end):
+            piece = text[start:end]
+            body = piece.strip()
+            if body and re.search(r"[^\W_]", body):
+                start += len(piece) - len(piece.lstrip())
+                result.append(sentences.Sentence(start, start + len(body), body))
+
+        for segment_start, segment_end in sentences._keep_segments(len(text), skip_spans):
+            start = segment_start
+            for match in sentences._boundary_pattern().finditer(text, segment_start, segment_end):
+                mark = match.start()
+                word = re.search(r"([\w.]*)\n?\Z", text[max(0, mark - 20) : mark]).group(1).lower()
+                following = re.compile(r"\s*(\S)").match(text, match.end(), match.end() + 10)
+                if text[mark] in "\n!?":
+                    ends = True
+                elif word in sentences.ABBREVIATIONS or word.rstrip(".") in sentences.ABBREVIATIONS:
+                    ends = False
+                elif (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                    ends = False
+                elif not following:
+                    ends = True
+                else:
+                    next_char = following.group(1)
+                    ends = (next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘([") or (
+                        next_char.islower() and word.isalpha() and len(word) > 1
+                    )
+                if ends:
+                    add(start, match.start() if text[mark] == "\n" else match.end())
+                    start = match.end()
+            add(start, segment_end)
+        return result
+
+    pieces = [
+        "Mr",
+        "U.S",
+        "a",
+        "Feb",
+        "1.5",
+        "word",
+        "é",
+        "Word",
+        "x.y.z",
+        "no",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\u2003",
+        "\xa0",
+        "\x1c",
+        ".",
+        "..",
+        "!",
+        "?",
+        "?!",
+        '"',
+        "”",
+        "’",
+        ")",
+        "]",
+        "(",
+        "“",
+        "9",
+        "_",
+    ]
+    generator = random.Random(14)
+    for _ in range(4000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
+        skips = [(generator.randint(0, len(text)), generator.randint(0, len(text))) for _ in range(2)]
+        for skip_spans in ((), skips):
+            assert sentences.split_sentences(text, skip_spans) == plain(text, skip_spans), (text, skip_spans)
+
+
 def test_a_place_named_as_an_origin_is_not_the_event_place():
     text = "On 3 May 2020, workers protested outside the hospital after a bus from Lima arrived in Iquitos."
     places = [
