@@ -851,3 +851,44 @@ def test_patterns_written_backwards_find_what_the_forward_ones_find():
                         pattern.pattern,
                         text[start:end],
                     )
+
+
+def test_actor_spans_and_the_focus_come_out_as_the_plain_sorts_give_them():
+    """Spans are sorted by two stable sorts with C key functions, and the focus is the least of the units
+    and towns (else of all places) by mentions and rank; both must agree with the plain key functions,
+    ties included."""
+    import random
+
+    from indexer import events
+
+    generator = random.Random(14)
+    for _ in range(300):
+        spans = [
+            (generator.randint(0, 5), generator.randint(0, 5), {"n": n})
+            for n in range(generator.randint(0, 12))
+        ]
+        plain = sorted(spans, key=lambda span: (span[0], -span[1]))
+        events._by_start_longest_first(spans)
+        assert [id(span[2]) for span in spans] == [id(span[2]) for span in plain]
+
+        kinds = ["country", "region", "admin1", "admin2", "admin3", "city", "town"]
+        places = [
+            {"id": f"p{n}", "kind": generator.choice(kinds), "mentions": []}
+            for n in range(generator.randint(0, 6))
+        ]
+        for offset in range(0, 60, 3):
+            if places and generator.random() < 0.6:
+                generator.choice(places)["mentions"].append({"start": offset, "end": offset + 2})
+        mentioned = {}
+        counts = {}
+        for _, _, place in sorted(
+            (m["start"], m["end"], p) for p in places for m in p["mentions"] if m["end"] > m["start"]
+        ):
+            mentioned.setdefault(id(place), place)
+            counts[id(place)] = counts.get(id(place), 0) + 1
+        ranked = sorted(
+            mentioned.values(),
+            key=lambda p: (-counts[id(p)] - (1 if events._place_rank(p) > 0 else 0), -events._place_rank(p)),
+        )
+        focus = next((p for p in ranked if events._place_rank(p) > 0), ranked[0] if ranked else None)
+        assert events._Context("x" * 80, None, places, []).focus is focus
