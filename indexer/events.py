@@ -1912,19 +1912,24 @@ def code_events(
             # costliest part of reading a sentence) would go nowhere.
             continue
         figures = figure_reader.find(sentence.start, sentence.end)
-        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         forced = _note_tag_sub_event(original, sentence, lexicon) if index == 0 else None
         if current is not None and _continues(current, sentence_cues, figures, lexicon):
             current.extra_sentences.append(sentence)
             _attach(current, violent, figures)
             continue
-        mention = _sentence_mention(
-            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
+        # A sentence without a cue reports no event of its own (`_sentence_mention` finds none).
+        mention = (
+            _sentence_mention(
+                text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
+            )
+            if sentence_cues
+            else None
         )
         if mention is None:
             if current is not None:
                 _attach(current, violent, figures)
             continue
+        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         if _bears_casualties(mention) or violent is None or not casualties:
             mention.figures = list(figures)
         else:

@@ -892,3 +892,18 @@ def test_actor_spans_and_the_focus_come_out_as_the_plain_sorts_give_them():
         )
         focus = next((p for p in ranked if events._place_rank(p) > 0), ranked[0] if ranked else None)
         assert events._Context("x" * 80, None, places, []).focus is focus
+
+
+def test_a_sentence_without_a_cue_yields_no_mention_even_with_casualties():
+    """code_events skips `_sentence_mention` for a sentence without a cue, which must then yield nothing,
+    whatever its figures."""
+    from indexer import events
+    from indexer.numbers import Figure
+    from indexer.sentences import split_sentences
+
+    text = "Five people were killed and two were injured, officials said on Monday."
+    (sentence,) = split_sentences(text)
+    figures = [Figure("killed", 5, 0, 30), Figure("injured", 2, 31, 44)]
+    lexicon = load_lexicon()
+    for forced in (None, "Attack"):
+        assert events._sentence_mention(text.lower(), sentence, 0, 0, [], lexicon, forced, figures) is None
