@@ -2017,6 +2017,8 @@ def _attach(current: Mention, violent: Mention | None, figures: Sequence[Figure]
 
 def _continues(current: Mention, cues: Sequence[Cue], figures: Sequence[Figure], lexicon: Lexicon) -> bool:
     """Whether a sentence adds detail to the current event instead of reporting a new one."""
+    if not cues:  # half the sentences asked about: then no cue can start a new event
+        return bool(figures)
     live = _live(cues)
     if not live:
         return bool(figures) or (current.family in ("protest", "riot") and bool(cues))
