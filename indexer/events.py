@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 from indexer.actors import load_lexicon as load_actor_lexicon
@@ -1070,19 +1071,27 @@ def _actor_spans(
             start, end = m.get("start"), m.get("end")
             if isinstance(start, int) and isinstance(end, int) and start < end:
                 named.append((start, end, dict(actor)))
-    named.sort(key=lambda item: (item[0], -item[1]))
+    _by_start_longest_first(named)
     starts = [item[0] for item in named]
     found = list(named)
     if generic_hits is None:
         generic_hits = _lexicon_hits(text, lexicon, scanned)[1]
     for (name, actor_type, _), matches in zip(lexicon.generic_actors, generic_hits, strict=True):
         for match in matches:
-            index = bisect.bisect_left(starts, match.end())
-            if any(s < match.end() and match.start() < e for s, e, _ in named[max(0, index - 8) : index]):
+            start, end = match.span()
+            index = bisect.bisect_left(starts, end)
+            if any(s < end and start < e for s, e, _ in named[max(0, index - 8) : index]):
                 continue
-            found.append((match.start(), match.end(), {"name": name, "type": actor_type, "generic": True}))
-    found.sort(key=lambda item: (item[0], -item[1]))
+            found.append((start, end, {"name": name, "type": actor_type, "generic": True}))
+    _by_start_longest_first(found)
     return found
+
+
+def _by_start_longest_first(spans: list[tuple[int, int, dict]]) -> None:
+    """Sort `spans` as ``spans.sort(key=lambda span: (span[0], -span[1]))`` does: by end, last first, then
+    by start (both sorts keep equal keys in their order), with C key functions instead of a Python one."""
+    spans.sort(key=itemgetter(1), reverse=True)
+    spans.sort(key=itemgetter(0))
 
 
 def _spans_in(
@@ -1382,13 +1391,17 @@ class _Context:
         self.actor_starts: list[int] | None = None  # start offsets of the article's actor spans
         self.published = published
         place_mentions = []
+        counts: dict[int, int] = {}  # how many of the place mentions each place has, by its id
         for p in places:
             if p.get("kind") in UNPLACED_KINDS or str(p.get("id") or "").startswith(UNLISTED_PREFIX):
                 continue
+            before = len(place_mentions)
             for m in p.get("mentions") or []:
                 start, end = m.get("start"), m.get("end")
                 if isinstance(start, int) and isinstance(end, int) and end > start:
                     place_mentions.append((start, end, p))
+            if len(place_mentions) > before:
+                counts[id(p)] = counts.get(id(p), 0) + len(place_mentions) - before
         place_mentions.sort()
         self.place_mentions: list[tuple[int, int, Mapping[str, Any]]] = place_mentions
         self._place_starts = [start for start, _, _ in self.place_mentions]
@@ -1399,14 +1412,13 @@ class _Context:
             isinstance(d.get("end", d["start"]), int) and d.get("end", d["start"]) >= d["start"]
             for d in self.dates
         )
-        counts: dict[int, int] = {}
-        for _, _, place in self.place_mentions:
-            counts[id(place)] = counts.get(id(place), 0) + 1
-        ranked = sorted(
-            {id(p): p for _, _, p in self.place_mentions}.values(),
-            key=lambda p: (-counts[id(p)] - (1 if _place_rank(p) > 0 else 0), -_place_rank(p)),
-        )
-        self.focus = next((p for p in ranked if _place_rank(p) > 0), ranked[0] if ranked else None)
+        # The article's focus: its most mentioned unit or town (the more specific first, then the first
+        # mentioned among equals), or its most mentioned country or region when it names neither.
+        named = {id(p): p for _, _, p in self.place_mentions}  # in the order of their first mentions
+        ranks = {key: _place_rank(place) for key, place in named.items()}
+        units = [key for key in named if ranks[key] > 0] or list(named)
+        focus = min(units, key=lambda key: (-counts[key], -ranks[key]), default=None)
+        self.focus = None if focus is None else named[focus]
 
     def places_in(self, start: int, end: int) -> list[tuple[int, int, Mapping[str, Any]]]:
         """Place mentions within [start, end): those starting there, found by bisection (every mention ends
@@ -1900,19 +1912,24 @@ def code_events(
             # costliest part of reading a sentence) would go nowhere.
             continue
         figures = figure_reader.find(sentence.start, sentence.end)
-        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         forced = _note_tag_sub_event(original, sentence, lexicon) if index == 0 else None
         if current is not None and _continues(current, sentence_cues, figures, lexicon):
             current.extra_sentences.append(sentence)
             _attach(current, violent, figures)
             continue
-        mention = _sentence_mention(
-            text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
+        # A sentence without a cue reports no event of its own (`_sentence_mention` finds none).
+        mention = (
+            _sentence_mention(
+                text, sentence, index, paragraph, sentence_cues, lexicon, forced, figures, scanned, words
+            )
+            if sentence_cues
+            else None
         )
         if mention is None:
             if current is not None:
                 _attach(current, violent, figures)
             continue
+        casualties = [f for f in figures if f.kind in ("killed", "injured")]
         if _bears_casualties(mention) or violent is None or not casualties:
             mention.figures = list(figures)
         else:
@@ -2000,6 +2017,8 @@ def _attach(current: Mention, violent: Mention | None, figures: Sequence[Figure]
 
 def _continues(current: Mention, cues: Sequence[Cue], figures: Sequence[Figure], lexicon: Lexicon) -> bool:
     """Whether a sentence adds detail to the current event instead of reporting a new one."""
+    if not cues:  # half the sentences asked about: then no cue can start a new event
+        return bool(figures)
     live = _live(cues)
     if not live:
         return bool(figures) or (current.family in ("protest", "riot") and bool(cues))

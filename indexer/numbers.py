@@ -656,17 +656,19 @@ class FigureReader:
     def find(self, start: int = 0, end: int | None = None) -> list[Figure]:
         """`find_figures` of text[start:end]."""
         end = len(self.text) if end is None else end
-        plain = self.no_case_twins or no_case_twins(self.text, start, end)
         if self.openings is None:
             patterns = _figure_patterns()
             hits = [list(patterns[name].finditer(self.text, start, end)) for name in _SCANNED_FIGURES]
+            plain = self.no_case_twins or no_case_twins(self.text, start, end)
             return _read_figures(self.text, start, end, plain, hits)
-        low = bisect.bisect_left(self.positions, start)
-        high = bisect.bisect_left(self.positions, end, low)
-        if low == high:
+        positions = self.positions
+        low = bisect.bisect_left(positions, start)
+        if low == len(positions) or positions[low] >= end:  # no opening in the span (most sentences)
             return []
+        high = bisect.bisect_left(positions, end, low)
+        plain = self.no_case_twins or no_case_twins(self.text, start, end)
         return _read_figures(
-            self.text, start, end, plain, self._trigger_hits(self.positions[low:high], start, end)
+            self.text, start, end, plain, self._trigger_hits(positions[low:high], start, end)
         )
 
     def _trigger_hits(self, positions: list[int], start: int, end: int) -> list[list[re.Match[str]]]:

@@ -14,7 +14,7 @@ naive splitters in known ways, which this one handles:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,7 +48,6 @@ def _boundary_pattern() -> re.Pattern[str]:
 
 _WORD_CHARS = re.compile(r"[\w.]*")
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
-_NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts: \w without the underscore
 
 
@@ -77,21 +76,19 @@ def _word_before(piece: str) -> str:
 
 def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
     """Whether the punctuation at text[mark_start:mark_end] closes a sentence."""
-    if text[mark_start] == "\n":
-        return True
-    if text[mark_start] in "!?":
+    if text[mark_start] in "\n!?":
         return True
     word = _word_before(text[max(0, mark_start - 20) : mark_start]).lower()
-    if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return False
-    if len(word) == 1 and word.isalpha():
+    if "." in word and (word.rstrip(".") in ABBREVIATIONS or _INITIALISM.fullmatch(word)):
         return False
-    if "." in word and _INITIALISM.fullmatch(word):
-        return False
-    following = _NEXT_VISIBLE.match(text, mark_end, mark_end + 10)
+    # The first character after the white space that follows, within 10 characters (``str.lstrip`` strips
+    # what ``\s`` matches).
+    following = text[mark_end : mark_end + 10].lstrip()
     if not following:
         return True
-    next_char = following.group(1)
+    next_char = following[0]
     if next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘([":
         return True
     if next_char.islower():
@@ -113,40 +110,35 @@ def _marks(text: str, start: int, end: int) -> list[int]:
     return marks
 
 
-def _boundaries(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """``_boundary_pattern().finditer(text, start, end)``: every match opens with one of the `_marks`, so
-    the pattern is tried there only, left to right, never inside the previous match (none is empty)."""
-    pattern = _boundary_pattern()
-    resume = start
-    for mark in _marks(text, start, end):
-        if mark < resume:
-            continue
-        match = pattern.match(text, mark, end)
-        if match is not None:
-            resume = match.end()
-            yield match
-
-
 def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Sentence]:
-    """The sentences of `text` as spans of it, leaving out anything inside `skip_spans`."""
-    sentences: list[Sentence] = []
+    """The sentences of `text` as spans of it, leaving out anything inside `skip_spans`.
+
+    Boundaries are the matches of `_boundary_pattern` that `finditer` would find: every one opens with one
+    of the `_marks`, so the pattern is tried there only, left to right, never inside the previous match
+    (none is empty)."""
+    pattern = _boundary_pattern()
+    pieces = []  # (start, end) of each sentence before trimming
     for segment_start, segment_end in _keep_segments(len(text), skip_spans):
-        start = segment_start
-        for match in _boundaries(text, segment_start, segment_end):
-            if not _ends_sentence(text, match.start(), match.end()):
+        start = resume = segment_start
+        for mark in _marks(text, segment_start, segment_end):
+            if mark < resume:
                 continue
-            end = match.end() if text[match.start()] != "\n" else match.start()
-            _append_trimmed(sentences, text, start, end)
-            start = match.end()
-        _append_trimmed(sentences, text, start, segment_end)
+            match = pattern.match(text, mark, segment_end)
+            if match is None:
+                continue
+            resume = match.end()
+            if not _ends_sentence(text, mark, resume):
+                continue
+            pieces.append((start, mark if text[mark] == "\n" else resume))
+            start = resume
+        pieces.append((start, segment_end))
+    # Each piece without the white space around it, unless nothing alphanumeric is left. (``str.strip``
+    # removes what ``str.isspace`` calls white space.)
+    sentences = []
+    for start, end in pieces:
+        piece = text[start:end]
+        body = piece.strip()
+        if body and _ALPHANUMERIC.search(body) is not None:
+            start += len(piece) - len(piece.lstrip())
+            sentences.append(Sentence(start, start + len(body), body))
     return sentences
-
-
-def _append_trimmed(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    """Add text[start:end] without the white space around it, unless nothing alphanumeric is left.
-    (``str.strip`` removes what ``str.isspace`` calls white space.)"""
-    piece = text[start:end]
-    body = piece.strip()
-    if body and _ALPHANUMERIC.search(body) is not None:
-        start += len(piece) - len(piece.lstrip())
-        sentences.append(Sentence(start, start + len(body), body))

@@ -386,6 +386,92 @@ def test_sentences_split_lower_cased_copy():
     ]
 
 
+def test_sentences_match_the_plain_splitter_on_awkward_text():
+    """split_sentences tries the boundary pattern at the marks only and reads what follows a mark with
+    str.lstrip; the plain splitter runs the pattern with finditer and reads the next visible character
+    with a regex. Both must cut every text alike, also around line breaks, Unicode white space, quotes,
+    initials and skipped spans."""
+    import random
+    import re
+
+    from indexer import sentences
+
+    def plain(text, skip_spans):
+        result = []
+
+        def add(start, end):
+            piece = text[start:end]
+            body = piece.strip()
+            if body and re.search(r"[^\W_]", body):
+                start += len(piece) - len(piece.lstrip())
+                result.append(sentences.Sentence(start, start + len(body), body))
+
+        for segment_start, segment_end in sentences._keep_segments(len(text), skip_spans):
+            start = segment_start
+            for match in sentences._boundary_pattern().finditer(text, segment_start, segment_end):
+                mark = match.start()
+                word = re.search(r"([\w.]*)\n?\Z", text[max(0, mark - 20) : mark]).group(1).lower()
+                following = re.compile(r"\s*(\S)").match(text, match.end(), match.end() + 10)
+                if text[mark] in "\n!?":
+                    ends = True
+                elif word in sentences.ABBREVIATIONS or word.rstrip(".") in sentences.ABBREVIATIONS:
+                    ends = False
+                elif (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                    ends = False
+                elif not following:
+                    ends = True
+                else:
+                    next_char = following.group(1)
+                    ends = (next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘([") or (
+                        next_char.islower() and word.isalpha() and len(word) > 1
+                    )
+                if ends:
+                    add(start, match.start() if text[mark] == "\n" else match.end())
+                    start = match.end()
+            add(start, segment_end)
+        return result
+
+    pieces = [
+        "Mr",
+        "U.S",
+        "a",
+        "Feb",
+        "1.5",
+        "word",
+        "é",
+        "Word",
+        "x.y.z",
+        "no",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\u2003",
+        "\xa0",
+        "\x1c",
+        ".",
+        "..",
+        "!",
+        "?",
+        "?!",
+        '"',
+        "”",
+        "’",
+        ")",
+        "]",
+        "(",
+        "“",
+        "9",
+        "_",
+    ]
+    generator = random.Random(14)
+    for _ in range(4000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
+        skips = [(generator.randint(0, len(text)), generator.randint(0, len(text))) for _ in range(2)]
+        for skip_spans in ((), skips):
+            assert sentences.split_sentences(text, skip_spans) == plain(text, skip_spans), (text, skip_spans)
+
+
 def test_a_place_named_as_an_origin_is_not_the_event_place():
     text = "On 3 May 2020, workers protested outside the hospital after a bus from Lima arrived in Iquitos."
     places = [
@@ -765,3 +851,59 @@ def test_patterns_written_backwards_find_what_the_forward_ones_find():
                         pattern.pattern,
                         text[start:end],
                     )
+
+
+def test_actor_spans_and_the_focus_come_out_as_the_plain_sorts_give_them():
+    """Spans are sorted by two stable sorts with C key functions, and the focus is the least of the units
+    and towns (else of all places) by mentions and rank; both must agree with the plain key functions,
+    ties included."""
+    import random
+
+    from indexer import events
+
+    generator = random.Random(14)
+    for _ in range(300):
+        spans = [
+            (generator.randint(0, 5), generator.randint(0, 5), {"n": n})
+            for n in range(generator.randint(0, 12))
+        ]
+        plain = sorted(spans, key=lambda span: (span[0], -span[1]))
+        events._by_start_longest_first(spans)
+        assert [id(span[2]) for span in spans] == [id(span[2]) for span in plain]
+
+        kinds = ["country", "region", "admin1", "admin2", "admin3", "city", "town"]
+        places = [
+            {"id": f"p{n}", "kind": generator.choice(kinds), "mentions": []}
+            for n in range(generator.randint(0, 6))
+        ]
+        for offset in range(0, 60, 3):
+            if places and generator.random() < 0.6:
+                generator.choice(places)["mentions"].append({"start": offset, "end": offset + 2})
+        mentioned = {}
+        counts = {}
+        for _, _, place in sorted(
+            (m["start"], m["end"], p) for p in places for m in p["mentions"] if m["end"] > m["start"]
+        ):
+            mentioned.setdefault(id(place), place)
+            counts[id(place)] = counts.get(id(place), 0) + 1
+        ranked = sorted(
+            mentioned.values(),
+            key=lambda p: (-counts[id(p)] - (1 if events._place_rank(p) > 0 else 0), -events._place_rank(p)),
+        )
+        focus = next((p for p in ranked if events._place_rank(p) > 0), ranked[0] if ranked else None)
+        assert events._Context("x" * 80, None, places, []).focus is focus
+
+
+def test_a_sentence_without_a_cue_yields_no_mention_even_with_casualties():
+    """code_events skips `_sentence_mention` for a sentence without a cue, which must then yield nothing,
+    whatever its figures."""
+    from indexer import events
+    from indexer.numbers import Figure
+    from indexer.sentences import split_sentences
+
+    text = "Five people were killed and two were injured, officials said on Monday."
+    (sentence,) = split_sentences(text)
+    figures = [Figure("killed", 5, 0, 30), Figure("injured", 2, 31, 44)]
+    lexicon = load_lexicon()
+    for forced in (None, "Attack"):
+        assert events._sentence_mention(text.lower(), sentence, 0, 0, [], lexicon, forced, figures) is None
