@@ -1744,7 +1744,7 @@ def _contains(outer: _Place, inner: _Place) -> bool:
         return inner.admin1_code == outer.admin1_code and inner.kind != "admin1"
     if outer.kind == "admin2":
         return (
-            inner.kind in ("city", "locality")
+            inner.kind in {"city", "locality"}
             and inner.admin1_code == outer.admin1_code
             and _distance_km(inner, outer) < 80
         )
@@ -1810,7 +1810,7 @@ class _Evidence:
 
 def _notable(place: _Place) -> bool:
     """Places prominent enough that their name alone says which country a text is about."""
-    return place.kind not in ("city", "locality", "admin2") or place.population >= CITY_POPULATION
+    return place.kind not in {"city", "locality", "admin2"} or place.population >= CITY_POPULATION
 
 
 def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[_Place]) -> _Evidence:
@@ -1872,7 +1872,7 @@ def _evidence_from(
         if reading is not None:
             place = places[reading.index]
             confident = (
-                place.kind in ("admin1", "region")
+                place.kind in {"admin1", "region"}
                 or place.population >= BIG_CITY_POPULATION
                 or reading.contained
                 or reading.support - reading.country_support >= SUPPORTED
@@ -1887,9 +1887,9 @@ def _evidence_from(
             # country and near each other ("Panagitsa of Pella ... towards Arnissa") hold each other up,
             # where a namesake abroad has no such neighbour (see `_near_anchor_support`). A unit anchors
             # only when it was confident.
-            if place.kind in ("city", "locality", "admin2") or place.kind == "admin1" and confident:
+            if place.kind in {"city", "locality", "admin2"} or place.kind == "admin1" and confident:
                 anchors.append((number, place, confident))
-            if place.kind in ("city", "locality", "admin2") and place.admin1_code:
+            if place.kind in {"city", "locality", "admin2"} and place.admin1_code:
                 members.append((number, place.admin1_code))
         for code, vote in mine_countries.items():
             countries[code] += vote
@@ -1920,7 +1920,7 @@ def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> boo
     if not mention.towns:
         for c in mention.exact:
             town = places[c]
-            if town.kind in ("city", "locality") and town.country:
+            if town.kind in {"city", "locality"} and town.country:
                 mention.towns[town.country] = max(mention.towns.get(town.country, 0), town.population)
         mention.towns.setdefault("", 0)
     return mention.towns.get(unit.country or "", -1) >= unit.population * NAMESAKE_SHARE
@@ -1995,18 +1995,15 @@ def _readings(
             for extra in containee_support:
                 support += extra
         near = False
-        # Most candidates lie where no anchor is within a band of latitude: told by bisection here,
-        # without a call (`_near_anchor_support` would find no anchor to look at, and add nothing).
-        if (
-            town
-            and anchors
-            and place.lat is not None
-            and bisect_left(latitudes, place.lat - _LATITUDE_REACH)
-            < bisect_right(latitudes, place.lat + _LATITUDE_REACH)
-        ):
-            nearby = _near_anchor_support(place, number, evidence)
-            near = nearby >= 1.5
-            support += nearby
+        # Most candidates lie where no anchor is within a band of latitude: told here by one bisection (the
+        # first anchor not south of the band lies in it), without a call (`_near_anchor_support` would find
+        # no anchor to look at, and add nothing).
+        if town and anchors and place.lat is not None:
+            first = bisect_left(latitudes, place.lat - _LATITUDE_REACH)
+            if first < len(latitudes) and latitudes[first] <= place.lat + _LATITUDE_REACH:
+                nearby = _near_anchor_support(place, number, evidence)
+                near = nearby >= 1.5
+                support += nearby
         conflict = False
         if country and country_votes <= 0.0 and not contained:
             if rivals is None:
@@ -2042,7 +2039,7 @@ def _place_facts(
     kind = place.kind
     unit = place.admin1_code if place.admin1_code and kind != "admin1" else None
     own_unit = place.admin1_code if kind == "admin1" else None
-    return place, place.country, unit, own_unit, kind in ("city", "locality", "admin2")
+    return place, place.country, unit, own_unit, kind in {"city", "locality", "admin2"}
 
 
 def _fixed_store(mention: _Mention) -> dict[int, tuple]:
@@ -2096,30 +2093,30 @@ def _fixed_reading(
     if mention.container is not None:
         container = mentions[mention.container]
         contained = any(_contains(places[c], place) for c in container.exact)
-        units = [places[c] for c in container.exact if places[c].kind in ("country", "admin1", "admin2")]
+        units = [places[c] for c in container.exact if places[c].kind in {"country", "admin1", "admin2"}]
         namesake = container.key == mention.key and all(u.kind == "admin2" for u in units)
         # "Capital City (Quarter)": a lone smaller town's name after a city may be one of its quarters.
         quarter = (
             place.population >= BIG_CITY_POPULATION
             and container.container is None
             and all(
-                places[c].kind in ("city", "locality", "admin2") and places[c].population < place.population
+                places[c].kind in {"city", "locality", "admin2"} and places[c].population < place.population
                 for c in container.exact
             )
         )
         if contained:
             container_support = NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT
-        elif units and not namesake and not quarter and place.kind not in ("country", "region", "water"):
+        elif units and not namesake and not quarter and place.kind not in {"country", "region", "water"}:
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
             foreign = contradicted and all(u.kind != "country" and u.country != place.country for u in units)
             score -= 3.0 if contradicted else 0.0
-        elif place.kind in ("city", "locality", "admin2") and not quarter:
+        elif place.kind in {"city", "locality", "admin2"} and not quarter:
             foreign = _beside_foreign_towns(place, [places[c] for c in container.exact])
             contradicted = foreign
             score -= 3.0 if foreign else 0.0
     outer = mentions[mention.container].container if mention.container is not None else None
-    if outer is not None and place.kind in ("city", "locality"):
-        units = [places[c] for c in mentions[outer].exact if places[c].kind in ("country", "admin1")]
+    if outer is not None and place.kind in {"city", "locality"}:
+        units = [places[c] for c in mentions[outer].exact if places[c].kind in {"country", "admin1"}]
         if any(_contains(u, place) for u in units):
             outer_support = CONTAINER_WEIGHT * 0.5
             if contradicted:
@@ -2133,7 +2130,7 @@ def _fixed_reading(
         if any(_contains(place, places[c]) for c in mentions[other].candidates):
             namesake = mentions[other].key == mention.key and place.kind != "admin1"
             containee_support.append(NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT * 0.7)
-        elif place.kind in ("admin1", "admin2", "country"):
+        elif place.kind in {"admin1", "admin2", "country"}:
             containee_support.append(1.0)
     fixed_support = (container_support, outer_support, tuple(containee_support))
     return score, alias, contained, contradicted, foreign, fixed_support
@@ -2142,7 +2139,7 @@ def _fixed_reading(
 def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
     """Whether "X (Y)" or "X, Y" with Y a town puts X elsewhere: every reading of Y is a town of another
     country or far away ("Mandoli (Bandiagara, Mopti)" is not the Mandoli near Delhi)."""
-    towns = [c for c in container if c.kind in ("city", "locality")]
+    towns = [c for c in container if c.kind in {"city", "locality"}]
     if not towns or len(towns) < len(container):
         return False
     return all(t.country != place.country or _distance_km(t, place) > FAR_FROM_CONTAINER_KM for t in towns)
@@ -2158,18 +2155,18 @@ def _prior(
     place = places[index]
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
     alias = index in mention.loose_only or _light_name(place.name) != light
-    if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
+    if mention.cue == "admin2" and place.kind in {"admin1", "city", "locality"}:
         # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
         score += 0.0 if place.kind != "admin1" else -6.0 if alias else 12.0
     elif allowed is not None:
         score += 12.0 if place.kind in allowed else -6.0
-    elif mention.qualified and place.kind in ("admin1", "region"):
+    elif mention.qualified and place.kind in {"admin1", "region"}:
         score += 4.0
     namesake = (
         allowed is None
-        and not (mention.qualified and place.kind in ("admin1", "region"))
-        and place.kind in ("admin1", "admin2")
+        and not (mention.qualified and place.kind in {"admin1", "region"})
+        and place.kind in {"admin1", "admin2"}
         and _namesake_town(mention, places, place)
     )
     if namesake:
@@ -2187,7 +2184,7 @@ def _prior(
 def _unique(mention: _Mention, index: int, places: list[_Place]) -> bool:
     """Whether every town sharing the mention's name lies within a few tens of kilometres of this one."""
     place = places[index]
-    towns = [c for c in mention.exact if c != index and places[c].kind in ("city", "locality")]
+    towns = [c for c in mention.exact if c != index and places[c].kind in {"city", "locality"}]
     return len(towns) < MAX_CANDIDATES and all(_distance_km(place, places[c]) < SAME_PLACE_KM for c in towns)
 
 
@@ -2303,7 +2300,17 @@ def _resolve_pass(
             indexes = mention.candidates if districts_too else mention.not_admin2
         else:
             indexes = _plausible(mention, evidence, limit, districts_too)
-        if _none_accepted(mention, indexes, places):
+        # Only a mention with one of these flags can have every place refused whatever the text says; most
+        # have none, and are not asked.
+        if (
+            mention.titled
+            or mention.speaker
+            or mention.common_word
+            or mention.name_before_any
+            or mention.longer_name
+            or mention.neighbourhood
+            or mention.qualifies
+        ) and _none_accepted(mention, indexes, places):
             chosen.append(None)  # scoring its readings would only rank places `_accept` refuses
             continue
         readings = _readings(number, mention, indexes, mentions, evidence, places)
@@ -2317,7 +2324,7 @@ def _resolve_pass(
                     if not _foreign_unit(accepted, places):
                         break
                 elif not reading.conflict and (
-                    reading.support >= SUPPORTED or places[reading.index].kind in ("region", "water")
+                    reading.support >= SUPPORTED or places[reading.index].kind in {"region", "water"}
                 ):
                     accepted = reading  # a place in the country the text is about, or a region ("the Gulf")
                     break
@@ -2335,25 +2342,17 @@ def _none_accepted(mention: _Mention, indexes: Sequence[int], places: list[_Plac
     ("President Jordan"); a few other flags refuse some kinds of place, among them a town after another
     name or a common word outside an apposition and without a unit word (which alone make a reading
     `strong`: `contained` is never set without a container). Each test is one `_accept` makes before it
-    could accept, on the mention and the place alone."""
+    could accept, on the mention and the place alone. A mention with none of the flags these tests read
+    (`_resolve_pass` asks only about the others) has every place accepted or refused on the text's support."""
     if mention.titled:
         return True
-    if not (
-        mention.speaker
-        or mention.common_word
-        or mention.name_before_any
-        or mention.longer_name
-        or mention.neighbourhood
-        or mention.qualifies
-    ):
-        return False  # most mentions: every place may yet be accepted
-    weak = mention.container is None and mention.cue not in ("admin1", "admin2")  # no reading is `strong`
+    weak = mention.container is None and mention.cue not in {"admin1", "admin2"}  # no reading is `strong`
     for index in indexes:
         place = places[index]
         kind = place.kind
         if kind == "country":
             refused = mention.qualifies or mention.name_before and index in mention.loose_only
-        elif kind in ("region", "water"):
+        elif kind in {"region", "water"}:
             refused = mention.name_before or mention.common_word
         else:
             minor = _minor(place)
@@ -2375,7 +2374,7 @@ def _minor(place: _Place) -> bool:
     """A second-level unit, or a town of fewer than `BIG_CITY_POPULATION`: one `_accept` asks more of."""
     return (
         place.kind == "admin2"
-        or place.kind in ("city", "locality")
+        or place.kind in {"city", "locality"}
         and place.population < BIG_CITY_POPULATION
     )
 
@@ -2397,18 +2396,18 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     its country is mentioned is not enough on its own: a story about the United States names many
     words and surnames that are also American villages.
     """
-    strong = mention.cue in ("admin1", "admin2") or reading.contained
-    local = reading.support - reading.country_support
-    supported = strong or reading.support >= SUPPORTED
-    minor = _minor(place)
     if place.kind == "country":
         return (
             not mention.titled
             and not mention.qualifies
             and (reading.index not in mention.loose_only or not mention.name_before)
         )
-    if place.kind in ("region", "water"):
+    if place.kind in {"region", "water"}:
         return not (mention.titled or mention.name_before or mention.common_word)
+    strong = mention.cue in {"admin1", "admin2"} or reading.contained
+    local = reading.support - reading.country_support
+    supported = strong or reading.support >= SUPPORTED
+    minor = _minor(place)
     if mention.titled or mention.qualifies or (mention.speaker and minor):
         return False
     if mention.neighbourhood and not reading.contained:
@@ -2423,7 +2422,7 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         return False
     if (
         mention.feature
-        and mention.cue not in ("admin1", "admin2")
+        and mention.cue not in {"admin1", "admin2"}
         and (reading.conflict or minor and not (reading.contained or reading.near))
     ):
         return False
