@@ -1629,7 +1629,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
-    if after is not None and tokens.roads and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+    if (
+        after is not None
+        and tokens.roads
+        # the road pattern opens on a hyphen, or on a space and a road word or qualifier: told without a call
+        and (after_gap[:1] in "-–" or text[ends[j] + 1 : ends[j] + 2] in _ROAD_WORD_INITIALS)
+        and _ROAD_AFTER_NAME_RE.match(text, ends[j])
+    ):
         # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
         mention.locative = True
         mention.compound = False
@@ -1664,6 +1670,8 @@ def _far_road_ends_dropped(
 
 # A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
 _ROAD_AFTER_NAME_RE = re.compile(r"(?:[-–][^\W\d_][\w'’]*)?" + _ROAD_WORD_AFTER_RE.pattern)
+# The first letters of the words `_ROAD_WORD_AFTER_RE` reads after its space.
+_ROAD_WORD_INITIALS = frozenset(word[0] for word in (*ROAD_QUALIFIERS.split("|"), "road", "highway"))
 
 
 # After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
@@ -1726,7 +1734,8 @@ def _link_appositions(text: str, mentions: list[_Mention]) -> None:
         if there.start - end > 45:
             continue  # most names are far apart: no gap is cut out of the text to be told so
         gap = text[end : there.start]
-        if _APPOSITION_GAP.fullmatch(gap):
+        # Each form of the gap holds a comma, a parenthesis or "of": most gaps, holding none, are not matched.
+        if ("," in gap or "(" in gap or "of" in gap) and _APPOSITION_GAP.fullmatch(gap):
             here.container = index + 1
         elif gap in (" ", ", ") and there.cue in ("admin1", "admin2"):
             here.container = index + 1
