@@ -603,8 +603,8 @@ def _part_of_name(subdivision_key: str, label_key: str, country_keys: Sequence[s
 # everything below only reads it.
 from bisect import bisect_left, bisect_right  # noqa: E402 - here, as the top is the cache's fingerprint
 from functools import partial  # noqa: E402
-from itertools import chain  # noqa: E402
-from operator import itemgetter, not_  # noqa: E402
+from itertools import chain, repeat  # noqa: E402
+from operator import itemgetter, lt, not_  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
 # Towns and units are named as the article spells them ("Saraqeb", "Idleb"): GeoNames' own romanisation
@@ -934,7 +934,8 @@ class _Tokens:
                     keys[k] = keys[k].replace("'", "")
                 at = text.find("'", at + 1)
         if image is not None:  # a word opens with an ASCII letter, and only the capitals sort before "["
-            capitalised = list(map("[".__gt__, words))
+            # (`lt` takes its two arguments without the argument tuple a call of the bound "[".__gt__ builds)
+            capitalised = list(map(lt, words, repeat("[")))
         else:
             capitalised = list(map(str.isupper, map(itemgetter(0), words)))
         self.starts, self.ends, self.words, self.keys = starts, ends, words, keys
