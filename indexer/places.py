@@ -1586,7 +1586,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
                 and capitalised[before - 1]
                 and text[ends[before - 1] : starts[before]] == " "
                 # "Fawzia Safi, a resident of Kabul": a given name, the name, then a person's role
-                or _PERSON_APPOSITION_RE.match(text, ends[j]) is not None
+                or after_gap[:1] == ","
+                and _PERSON_APPOSITION_RE.match(text, ends[j]) is not None
             )
         ):
             mention.titled = True
@@ -2164,7 +2165,11 @@ def _prior(
     candidate place: the caller works them out once for all."""
     place = places[index]
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    alias = index in mention.loose_only or _light_name(place.name) != light
+    # A name that is the mention's key but for its capitals folds to the key (see the test), so its light key
+    # is `light`: no alias, told without folding a name the process meets for the first time.
+    alias = (
+        index in mention.loose_only or place.name.lower() != mention.key and _light_name(place.name) != light
+    )
     if mention.cue == "admin2" and place.kind in {"admin1", "city", "locality"}:
         # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
