@@ -2419,29 +2419,31 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
         )
     if place.kind in {"region", "water"}:
         return not (mention.titled or mention.name_before or mention.common_word)
-    strong = mention.cue in {"admin1", "admin2"} or reading.contained
-    local = reading.support - reading.country_support
-    supported = strong or reading.support >= SUPPORTED
+    # The reading's fields, read once each rather than through the named tuple's descriptors every time.
+    index, _, support, contained, conflict, contradicted, alias, country_support, near, foreign = reading
+    strong = mention.cue in {"admin1", "admin2"} or contained
+    local = support - country_support
+    supported = strong or support >= SUPPORTED
     minor = _minor(place)
     if mention.titled or mention.qualifies or (mention.speaker and minor):
         return False
-    if mention.neighbourhood and not reading.contained:
+    if mention.neighbourhood and not contained:
         return False
-    if reading.conflict and not reading.contained and (mention.name_after or mention.compound):
+    if conflict and not contained and (mention.name_after or mention.compound):
         return False
-    if reading.foreign and place.population < ALIAS_POPULATION:
+    if foreign and place.population < ALIAS_POPULATION:
         return False
     if mention.common_word and not strong:
         return False
-    if mention.name_after and place.kind == "admin1" and not strong and reading.support < SUPPORTED:
+    if mention.name_after and place.kind == "admin1" and not strong and support < SUPPORTED:
         return False
     if (
         mention.feature
         and mention.cue not in {"admin1", "admin2"}
-        and (reading.conflict or minor and not (reading.contained or reading.near))
+        and (conflict or minor and not (contained or near))
     ):
         return False
-    if reading.contradicted and (minor or place.kind == "admin1"):
+    if contradicted and (minor or place.kind == "admin1"):
         return False
     if (mention.name_before_any if minor else mention.name_before) and not (
         strong or not minor and supported
@@ -2450,40 +2452,28 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     # A unit word or "city" written after a name holds against rival countries, except for a small town:
     # "Idleb city" is Syria's Idlib even where another name of the text was first read as a place abroad.
     cue_holds = mention.cue == "admin1" or mention.cue == "locality" and not minor
-    if reading.conflict and (minor or reading.alias) and not (reading.contained or cue_holds):
+    if conflict and (minor or alias) and not (contained or cue_holds):
         return False
-    if (
-        (mention.name_after or mention.compound)
-        and (minor or reading.alias)
-        and not (strong or local >= SUPPORTED)
-    ):
+    if (mention.name_after or mention.compound) and (minor or alias) and not (strong or local >= SUPPORTED):
         return False
     if mention.sentence_start and minor and not (strong or local >= SUPPORTED):
         return False
     if mention.longer_name and minor and not strong:
         return False
-    if reading.index in mention.loose_only:
+    if index in mention.loose_only:
         if not minor:
             located = mention.locative or mention.cue is not None
             listed_unit = mention.listed and place.kind == "admin1"
             # "in Quamishli city": a big city's variant spelling, with "city" after it
             called_city = mention.locative and mention.city_word and place.kind == "city"
-            return (
-                strong
-                or reading.support >= SUPPORTED
-                or (located and reading.support > 0)
-                or listed_unit
-                or called_city
-            )
+            return strong or support >= SUPPORTED or (located and support > 0) or listed_unit or called_city
         return strong or local >= WELL_SUPPORTED or mention.locative and local >= SUPPORTED
-    if reading.alias and not minor and place.population < ALIAS_POPULATION:
+    if alias and not minor and place.population < ALIAS_POPULATION:
         return supported or mention.locative
     if not minor or strong or local >= SUPPORTED:
         return True
     located = mention.locative or mention.cue == "locality"
-    return located and (
-        place.population >= 1_000 or reading.country_support > 0 or _unique(mention, reading.index, places)
-    )
+    return located and (place.population >= 1_000 or country_support > 0 or _unique(mention, index, places))
 
 
 def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> list[dict]:
