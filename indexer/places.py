@@ -1559,7 +1559,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
     if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
         mention.listed = True
-    if before is not None and (before_gap.endswith("(") or mention.listed):
+    if before is not None and (before_gap[-1:] == "(" or mention.listed):
         mention.locative = True
     elif before is not None:
         before_key = keys[before]
@@ -2225,7 +2225,7 @@ def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> flo
         n, anchor, confident = anchors[k]
         if n == number or abs(anchor.lat - lat) * 111.2 >= 200:
             continue
-        distance = _distance_km(place, anchor)
+        distance = distance_km(lat, place.lon, anchor.lat, anchor.lon)  # `_distance_km`, one call fewer
         if distance < 60:
             return 1.5
         if distance < 200 and confident:
@@ -3109,7 +3109,7 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
     said"), and as part of a longer name only if every occurrence is. An occurrence that serves as
     another's container ("Rio de Janeiro, Rio de Janeiro") is kept apart, since it names the larger unit.
     """
-    is_container = {m.container for m in mentions if m.container is not None}
+    is_container = {m.container for m in mentions}  # and None, which no mention's number is
     groups: list[_Mention] = []
     group_of: list[int] = []
     index_of: dict[tuple[str, str | None, bool], int] = {}
