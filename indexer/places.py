@@ -1912,7 +1912,7 @@ def _evidence_from(
 
 class _Reading(NamedTuple):
     """One candidate place for a mention, scored in log10 units. A tuple, so that the caller of `_readings`
-    turns the few it judges into readings without a constructor call (`_as_reading`)."""
+    turns the few it accepts into readings without a constructor call (`_as_reading`)."""
 
     index: int
     score: float
@@ -1950,7 +1950,7 @@ def _readings(
     looked up once for all its candidates.
 
     Each reading is the tuple of `_Reading`'s fields: most candidates are scored only to be outranked, so
-    the caller makes a `_Reading` of the few it goes on to judge."""
+    the caller makes a `_Reading` of the few it accepts."""
     own_countries, own_admin1 = evidence.own[number]
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
     rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
@@ -2332,8 +2332,8 @@ def _resolve_pass(
         readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
         for fields in readings[:MAX_READINGS]:
-            reading = _as_reading(fields)
-            if _accept(mention, places[reading.index], reading, places):
+            if _accept(mention, places[fields[0]], fields, places):  # fields[0]: the place's index
+                reading = _as_reading(fields)
                 if accepted is None:
                     accepted = reading
                     if not _foreign_unit(accepted, places):
@@ -2402,8 +2402,9 @@ def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
     return reading.conflict and not reading.contained and places[reading.index].kind == "admin1"
 
 
-def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_Place]) -> bool:
-    """Whether a reading is a place at all, given how much the text supports it.
+def _accept(mention: _Mention, place: _Place, reading: tuple, places: list[_Place]) -> bool:
+    """Whether a reading (a `_Reading`, or the tuple of its fields) is a place at all, given how much the text
+    supports it.
 
     Prominent places (countries, first-level units, cities of 100,000+) named by their own name need
     little. A town or village needs a locative cue ("in", "near", "town of") or local support: its unit
@@ -2411,16 +2412,16 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     its country is mentioned is not enough on its own: a story about the United States names many
     words and surnames that are also American villages.
     """
+    # The reading's fields, read once each rather than through the named tuple's descriptors every time.
+    index, _, support, contained, conflict, contradicted, alias, country_support, near, foreign = reading
     if place.kind == "country":
         return (
             not mention.titled
             and not mention.qualifies
-            and (reading.index not in mention.loose_only or not mention.name_before)
+            and (index not in mention.loose_only or not mention.name_before)
         )
     if place.kind in {"region", "water"}:
         return not (mention.titled or mention.name_before or mention.common_word)
-    # The reading's fields, read once each rather than through the named tuple's descriptors every time.
-    index, _, support, contained, conflict, contradicted, alias, country_support, near, foreign = reading
     strong = mention.cue in {"admin1", "admin2"} or contained
     local = support - country_support
     supported = strong or support >= SUPPORTED
