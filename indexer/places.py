@@ -1824,6 +1824,10 @@ def _notable(place: _Place) -> bool:
     return place.kind not in {"city", "locality", "admin2"} or place.population >= CITY_POPULATION
 
 
+# A mention's own votes when it casts none: one dictionary for them all, read and never written to.
+_NO_VOTES: dict[str, float] = {}
+
+
 def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[_Place]) -> _Evidence:
     """Votes from names that are unambiguous about their country or unit, before anything is resolved."""
     countries: dict[str, float] = defaultdict(float)
@@ -1832,8 +1836,7 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     for code in demonyms:
         countries[code] += 0.5
     for mention in mentions:
-        mine_countries: dict[str, float] = {}
-        mine_admin1: dict[str, float] = {}
+        mine_countries = mine_admin1 = _NO_VOTES
         named, only_country, units, count = mention.notable
         if named:
             mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
@@ -1878,8 +1881,7 @@ def _evidence_from(
     for code in demonyms:
         countries[code] += 0.5
     for number, reading in enumerate(chosen):
-        mine_countries: dict[str, float] = {}
-        mine_admin1: dict[str, float] = {}
+        mine_countries = mine_admin1 = _NO_VOTES
         if reading is not None:
             place = places[reading.index]
             confident = (
@@ -1889,11 +1891,11 @@ def _evidence_from(
                 or reading.support - reading.country_support >= SUPPORTED
             )
             if place.kind == "country":
-                mine_countries[place.country] = 0.5 if mentions[number].name_before else 1.0
+                mine_countries = {place.country: 0.5 if mentions[number].name_before else 1.0}
             elif place.country:
-                mine_countries[place.country] = 0.6 if confident else 0.3
+                mine_countries = {place.country: 0.6 if confident else 0.3}
             if place.admin1_code and confident:
-                mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
+                mine_admin1 = {place.admin1_code: 1.0 if place.kind == "admin1" else 0.5}
             # Every town picked is an anchor, however weakly it was supported: two small places read in one
             # country and near each other ("Panagitsa of Pella ... towards Arnissa") hold each other up,
             # where a namesake abroad has no such neighbour (see `_near_anchor_support`). A unit anchors
