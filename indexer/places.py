@@ -1606,7 +1606,7 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
     if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
         mention.listed = True
-    if before is not None and (before_gap.endswith("(") or mention.listed):
+    if before is not None and (before_gap[-1:] == "(" or mention.listed):
         mention.locative = True
     elif before is not None:
         before_key = keys[before]
@@ -1633,7 +1633,8 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
                 and capitalised[before - 1]
                 and text[ends[before - 1] : starts[before]] == " "
                 # "Fawzia Safi, a resident of Kabul": a given name, the name, then a person's role
-                or _PERSON_APPOSITION_RE.match(text, ends[j]) is not None
+                or after_gap[:1] == ","
+                and _PERSON_APPOSITION_RE.match(text, ends[j]) is not None
             )
         ):
             mention.titled = True
@@ -1677,7 +1678,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         mention.qualifies = True
     if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
-    if after is not None and tokens.roads and _ROAD_AFTER_NAME_RE.match(text, ends[j]):
+    if (
+        after is not None
+        and tokens.roads
+        # the road pattern opens on a hyphen, or on a space and a road word or qualifier: told without a call
+        and (after_gap[:1] in "-–" or text[ends[j] + 1 : ends[j] + 2] in _ROAD_WORD_INITIALS)
+        and _ROAD_AFTER_NAME_RE.match(text, ends[j])
+    ):
         # "blocked the Halba highway", "the Aabde-Halba road": the road is named after the towns it leads to
         mention.locative = True
         mention.compound = False
@@ -1712,6 +1719,8 @@ def _far_road_ends_dropped(
 
 # A lower-case road word after a name, or after it and one more hyphened name ("the Aabde-Halba road").
 _ROAD_AFTER_NAME_RE = re.compile(r"(?:[-–][^\W\d_][\w'’]*)?" + _ROAD_WORD_AFTER_RE.pattern)
+# The first letters of the words `_ROAD_WORD_AFTER_RE` reads after its space.
+_ROAD_WORD_INITIALS = frozenset(word[0] for word in (*ROAD_QUALIFIERS.split("|"), "road", "highway"))
 
 
 # After "Given Surname": a role only a person has ("Fawzia Safi, a resident of Kabul", "Wahid Wardak, mayor of
@@ -1774,7 +1783,8 @@ def _link_appositions(text: str, mentions: list[_Mention]) -> None:
         if there.start - end > 45:
             continue  # most names are far apart: no gap is cut out of the text to be told so
         gap = text[end : there.start]
-        if _APPOSITION_GAP.fullmatch(gap):
+        # Each form of the gap holds a comma, a parenthesis or "of": most gaps, holding none, are not matched.
+        if ("," in gap or "(" in gap or "of" in gap) and _APPOSITION_GAP.fullmatch(gap):
             here.container = index + 1
         elif gap in (" ", ", ") and there.cue in ("admin1", "admin2"):
             here.container = index + 1
@@ -1792,7 +1802,7 @@ def _contains(outer: _Place, inner: _Place) -> bool:
         return inner.admin1_code == outer.admin1_code and inner.kind != "admin1"
     if outer.kind == "admin2":
         return (
-            inner.kind in ("city", "locality")
+            inner.kind in {"city", "locality"}
             and inner.admin1_code == outer.admin1_code
             and _distance_km(inner, outer) < 80
         )
@@ -1858,7 +1868,11 @@ class _Evidence:
 
 def _notable(place: _Place) -> bool:
     """Places prominent enough that their name alone says which country a text is about."""
-    return place.kind not in ("city", "locality", "admin2") or place.population >= CITY_POPULATION
+    return place.kind not in {"city", "locality", "admin2"} or place.population >= CITY_POPULATION
+
+
+# A mention's own votes when it casts none: one dictionary for them all, read and never written to.
+_NO_VOTES: dict[str, float] = {}
 
 
 def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[_Place]) -> _Evidence:
@@ -1869,8 +1883,7 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
     for code in demonyms:
         countries[code] += 0.5
     for mention in mentions:
-        mine_countries: dict[str, float] = {}
-        mine_admin1: dict[str, float] = {}
+        mine_countries = mine_admin1 = _NO_VOTES
         named, only_country, units, count = mention.notable
         if named:
             mine_countries = dict.fromkeys(named, 0.5 if mention.name_before else 1.0)
@@ -1915,29 +1928,28 @@ def _evidence_from(
     for code in demonyms:
         countries[code] += 0.5
     for number, reading in enumerate(chosen):
-        mine_countries: dict[str, float] = {}
-        mine_admin1: dict[str, float] = {}
+        mine_countries = mine_admin1 = _NO_VOTES
         if reading is not None:
             place = places[reading.index]
             confident = (
-                place.kind in ("admin1", "region")
+                place.kind in {"admin1", "region"}
                 or place.population >= BIG_CITY_POPULATION
                 or reading.contained
                 or reading.support - reading.country_support >= SUPPORTED
             )
             if place.kind == "country":
-                mine_countries[place.country] = 0.5 if mentions[number].name_before else 1.0
+                mine_countries = {place.country: 0.5 if mentions[number].name_before else 1.0}
             elif place.country:
-                mine_countries[place.country] = 0.6 if confident else 0.3
+                mine_countries = {place.country: 0.6 if confident else 0.3}
             if place.admin1_code and confident:
-                mine_admin1[place.admin1_code] = 1.0 if place.kind == "admin1" else 0.5
+                mine_admin1 = {place.admin1_code: 1.0 if place.kind == "admin1" else 0.5}
             # Every town picked is an anchor, however weakly it was supported: two small places read in one
             # country and near each other ("Panagitsa of Pella ... towards Arnissa") hold each other up,
             # where a namesake abroad has no such neighbour (see `_near_anchor_support`). A unit anchors
             # only when it was confident.
-            if place.kind in ("city", "locality", "admin2") or place.kind == "admin1" and confident:
+            if place.kind in {"city", "locality", "admin2"} or place.kind == "admin1" and confident:
                 anchors.append((number, place, confident))
-            if place.kind in ("city", "locality", "admin2") and place.admin1_code:
+            if place.kind in {"city", "locality", "admin2"} and place.admin1_code:
                 members.append((number, place.admin1_code))
         for code, vote in mine_countries.items():
             countries[code] += vote
@@ -1949,7 +1961,7 @@ def _evidence_from(
 
 class _Reading(NamedTuple):
     """One candidate place for a mention, scored in log10 units. A tuple, so that the caller of `_readings`
-    turns the few it judges into readings without a constructor call (`_as_reading`)."""
+    turns the few it accepts into readings without a constructor call (`_as_reading`)."""
 
     index: int
     score: float
@@ -1968,7 +1980,7 @@ def _namesake_town(mention: _Mention, places: list[_Place], unit: _Place) -> boo
     if not mention.towns:
         for c in mention.exact:
             town = places[c]
-            if town.kind in ("city", "locality") and town.country:
+            if town.kind in {"city", "locality"} and town.country:
                 mention.towns[town.country] = max(mention.towns.get(town.country, 0), town.population)
         mention.towns.setdefault("", 0)
     return mention.towns.get(unit.country or "", -1) >= unit.population * NAMESAKE_SHARE
@@ -1987,7 +1999,7 @@ def _readings(
     looked up once for all its candidates.
 
     Each reading is the tuple of `_Reading`'s fields: most candidates are scored only to be outranked, so
-    the caller makes a `_Reading` of the few it goes on to judge."""
+    the caller makes a `_Reading` of the few it accepts."""
     own_countries, own_admin1 = evidence.own[number]
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
     rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
@@ -2043,18 +2055,15 @@ def _readings(
             for extra in containee_support:
                 support += extra
         near = False
-        # Most candidates lie where no anchor is within a band of latitude: told by bisection here,
-        # without a call (`_near_anchor_support` would find no anchor to look at, and add nothing).
-        if (
-            town
-            and anchors
-            and place.lat is not None
-            and bisect_left(latitudes, place.lat - _LATITUDE_REACH)
-            < bisect_right(latitudes, place.lat + _LATITUDE_REACH)
-        ):
-            nearby = _near_anchor_support(place, number, evidence)
-            near = nearby >= 1.5
-            support += nearby
+        # Most candidates lie where no anchor is within a band of latitude: told here by one bisection (the
+        # first anchor not south of the band lies in it), without a call (`_near_anchor_support` would find
+        # no anchor to look at, and add nothing).
+        if town and anchors and place.lat is not None:
+            first = bisect_left(latitudes, place.lat - _LATITUDE_REACH)
+            if first < len(latitudes) and latitudes[first] <= place.lat + _LATITUDE_REACH:
+                nearby = _near_anchor_support(place, number, evidence)
+                near = nearby >= 1.5
+                support += nearby
         conflict = False
         if country and country_votes <= 0.0 and not contained:
             if rivals is None:
@@ -2090,7 +2099,7 @@ def _place_facts(
     kind = place.kind
     unit = place.admin1_code if place.admin1_code and kind != "admin1" else None
     own_unit = place.admin1_code if kind == "admin1" else None
-    return place, place.country, unit, own_unit, kind in ("city", "locality", "admin2")
+    return place, place.country, unit, own_unit, kind in {"city", "locality", "admin2"}
 
 
 def _fixed_store(mention: _Mention) -> dict[int, tuple]:
@@ -2144,30 +2153,30 @@ def _fixed_reading(
     if mention.container is not None:
         container = mentions[mention.container]
         contained = any(_contains(places[c], place) for c in container.exact)
-        units = [places[c] for c in container.exact if places[c].kind in ("country", "admin1", "admin2")]
+        units = [places[c] for c in container.exact if places[c].kind in {"country", "admin1", "admin2"}]
         namesake = container.key == mention.key and all(u.kind == "admin2" for u in units)
         # "Capital City (Quarter)": a lone smaller town's name after a city may be one of its quarters.
         quarter = (
             place.population >= BIG_CITY_POPULATION
             and container.container is None
             and all(
-                places[c].kind in ("city", "locality", "admin2") and places[c].population < place.population
+                places[c].kind in {"city", "locality", "admin2"} and places[c].population < place.population
                 for c in container.exact
             )
         )
         if contained:
             container_support = NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT
-        elif units and not namesake and not quarter and place.kind not in ("country", "region", "water"):
+        elif units and not namesake and not quarter and place.kind not in {"country", "region", "water"}:
             contradicted = not any(_contains(u, place) or _contains(place, u) for u in units)
             foreign = contradicted and all(u.kind != "country" and u.country != place.country for u in units)
             score -= 3.0 if contradicted else 0.0
-        elif place.kind in ("city", "locality", "admin2") and not quarter:
+        elif place.kind in {"city", "locality", "admin2"} and not quarter:
             foreign = _beside_foreign_towns(place, [places[c] for c in container.exact])
             contradicted = foreign
             score -= 3.0 if foreign else 0.0
     outer = mentions[mention.container].container if mention.container is not None else None
-    if outer is not None and place.kind in ("city", "locality"):
-        units = [places[c] for c in mentions[outer].exact if places[c].kind in ("country", "admin1")]
+    if outer is not None and place.kind in {"city", "locality"}:
+        units = [places[c] for c in mentions[outer].exact if places[c].kind in {"country", "admin1"}]
         if any(_contains(u, place) for u in units):
             outer_support = CONTAINER_WEIGHT * 0.5
             if contradicted:
@@ -2181,7 +2190,7 @@ def _fixed_reading(
         if any(_contains(place, places[c]) for c in mentions[other].candidates):
             namesake = mentions[other].key == mention.key and place.kind != "admin1"
             containee_support.append(NAMESAKE_CONTAINER_WEIGHT if namesake else CONTAINER_WEIGHT * 0.7)
-        elif place.kind in ("admin1", "admin2", "country"):
+        elif place.kind in {"admin1", "admin2", "country"}:
             containee_support.append(1.0)
     fixed_support = (container_support, outer_support, tuple(containee_support))
     return score, alias, contained, contradicted, foreign, fixed_support
@@ -2190,7 +2199,7 @@ def _fixed_reading(
 def _beside_foreign_towns(place: _Place, container: list[_Place]) -> bool:
     """Whether "X (Y)" or "X, Y" with Y a town puts X elsewhere: every reading of Y is a town of another
     country or far away ("Mandoli (Bandiagara, Mopti)" is not the Mandoli near Delhi)."""
-    towns = [c for c in container if c.kind in ("city", "locality")]
+    towns = [c for c in container if c.kind in {"city", "locality"}]
     if not towns or len(towns) < len(container):
         return False
     return all(t.country != place.country or _distance_km(t, place) > FAR_FROM_CONTAINER_KM for t in towns)
@@ -2205,19 +2214,23 @@ def _prior(
     candidate place: the caller works them out once for all."""
     place = places[index]
     score = _KIND_PRIOR.get(place.kind, 0.0) + math.log10(place.population + 10)
-    alias = index in mention.loose_only or _light_name(place.name) != light
-    if mention.cue == "admin2" and place.kind in ("admin1", "city", "locality"):
+    # A name that is the mention's key but for its capitals folds to the key (see the test), so its light key
+    # is `light`: no alias, told without folding a name the process meets for the first time.
+    alias = (
+        index in mention.loose_only or place.name.lower() != mention.key and _light_name(place.name) != light
+    )
+    if mention.cue == "admin2" and place.kind in {"admin1", "city", "locality"}:
         # "X county" is a county or its seat, not a first-level unit spelled a little differently: a second-level word
         # admits a first-level unit only as written ("Kasese district", where GeoNames ranks it first).
         score += 0.0 if place.kind != "admin1" else -6.0 if alias else 12.0
     elif allowed is not None:
         score += 12.0 if place.kind in allowed else -6.0
-    elif mention.qualified and place.kind in ("admin1", "region"):
+    elif mention.qualified and place.kind in {"admin1", "region"}:
         score += 4.0
     namesake = (
         allowed is None
-        and not (mention.qualified and place.kind in ("admin1", "region"))
-        and place.kind in ("admin1", "admin2")
+        and not (mention.qualified and place.kind in {"admin1", "region"})
+        and place.kind in {"admin1", "admin2"}
         and _namesake_town(mention, places, place)
     )
     if namesake:
@@ -2235,7 +2248,7 @@ def _prior(
 def _unique(mention: _Mention, index: int, places: list[_Place]) -> bool:
     """Whether every town sharing the mention's name lies within a few tens of kilometres of this one."""
     place = places[index]
-    towns = [c for c in mention.exact if c != index and places[c].kind in ("city", "locality")]
+    towns = [c for c in mention.exact if c != index and places[c].kind in {"city", "locality"}]
     return len(towns) < MAX_CANDIDATES and all(_distance_km(place, places[c]) < SAME_PLACE_KM for c in towns)
 
 
@@ -2261,7 +2274,7 @@ def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> flo
         n, anchor, confident = anchors[k]
         if n == number or abs(anchor.lat - lat) * 111.2 >= 200:
             continue
-        distance = _distance_km(place, anchor)
+        distance = distance_km(lat, place.lon, anchor.lat, anchor.lon)  # `_distance_km`, one call fewer
         if distance < 60:
             return 1.5
         if distance < 200 and confident:
@@ -2351,21 +2364,31 @@ def _resolve_pass(
             indexes = mention.candidates if districts_too else mention.not_admin2
         else:
             indexes = _plausible(mention, evidence, limit, districts_too)
-        if _none_accepted(mention, indexes, places):
+        # Only a mention with one of these flags can have every place refused whatever the text says; most
+        # have none, and are not asked.
+        if (
+            mention.titled
+            or mention.speaker
+            or mention.common_word
+            or mention.name_before_any
+            or mention.longer_name
+            or mention.neighbourhood
+            or mention.qualifies
+        ) and _none_accepted(mention, indexes, places):
             chosen.append(None)  # scoring its readings would only rank places `_accept` refuses
             continue
         readings = _readings(number, mention, indexes, mentions, evidence, places)
         readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
         for fields in readings[:MAX_READINGS]:
-            reading = _as_reading(fields)
-            if _accept(mention, places[reading.index], reading, places):
+            if _accept(mention, places[fields[0]], fields, places):  # fields[0]: the place's index
+                reading = _as_reading(fields)
                 if accepted is None:
                     accepted = reading
                     if not _foreign_unit(accepted, places):
                         break
                 elif not reading.conflict and (
-                    reading.support >= SUPPORTED or places[reading.index].kind in ("region", "water")
+                    reading.support >= SUPPORTED or places[reading.index].kind in {"region", "water"}
                 ):
                     accepted = reading  # a place in the country the text is about, or a region ("the Gulf")
                     break
@@ -2383,25 +2406,17 @@ def _none_accepted(mention: _Mention, indexes: Sequence[int], places: list[_Plac
     ("President Jordan"); a few other flags refuse some kinds of place, among them a town after another
     name or a common word outside an apposition and without a unit word (which alone make a reading
     `strong`: `contained` is never set without a container). Each test is one `_accept` makes before it
-    could accept, on the mention and the place alone."""
+    could accept, on the mention and the place alone. A mention with none of the flags these tests read
+    (`_resolve_pass` asks only about the others) has every place accepted or refused on the text's support."""
     if mention.titled:
         return True
-    if not (
-        mention.speaker
-        or mention.common_word
-        or mention.name_before_any
-        or mention.longer_name
-        or mention.neighbourhood
-        or mention.qualifies
-    ):
-        return False  # most mentions: every place may yet be accepted
-    weak = mention.container is None and mention.cue not in ("admin1", "admin2")  # no reading is `strong`
+    weak = mention.container is None and mention.cue not in {"admin1", "admin2"}  # no reading is `strong`
     for index in indexes:
         place = places[index]
         kind = place.kind
         if kind == "country":
             refused = mention.qualifies or mention.name_before and index in mention.loose_only
-        elif kind in ("region", "water"):
+        elif kind in {"region", "water"}:
             refused = mention.name_before or mention.common_word
         else:
             minor = _minor(place)
@@ -2423,7 +2438,7 @@ def _minor(place: _Place) -> bool:
     """A second-level unit, or a town of fewer than `BIG_CITY_POPULATION`: one `_accept` asks more of."""
     return (
         place.kind == "admin2"
-        or place.kind in ("city", "locality")
+        or place.kind in {"city", "locality"}
         and place.population < BIG_CITY_POPULATION
     )
 
@@ -2436,8 +2451,9 @@ def _foreign_unit(reading: _Reading, places: list[_Place]) -> bool:
     return reading.conflict and not reading.contained and places[reading.index].kind == "admin1"
 
 
-def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_Place]) -> bool:
-    """Whether a reading is a place at all, given how much the text supports it.
+def _accept(mention: _Mention, place: _Place, reading: tuple, places: list[_Place]) -> bool:
+    """Whether a reading (a `_Reading`, or the tuple of its fields) is a place at all, given how much the text
+    supports it.
 
     Prominent places (countries, first-level units, cities of 100,000+) named by their own name need
     little. A town or village needs a locative cue ("in", "near", "town of") or local support: its unit
@@ -2445,37 +2461,39 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     its country is mentioned is not enough on its own: a story about the United States names many
     words and surnames that are also American villages.
     """
-    strong = mention.cue in ("admin1", "admin2") or reading.contained
-    local = reading.support - reading.country_support
-    supported = strong or reading.support >= SUPPORTED
-    minor = _minor(place)
+    # The reading's fields, read once each rather than through the named tuple's descriptors every time.
+    index, _, support, contained, conflict, contradicted, alias, country_support, near, foreign = reading
     if place.kind == "country":
         return (
             not mention.titled
             and not mention.qualifies
-            and (reading.index not in mention.loose_only or not mention.name_before)
+            and (index not in mention.loose_only or not mention.name_before)
         )
-    if place.kind in ("region", "water"):
+    if place.kind in {"region", "water"}:
         return not (mention.titled or mention.name_before or mention.common_word)
+    strong = mention.cue in {"admin1", "admin2"} or contained
+    local = support - country_support
+    supported = strong or support >= SUPPORTED
+    minor = _minor(place)
     if mention.titled or mention.qualifies or (mention.speaker and minor):
         return False
-    if mention.neighbourhood and not reading.contained:
+    if mention.neighbourhood and not contained:
         return False
-    if reading.conflict and not reading.contained and (mention.name_after or mention.compound):
+    if conflict and not contained and (mention.name_after or mention.compound):
         return False
-    if reading.foreign and place.population < ALIAS_POPULATION:
+    if foreign and place.population < ALIAS_POPULATION:
         return False
     if mention.common_word and not strong:
         return False
-    if mention.name_after and place.kind == "admin1" and not strong and reading.support < SUPPORTED:
+    if mention.name_after and place.kind == "admin1" and not strong and support < SUPPORTED:
         return False
     if (
         mention.feature
-        and mention.cue not in ("admin1", "admin2")
-        and (reading.conflict or minor and not (reading.contained or reading.near))
+        and mention.cue not in {"admin1", "admin2"}
+        and (conflict or minor and not (contained or near))
     ):
         return False
-    if reading.contradicted and (minor or place.kind == "admin1"):
+    if contradicted and (minor or place.kind == "admin1"):
         return False
     if (mention.name_before_any if minor else mention.name_before) and not (
         strong or not minor and supported
@@ -2484,40 +2502,28 @@ def _accept(mention: _Mention, place: _Place, reading: _Reading, places: list[_P
     # A unit word or "city" written after a name holds against rival countries, except for a small town:
     # "Idleb city" is Syria's Idlib even where another name of the text was first read as a place abroad.
     cue_holds = mention.cue == "admin1" or mention.cue == "locality" and not minor
-    if reading.conflict and (minor or reading.alias) and not (reading.contained or cue_holds):
+    if conflict and (minor or alias) and not (contained or cue_holds):
         return False
-    if (
-        (mention.name_after or mention.compound)
-        and (minor or reading.alias)
-        and not (strong or local >= SUPPORTED)
-    ):
+    if (mention.name_after or mention.compound) and (minor or alias) and not (strong or local >= SUPPORTED):
         return False
     if mention.sentence_start and minor and not (strong or local >= SUPPORTED):
         return False
     if mention.longer_name and minor and not strong:
         return False
-    if reading.index in mention.loose_only:
+    if index in mention.loose_only:
         if not minor:
             located = mention.locative or mention.cue is not None
             listed_unit = mention.listed and place.kind == "admin1"
             # "in Quamishli city": a big city's variant spelling, with "city" after it
             called_city = mention.locative and mention.city_word and place.kind == "city"
-            return (
-                strong
-                or reading.support >= SUPPORTED
-                or (located and reading.support > 0)
-                or listed_unit
-                or called_city
-            )
+            return strong or support >= SUPPORTED or (located and support > 0) or listed_unit or called_city
         return strong or local >= WELL_SUPPORTED or mention.locative and local >= SUPPORTED
-    if reading.alias and not minor and place.population < ALIAS_POPULATION:
+    if alias and not minor and place.population < ALIAS_POPULATION:
         return supported or mention.locative
     if not minor or strong or local >= SUPPORTED:
         return True
     located = mention.locative or mention.cue == "locality"
-    return located and (
-        place.population >= 1_000 or reading.country_support > 0 or _unique(mention, reading.index, places)
-    )
+    return located and (place.population >= 1_000 or country_support > 0 or _unique(mention, index, places))
 
 
 def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> list[dict]:
@@ -3153,7 +3159,7 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
     said"), and as part of a longer name only if every occurrence is. An occurrence that serves as
     another's container ("Rio de Janeiro, Rio de Janeiro") is kept apart, since it names the larger unit.
     """
-    is_container = {m.container for m in mentions if m.container is not None}
+    is_container = {m.container for m in mentions}  # and None, which no mention's number is
     groups: list[_Mention] = []
     group_of: list[int] = []
     index_of: dict[tuple[str, str | None, bool], int] = {}

@@ -917,3 +917,21 @@ def test_loose_token_skips_only_steps_that_change_nothing():
     words += ["".join(rng.choice(letters + "bst") for _ in range(rng.randint(5, 12))) for _ in range(20_000)]
     words += ["kaa\n", "sah\n", "ab\n"]
     assert [module.loose_token.__wrapped__(word) for word in words] == [plain(word) for word in words]
+
+
+def test_a_name_that_lower_cases_to_a_folded_key_folds_to_it():
+    """`_prior` takes a place whose name lower-cases to the mention's folded key for one spelled as the mention
+    is, without folding the name: that holds only if every such name folds to its lower case. An ASCII one
+    does (`fold` lower-cases it, and a folded key holds nothing else `fold` changes); a non-ASCII character
+    that lower-cases to ASCII (the Kelvin sign) must fold to its lower case too, alone and in a name, as must
+    every non-ASCII gazetteer name that lower-cases to a folded key. Fails if `fold` comes to treat such a
+    name otherwise."""
+    from indexer import places as module
+
+    odd = [c for c in map(chr, range(0x80, 0x110000)) if c.lower().isascii()]
+    assert odd and all(fold(c) == c.lower() for c in odd)
+    assert all(fold(f"Ab-{c}e") == f"ab {c.lower()}e" for c in odd)
+    for place in module._gazetteer().places:
+        lowered = place.name.lower()
+        if not place.name.isascii() and fold(lowered) == lowered:  # lower-cased, it is a folded key
+            assert fold(place.name) == lowered, place.name
