@@ -1089,22 +1089,18 @@ def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int]
     capitalised = initials.encode("ascii").translate(_CAPITAL_BYTES)
     # The few gaps that break a sentence are found in the shapes, a gap at a time, rather than each gap
     # looked at: the word after the first "b" of a gap opens a sentence, and the search goes on after it.
+    # Then a gap holding a quotation mark ("q") is read in the text (see `_breaks_sentence`), whatever else
+    # it holds.
     sentence_start = [False] * count
     sentence_start[0] = True
-    at = shapes.find("b", ends[0])
-    while at >= 0:
-        k = bisect_right(starts, at)
-        if k == count:
-            break
-        sentence_start[k] = True
-        at = shapes.find("b", starts[k])
-    at = shapes.find("q", ends[0])
-    while at >= 0:  # a gap holding a quotation mark is read in the text (see `_breaks_sentence`)
-        k = bisect_right(starts, at)
-        if k == count:
-            break
-        sentence_start[k] = _breaks_sentence(text[ends[k - 1] : starts[k]])
-        at = shapes.find("q", starts[k])
+    for shape in "bq":
+        at = shapes.find(shape, ends[0])
+        while at >= 0:
+            k = bisect_right(starts, at)
+            if k == count:
+                break
+            sentence_start[k] = shape == "b" or _breaks_sentence(text[ends[k - 1] : starts[k]])
+            at = shapes.find(shape, starts[k])
     return keys, starts, ends, capitalised, sentence_start
 
 
