@@ -1847,12 +1847,14 @@ class _Evidence:
     anchors: list[tuple[int, _Place, bool]]  # mention number, its place, whether it was confident
     members: list[tuple[int, str]] = field(default_factory=list)
     leaders: list[tuple[float, str]] = field(default_factory=list)
+    rivals: frozenset[str] = frozenset()  # the leaders with `CONFLICTING` votes or more
     anchors_by_latitude: list[tuple[int, _Place, bool]] = field(default_factory=list)
     anchor_latitudes: list[float] = field(default_factory=list)
     member_units: dict[str, list[int]] = field(default_factory=dict)  # `members` by unit
 
     def __post_init__(self) -> None:
         self.leaders = sorted(((v, c) for c, v in self.countries.items()), reverse=True)[:3]
+        self.rivals = _rivals(self.leaders, _NO_VOTES)
         for number, code in self.members:
             self.member_units.setdefault(code, []).append(number)
         # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
@@ -1862,12 +1864,19 @@ class _Evidence:
         self.anchor_latitudes = [anchor.lat for _, anchor, _ in self.anchors_by_latitude]
 
 
+def _rivals(leaders: list[tuple[float, str]], own_countries: dict[str, float]) -> frozenset[str]:
+    """The leading countries with `CONFLICTING` votes or more once a mention's own votes are taken away: a
+    reading in any other country conflicts with the text (see `_readings`)."""
+    return frozenset(code for votes, code in leaders if votes - own_countries.get(code, 0.0) >= CONFLICTING)
+
+
 def _notable(place: _Place) -> bool:
     """Places prominent enough that their name alone says which country a text is about."""
     return place.kind not in {"city", "locality", "admin2"} or place.population >= CITY_POPULATION
 
 
-# A mention's own votes when it casts none: one dictionary for them all, read and never written to.
+# A mention's own votes when it casts none: one dictionary for them all, read and never written to (nor
+# looked through where the evidence adds up the votes cast).
 _NO_VOTES: dict[str, float] = {}
 
 
@@ -1887,10 +1896,12 @@ def _first_evidence(mentions: list[_Mention], demonyms: list[str], places: list[
             mine_countries = {only_country: 0.5}
         if units and (mention.cue == "admin1" or len(units) == 1 and count <= 3):
             mine_admin1 = dict.fromkeys(units, 1.0 if mention.cue == "admin1" else 0.5)
-        for code, vote in mine_countries.items():
-            countries[code] += vote
-        for code, vote in mine_admin1.items():
-            admin1[code] += vote
+        if mine_countries is not _NO_VOTES:
+            for code, vote in mine_countries.items():
+                countries[code] += vote
+        if mine_admin1 is not _NO_VOTES:
+            for code, vote in mine_admin1.items():
+                admin1[code] += vote
         own.append((mine_countries, mine_admin1))
     return _Evidence(countries, admin1, own, [])
 
@@ -1947,10 +1958,12 @@ def _evidence_from(
                 anchors.append((number, place, confident))
             if place.kind in {"city", "locality", "admin2"} and place.admin1_code:
                 members.append((number, place.admin1_code))
-        for code, vote in mine_countries.items():
-            countries[code] += vote
-        for code, vote in mine_admin1.items():
-            admin1[code] += vote
+        if mine_countries is not _NO_VOTES:
+            for code, vote in mine_countries.items():
+                countries[code] += vote
+        if mine_admin1 is not _NO_VOTES:
+            for code, vote in mine_admin1.items():
+                admin1[code] += vote
         own.append((mine_countries, mine_admin1))
     return _Evidence(countries, admin1, own, anchors, members)
 
@@ -1998,7 +2011,8 @@ def _readings(
     the caller makes a `_Reading` of the few it accepts."""
     own_countries, own_admin1 = evidence.own[number]
     country_votes_of, admin1_votes_of = evidence.countries, evidence.admin1
-    rivals = None  # the leading countries' votes without the mention's own, once a candidate asks
+    # The leading countries the mention's own votes leave `CONFLICTING` votes, once a candidate asks.
+    rivals = evidence.rivals if not own_countries else None
     anchors = evidence.anchors_by_latitude
     latitudes = evidence.anchor_latitudes
     member_units = evidence.member_units
@@ -2063,12 +2077,9 @@ def _readings(
         conflict = False
         if country and country_votes <= 0.0 and not contained:
             if rivals is None:
-                rivals = [(v - own_countries.get(c, 0.0), c) for v, c in evidence.leaders]
-            rival_votes = 0.0
-            for votes, code in rivals:
-                if code != country and votes > rival_votes:
-                    rival_votes = votes
-            conflict = rival_votes >= CONFLICTING
+                rivals = _rivals(evidence.leaders, own_countries)
+            # A rival other than the candidate's own country: the leaders are distinct countries.
+            conflict = len(rivals) > (country in rivals)
         readings.append(
             (
                 index,
@@ -3110,16 +3121,21 @@ def _unit_label(spelling: str, unit: int, gazetteer: _Gazetteer) -> str:
     return bare
 
 
-@lru_cache(maxsize=4_096)
 def _other_unit_named(unit: int, bare_key: str) -> bool:
-    """Whether another first-level unit of the unit's country is named `bare_key` once folded. Answered once
-    per unit and name, as it means looking through all four thousand units."""
+    """Whether another first-level unit of the unit's country is named `bare_key` once folded."""
+    others = _units_by_name().get((_gazetteer().places[unit].country, bare_key), ())
+    return any(other != unit for other in others)
+
+
+@lru_cache(maxsize=1)
+def _units_by_name() -> dict[tuple[str, str], list[int]]:
+    """The first-level units by country (the part of their code before the dot) and folded name: built once
+    for all four thousand, instead of looking through them all for each unit and name met."""
     gazetteer = _gazetteer()
-    prefix = f"{gazetteer.places[unit].country}."
-    return any(
-        other != unit and code.startswith(prefix) and fold(gazetteer.places[other].name) == bare_key
-        for code, other in gazetteer.admin1.items()
-    )
+    units: dict[tuple[str, str], list[int]] = {}
+    for code, unit in gazetteer.admin1.items():
+        units.setdefault((code.partition(".")[0], fold(gazetteer.places[unit].name)), []).append(unit)
+    return units
 
 
 @lru_cache(maxsize=65_536)

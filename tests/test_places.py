@@ -314,6 +314,46 @@ def test_unit_label_keeps_the_generic_word_that_tells_two_units_apart():
     assert lima["admin1"] == "Lima Province"
 
 
+def test_other_unit_named_answers_as_a_look_through_every_unit_would():
+    from indexer.places import _gazetteer, _other_unit_named
+
+    gazetteer = _gazetteer()
+    units = list(gazetteer.admin1.items())
+    # Every unit that shares its country and folded name with another, and a spread of the others.
+    sample = [unit for code, unit in units if _other_unit_named(unit, fold(gazetteer.places[unit].name))]
+    assert sample
+    sample += [unit for _, unit in units[::25]]
+    for unit in sample:
+        prefix = f"{gazetteer.places[unit].country}."
+        for key in {fold(gazetteer.places[unit].name), fold(bare_unit_name(gazetteer.places[unit].name))}:
+            plain = any(
+                other != unit and code.startswith(prefix) and fold(gazetteer.places[other].name) == key
+                for code, other in units
+            )
+            assert _other_unit_named(unit, key) == plain, (unit, key)
+
+
+def test_a_reading_conflicts_where_a_rival_country_keeps_conflicting_votes():
+    # `_readings` tells a conflict by the rivals' count, as the walk over the leaders it replaced did.
+    import random
+
+    from indexer.places import CONFLICTING, _rivals
+
+    rng = random.Random(5)
+    codes = ["AF", "PK", "IN", "SY", "IQ"]
+    for _ in range(5_000):
+        votes = [rng.choice([0.0, 0.3, 0.5, 0.6, 0.9, 1.0, 1.5, 2.1]) for _ in range(rng.randint(0, 3))]
+        leaders = sorted(zip(votes, rng.sample(codes, len(votes)), strict=True), reverse=True)
+        own = {c: rng.choice([0.3, 0.5, 0.6, 1.0]) for v, c in leaders if rng.random() < 0.3}
+        country = rng.choice(codes)
+        rival_votes = 0.0
+        for v, c in leaders:
+            if c != country and v - own.get(c, 0.0) > rival_votes:
+                rival_votes = v - own.get(c, 0.0)
+        rivals = _rivals(leaders, own)
+        assert (len(rivals) > (country in rivals)) == (rival_votes >= CONFLICTING), (leaders, own, country)
+
+
 def test_a_seat_named_like_its_district_is_decided_by_size_not_by_which_districts_are_listed():
     # GeoNames lists a Hyderabad district for Pakistan only; repeating the town's name in the parenthesis
     # says nothing about the country, so the far larger Indian city stays the reading.
