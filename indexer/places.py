@@ -1857,9 +1857,11 @@ class _Evidence:
         self.rivals = _rivals(self.leaders, _NO_VOTES)
         for number, code in self.members:
             self.member_units.setdefault(code, []).append(number)
-        # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection.
+        # Sorted by latitude, so that `_near_anchor_support` finds the few within reach by bisection. An anchor
+        # without coordinates is no nearer than infinitely far to anything, and left out.
         self.anchors_by_latitude = sorted(
-            (anchor for anchor in self.anchors if anchor[1].lat is not None), key=lambda anchor: anchor[1].lat
+            (anchor for anchor in self.anchors if anchor[1].lat is not None and anchor[1].lon is not None),
+            key=lambda anchor: anchor[1].lat,
         )
         self.anchor_latitudes = [anchor.lat for _, anchor, _ in self.anchors_by_latitude]
 
@@ -2024,9 +2026,19 @@ def _readings(
         if fixed is None:
             if light is None:
                 allowed, light = _allowed_kinds(mention), _light_key(mention.key)
-            fixed = fixed_parts[index] = _fixed_reading(
-                mention, index, mentions, places, allowed, light
-            ) + _place_facts(places[index])
+            # What the loop asks of the place is stored beside the fixed parts: the place, its country, the
+            # first-level unit it lies in (None for a unit itself), the unit it is (else None), and whether
+            # it is a town or district, which neighbours placed nearby support.
+            place = places[index]
+            kind, code = place.kind, place.admin1_code
+            fixed = fixed_parts[index] = (
+                *_fixed_reading(mention, index, mentions, places, allowed, light),
+                place,
+                place.country,
+                code if code and kind != "admin1" else None,
+                code if kind == "admin1" else None,
+                kind in {"city", "locality", "admin2"},
+            )
         (
             score,
             alias,
@@ -2095,18 +2107,6 @@ def _readings(
             )
         )
     return readings
-
-
-def _place_facts(
-    place: _Place,
-) -> tuple[_Place, str | None, str | None, str | None, bool]:
-    """What `_readings` asks of a candidate place, stored beside its fixed parts: the place, its country, the
-    first-level unit it lies in (None for a unit itself), the unit it is (else None), and whether it is a
-    town or district, which neighbours placed nearby support."""
-    kind = place.kind
-    unit = place.admin1_code if place.admin1_code and kind != "admin1" else None
-    own_unit = place.admin1_code if kind == "admin1" else None
-    return place, place.country, unit, own_unit, kind in {"city", "locality", "admin2"}
 
 
 def _fixed_store(mention: _Mention) -> dict[int, tuple]:
@@ -2271,17 +2271,22 @@ def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> flo
     bisection, are looked at, and most of those are dismissed without trigonometry.
     """
     best = 0.0
-    lat = place.lat
-    if lat is None:
+    lat, lon = place.lat, place.lon
+    if lat is None or lon is None:
         return best
     latitudes, anchors = evidence.anchor_latitudes, evidence.anchors_by_latitude
     for k in range(
         bisect_left(latitudes, lat - _LATITUDE_REACH), bisect_right(latitudes, lat + _LATITUDE_REACH)
     ):
         n, anchor, confident = anchors[k]
-        if n == number or abs(anchor.lat - lat) * 111.2 >= 200:
+        anchor_lat = anchor.lat
+        if n == number or abs(anchor_lat - lat) * 111.2 >= 200:
             continue
-        distance = distance_km(lat, place.lon, anchor.lat, anchor.lon)  # `_distance_km`, one call fewer
+        # `distance_km(lat, lon, anchor_lat, anchor.lon)` written out, without a call per anchor: both have
+        # coordinates, and `min` of the two longitude gaps keeps the first of equals as the conditional does.
+        gap = abs(lon - anchor.lon)
+        gap = (360.0 - gap if 360.0 - gap < gap else gap) * math.cos(math.radians((lat + anchor_lat) / 2))
+        distance = 111.2 * math.hypot(lat - anchor_lat, gap)
         if distance < 60:
             return 1.5
         if distance < 200 and confident:
@@ -2392,7 +2397,8 @@ def _resolve_pass(
                 reading = _as_reading(fields)
                 if accepted is None:
                     accepted = reading
-                    if not _foreign_unit(accepted, places):
+                    # Only a reading in conflict can be a foreign unit: most are not, and are not asked.
+                    if not (reading.conflict and _foreign_unit(reading, places)):
                         break
                 elif not reading.conflict and (
                     reading.support >= SUPPORTED or places[reading.index].kind in {"region", "water"}
@@ -2481,7 +2487,9 @@ def _accept(mention: _Mention, place: _Place, reading: tuple, places: list[_Plac
     strong = mention.cue in {"admin1", "admin2"} or contained
     local = support - country_support
     supported = strong or support >= SUPPORTED
-    minor = _minor(place)
+    kind = place.kind
+    # `_minor(place)`, without the call
+    minor = kind == "admin2" or kind in {"city", "locality"} and place.population < BIG_CITY_POPULATION
     if mention.titled or mention.qualifies or (mention.speaker and minor):
         return False
     if mention.neighbourhood and not contained:
@@ -2553,7 +2561,7 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
     _link_appositions(text, mentions)
     groups, group_of = _group(mentions, gazetteer.places)
     group_choice = _resolve(groups, demonyms, gazetteer)
-    chosen = [group_choice[group_of[n]] for n in range(len(mentions))]
+    chosen = [group_choice[group] for group in group_of]
     _far_road_ends_dropped(text, mentions, chosen, gazetteer.places)
 
     admin1_labels = _admin1_labels(mentions, chosen, gazetteer)
