@@ -857,7 +857,7 @@ class _Mention:
     loose_only: frozenset[int]
     exact: tuple[int, ...]  # the candidates not in loose_only
     not_admin2: tuple[int, ...]  # the candidates but second-level units, read without a unit word
-    name_priors: dict[tuple, dict]  # shared by every mention written alike: see `_fixed_store`
+    name_priors: dict[tuple, dict]  # shared by every mention written alike: see `_readings`
     notable: tuple[frozenset[str], str | None, frozenset[str], int]  # `_notable_readings` of `exact`
     first_token: int
     last_token: int
@@ -1508,7 +1508,7 @@ def _mention_candidates(
 ):
     """What a name written as `surface` (folded `key`) can be: its folded spelling, its candidates (exact
     ones first), those only the loose key found, the exact ones, the candidates that are not second-level
-    units, a store for the priors of its readings (see `_fixed_store`), and what its notable readings say
+    units, a store for the priors of its readings (see `_readings`), and what its notable readings say
     (`_notable_readings`); None when its case rules all out. With `unit`, the name is a demonym before a unit
     word, and its candidates are the units so named. A name recurs within an article and across articles, so
     this is worked out once per spelling."""
@@ -2018,12 +2018,20 @@ def _readings(
     anchors = evidence.anchors_by_latitude
     latitudes = evidence.anchor_latitudes
     member_units = evidence.member_units
-    fixed_parts = _fixed_store(mention)
+    # Where the fixed parts of the mention's readings are kept (see `_fixed_reading`): with the mention when
+    # it stands in an apposition; else with its name, one store per unit word and qualifier, for every
+    # article that writes the name the same way.
+    if mention.container is not None or mention.containees:
+        fixed_parts = mention.fixed
+    else:
+        fixed_parts = mention.name_priors.setdefault((mention.cue, mention.cue_before, mention.qualified), {})
     allowed = light = None  # what every prior of the mention asks of it (see `_prior`), once one is scored
     readings = []
+    # The stores and the votes are read with `in` and subscripts: no call of `get` per candidate.
     for index in indexes:
-        fixed = fixed_parts.get(index)
-        if fixed is None:
+        if index in fixed_parts:
+            fixed = fixed_parts[index]
+        else:
             if light is None:
                 allowed, light = _allowed_kinds(mention), _light_key(mention.key)
             # What the loop asks of the place is stored beside the fixed parts: the place, its country, the
@@ -2052,15 +2060,19 @@ def _readings(
             own_unit,
             town,
         ) = fixed
-        country_votes = country_votes_of.get(country, 0.0) - own_countries.get(country, 0.0)
+        country_votes = country_votes_of[country] if country in country_votes_of else 0.0
+        if country in own_countries:  # else it would subtract 0.0, which changes nothing
+            country_votes -= own_countries[country]
         # min(1.5, max(0.0, votes)) written out: the same value, without two calls per candidate.
         if country and country_votes > 0.0:
             country_support = COUNTRY_WEIGHT * (country_votes if country_votes < 1.5 else 1.5)
         else:
             country_support = 0.0
         support = country_support
-        if unit:
-            unit_votes = admin1_votes_of.get(unit, 0.0) - own_admin1.get(unit, 0.0)
+        if unit and unit in admin1_votes_of:  # its own votes are among them: none there, none at all
+            unit_votes = admin1_votes_of[unit]
+            if unit in own_admin1:
+                unit_votes -= own_admin1[unit]
             if unit_votes > 0.0:  # no votes add nothing: `support` is 0.0 or positive here
                 support += ADMIN1_WEIGHT * (unit_votes if unit_votes < 1.5 else 1.5)
         # The fixed supports are added where they always were, so that the sums (and ties) come out the same.
@@ -2083,7 +2095,7 @@ def _readings(
         if town and anchors and place.lat is not None:
             first = bisect_left(latitudes, place.lat - _LATITUDE_REACH)
             if first < len(latitudes) and latitudes[first] <= place.lat + _LATITUDE_REACH:
-                nearby = _near_anchor_support(place, number, evidence)
+                nearby = _near_anchor_support(place, number, evidence, first)
                 near = nearby >= 1.5
                 support += nearby
         conflict = False
@@ -2109,19 +2121,6 @@ def _readings(
     return readings
 
 
-def _fixed_store(mention: _Mention) -> dict[int, tuple]:
-    """Where the fixed parts of `mention`'s readings are kept (see `_fixed_reading`): with the mention when it
-    stands in an apposition; else with its name, one store per unit word and qualifier, for every article
-    that writes the name the same way."""
-    if mention.container is not None or mention.containees:
-        return mention.fixed
-    setting = (mention.cue, mention.cue_before, mention.qualified)
-    store = mention.name_priors.get(setting)
-    if store is None:
-        store = mention.name_priors[setting] = {}
-    return store
-
-
 _NO_FIXED_SUPPORT: tuple[float, float, tuple[float, ...]] = (0.0, 0.0, ())
 
 
@@ -2140,7 +2139,7 @@ def _fixed_reading(
 
     Most mentions stand in no apposition; theirs is the prior alone, which depends only on how the name is
     written (its candidates) and on its unit word and qualifier, and so is kept with the name for every
-    article that writes it the same way (`_fixed_store`)."""
+    article that writes it the same way (see `_readings`)."""
     if mention.container is None and not mention.containees:
         score, alias = _prior(mention, index, places, allowed, light)
         return score, alias, False, False, False, _NO_FIXED_SUPPORT
@@ -2261,23 +2260,24 @@ def _unique(mention: _Mention, index: int, places: list[_Place]) -> bool:
 
 # Degrees of latitude that hold every anchor within 200 km of a place (200 / 111.2 = 1.7986, with a margin).
 _LATITUDE_REACH = 1.81
+# What `math.radians` multiplies by (CPython's `degToRad`, pi / 180 in doubles): the same product, without a call.
+_RADIANS_PER_DEGREE = math.pi / 180.0
 
 
-def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> float:
+def _near_anchor_support(place: _Place, number: int, evidence: _Evidence, first: int) -> float:
     """Support from the nearest other town placed in the first pass: 1.5 within 60 km, and 0.75 within 200 km
     of one that was confidently placed (a weakly placed town is too often a namesake to vouch from afar).
 
     A latitude gap alone bounds the distance from below, so only the anchors in a band of latitude, found by
-    bisection, are looked at, and most of those are dismissed without trigonometry.
+    bisection, are looked at, and most of those are dismissed without trigonometry. `first` is the first
+    anchor not south of the band, which the caller has found.
     """
     best = 0.0
     lat, lon = place.lat, place.lon
     if lat is None or lon is None:
         return best
     latitudes, anchors = evidence.anchor_latitudes, evidence.anchors_by_latitude
-    for k in range(
-        bisect_left(latitudes, lat - _LATITUDE_REACH), bisect_right(latitudes, lat + _LATITUDE_REACH)
-    ):
+    for k in range(first, bisect_right(latitudes, lat + _LATITUDE_REACH)):
         n, anchor, confident = anchors[k]
         anchor_lat = anchor.lat
         if n == number or abs(anchor_lat - lat) * 111.2 >= 200:
@@ -2285,7 +2285,9 @@ def _near_anchor_support(place: _Place, number: int, evidence: _Evidence) -> flo
         # `distance_km(lat, lon, anchor_lat, anchor.lon)` written out, without a call per anchor: both have
         # coordinates, and `min` of the two longitude gaps keeps the first of equals as the conditional does.
         gap = abs(lon - anchor.lon)
-        gap = (360.0 - gap if 360.0 - gap < gap else gap) * math.cos(math.radians((lat + anchor_lat) / 2))
+        gap = (360.0 - gap if 360.0 - gap < gap else gap) * math.cos(
+            (lat + anchor_lat) / 2 * _RADIANS_PER_DEGREE
+        )
         distance = 111.2 * math.hypot(lat - anchor_lat, gap)
         if distance < 60:
             return 1.5
@@ -3193,19 +3195,35 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
             continue
         group_of.append(found)
         group = groups[found]
-        group.locative |= mention.locative
-        group.qualified |= mention.qualified
-        group.name_before = group.name_before and mention.name_before
-        group.name_after = group.name_after and mention.name_after
-        group.longer_name = group.longer_name and mention.longer_name
-        group.compound = group.compound and mention.compound
-        group.sentence_start = group.sentence_start and mention.sentence_start
-        group.feature = group.feature and mention.feature
-        group.neighbourhood = group.neighbourhood and mention.neighbourhood
-        group.name_before_any = group.name_before_any or mention.name_before_any
-        group.titled = group.titled or mention.titled
-        group.speaker = group.speaker or mention.speaker
-        group.listed = group.listed or mention.listed
+        # The flags are booleans: one that any occurrence may set is set by an occurrence that has it, one
+        # that every occurrence must have is cleared by one that has it not; a group's flag is written only
+        # where the occurrence changes it, and read not at all.
+        if mention.locative:
+            group.locative = True
+        if mention.qualified:
+            group.qualified = True
+        if not mention.name_before:
+            group.name_before = False
+        if not mention.name_after:
+            group.name_after = False
+        if not mention.longer_name:
+            group.longer_name = False
+        if not mention.compound:
+            group.compound = False
+        if not mention.sentence_start:
+            group.sentence_start = False
+        if not mention.feature:
+            group.feature = False
+        if not mention.neighbourhood:
+            group.neighbourhood = False
+        if mention.name_before_any:
+            group.name_before_any = True
+        if mention.titled:
+            group.titled = True
+        if mention.speaker:
+            group.speaker = True
+        if mention.listed:
+            group.listed = True
         if group.container is None:
             group.container = mention.container
     for group in groups:
