@@ -2578,25 +2578,26 @@ def find_places(text: str, *, skip_spans: Sequence[tuple[int, int]] = ()) -> lis
         if index is None:
             continue
         place = places[index]
-        entry = results.get(place.id)
-        if entry is None:
+        if place.id in results:  # `in` and a subscript rather than a call of `get`, as below
+            entry = results[place.id]
+        else:
             unit_code = stated_units.get(index, place.admin1_code)
             label = admin1_labels.get(unit_code) if unit_code else None
             entry = _as_dict(gazetteer, place, label, unit_code)
             entry["mentions"] = []
             results[place.id] = entry
         end, surface = mention.unit_end or mention.end, mention.surface
-        if text.startswith(".", end) and _INITIALISM_END_RE.search(text, mention.start, end):
+        if text[end : end + 1] == "." and _INITIALISM_END_RE.search(text, mention.start, end):
             # "U.S.", "Bogota D.C.": the tokens stop before an initialism's last full stop; the name does not
             end, surface = end + 1, surface + "."
         if place.kind in SPELLED_AS_WRITTEN:
             spelling = _spelling(surface)
             if spelling is not None:
-                counts = spellings.get(place.id)
-                if counts is None:
+                if place.id not in spellings:
                     spellings[place.id] = {spelling: 1}
                 else:
-                    counts[spelling] = counts.get(spelling, 0) + 1
+                    counts = spellings[place.id]
+                    counts[spelling] = counts[spelling] + 1 if spelling in counts else 1
         entry["mentions"].append({"start": mention.start, "end": end, "text": text[mention.start : end]})
     for place_id, counts in spellings.items():
         results[place_id]["name"] = max(counts.items(), key=_COUNT)[0]
@@ -3026,6 +3027,10 @@ def _stated_units(
         if index is None or places[index].kind not in ("city", "locality", "admin2"):
             continue
         town = places[index]
+        mention = mentions[number]
+        end = mention.unit_end or mention.end
+        if mention.container is None and "(" not in text[end : end + 2]:
+            continue  # no apposition around it (see `_enclosing_mentions`), as around most towns
         for link in _enclosing_mentions(text, mentions, number):
             unit_index = chosen[link]
             unit = places[unit_index] if unit_index is not None else None
@@ -3076,8 +3081,10 @@ def _admin1_labels(
         if index is None or gazetteer.places[index].admin1_code is None:
             continue
         code = gazetteer.places[index].admin1_code
+        if code in labels:
+            continue
         unit = gazetteer.admin1.get(code)
-        if code in labels or unit is None:
+        if unit is None:
             continue
         if index == unit:
             if not _abbreviated(mention.surface):  # "J&K" is labelled Jammu and Kashmir
