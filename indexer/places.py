@@ -2080,9 +2080,9 @@ def _readings(
             container_support, outer_support, containee_support = fixed_support
             if container_support:
                 support += container_support
-        if own_unit is not None and own_unit in member_units:
-            if any(n != number for n in member_units[own_unit]):
-                support += MEMBER_WEIGHT
+        # A town of the unit other than the mention itself: each mention is listed once, and only if it is one.
+        if own_unit is not None and own_unit in member_units and member_units[own_unit] != [number]:
+            support += MEMBER_WEIGHT
         if fixed_support is not _NO_FIXED_SUPPORT:
             if outer_support:
                 support += outer_support
@@ -2392,7 +2392,8 @@ def _resolve_pass(
             chosen.append(None)  # scoring its readings would only rank places `_accept` refuses
             continue
         readings = _readings(number, mention, indexes, mentions, evidence, places)
-        readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
+        if len(readings) > 1:  # many a mention has one candidate left
+            readings.sort(key=_SCORE, reverse=True)  # stable: equal scores keep the candidates' order
         accepted = None
         for fields in readings[:MAX_READINGS]:
             if _accept(mention, places[fields[0]], fields, places):  # fields[0]: the place's index
@@ -3160,17 +3161,6 @@ def _light_name(name: str) -> str:
     return _light_key(fold(name))
 
 
-def _copy_mention(mention: _Mention) -> _Mention:
-    """A fresh copy of a mention to gather a group's flags in (dataclasses.replace is far slower).
-
-    The copy holds every field in its own dictionary, in one order: resolving reads a group's flags many
-    times, and a flag left to its class default is found only after the instance's dictionary is searched
-    in vain, where one the instance holds is read at the place the interpreter remembers for it."""
-    copy = object.__new__(_Mention)
-    copy.__dict__ = {**_MENTION_FIELDS, **mention.__dict__, "containees": [], "towns": {}, "fixed": {}}
-    return copy
-
-
 # Every field of a mention, the context fields with their defaults (the others are each mention's own).
 _MENTION_FIELDS = {name: getattr(_Mention, name, None) for name in _Mention.__dataclass_fields__}
 
@@ -3198,7 +3188,19 @@ def _group(mentions: list[_Mention], places: list[_Place]) -> tuple[list[_Mentio
         if found is None:
             index_of[signature] = len(groups)
             group_of.append(len(groups))
-            groups.append(_copy_mention(mention))
+            # A fresh copy of the mention to gather the group's flags in (dataclasses.replace is far slower).
+            # It holds every field in its own dictionary, in one order: resolving reads a group's flags many
+            # times, and a flag left to its class default is found only after the instance's dictionary is
+            # searched in vain, where one the instance holds is read at the place the interpreter remembers.
+            group = object.__new__(_Mention)
+            group.__dict__ = {
+                **_MENTION_FIELDS,
+                **mention.__dict__,
+                "containees": [],
+                "towns": {},
+                "fixed": {},
+            }
+            groups.append(group)
             continue
         group_of.append(found)
         group = groups[found]
