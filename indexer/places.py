@@ -1160,21 +1160,18 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     The light and loose keys are those `light` and `loose` give, made here from the words' own keys
     (`_light_word`, `loose_token`, each kept per word): a name first met is mostly words met before."""
     gazetteer = _gazetteer()
-    country = gazetteer.demonyms.get(key)
-    if country is None and key.endswith("s"):
-        country = gazetteer.demonyms.get(key[:-1])
-    if country is not None:
-        return country, (), ()
-    found = gazetteer.exact.get(key)  # most names looked up are no place: no call to say so
-    exact = () if found is None else _as_tuple(found)
+    # `in` before indexing rather than dict.get: most names are no demonym and no place, told without a call.
+    demonyms = gazetteer.demonyms
+    if key in demonyms:
+        return demonyms[key], (), ()
+    if key[-1:] == "s" and key[:-1] in demonyms:
+        return demonyms[key[:-1]], (), ()
     words = key.split() if " " in key else None  # a word may fold to two ("Ma´arat")
-    # Every word a single letter, told by counting (the only white space in a key is spaces between words).
-    if not exact and words is not None and len(key) - key.count(" ") == len(words):
-        exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
-    if multiword and not exact and words is not None and len(words) > 1:
+    if multiword and words is not None and len(words) > 1:
         # A word in no key of several words, and another word that no key drops, or two words side by side in
         # no such key: see `_NO_LONGER`. The name's beginning was looked up before (`_scan`), so its last word
-        # is tested, or both words of a pair, and its last two words side by side.
+        # is tested, or both words of a pair, and its last two words side by side. Told before the name itself
+        # is looked up: a name with such a word or pair is under no key, nor is it a run of single letters.
         last = words[-1]
         if (
             (words[0] not in ARTICLES or words[-2] not in ARTICLES)
@@ -1183,6 +1180,10 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
             or _closes_pair(words[-2], last)
         ):
             return _NO_LONGER
+    exact = _as_tuple(gazetteer.exact[key]) if key in gazetteer.exact else ()
+    # Every word a single letter, told by counting (the only white space in a key is spaces between words).
+    if not exact and words is not None and len(key) - key.count(" ") == len(words):
+        exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
         # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
         light_key = " ".join(map(_light_word, words))
@@ -1270,11 +1271,10 @@ def _closes_pair(first: str, second: str) -> bool:
     if len(first) < 2 or len(second) < 2 or first in _RESHAPING_WORDS or second in _RESHAPING_WORDS:
         return False
     bits = _name_word_bits()
-    for pair in (
-        (first, second),
-        (_light_word(first), _light_word(second)),
-        (loose_token(first), loose_token(second)),
-    ):
+    h = hash((first, second))
+    if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
+        return False  # the words' other forms are made only when the pair itself is in no key
+    for pair in ((_light_word(first), _light_word(second)), (loose_token(first), loose_token(second))):
         h = hash(pair)
         if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
             return False
@@ -1342,6 +1342,13 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
                 or key not in stoplist
                 # both need a word not opening a sentence: most stoplisted capitals ("The", "But") open one
                 or not sentence_starts[j]
+                # each test needs a region or town word after the word, or a parenthesis it closes: most have neither
+                and (
+                    j + 1 < count
+                    and keys[j + 1] in _PLACING_WORDS
+                    or tokens.parenthesis
+                    and text.startswith(")", ends[j])
+                )
                 and (_names_region(tokens, j) or _placed_by_position(text, tokens, j))
             ):
                 if j > i:
@@ -1382,7 +1389,8 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             i += 1
             continue
         j, key, unit = best
-        found = _mention_candidates(text[starts[i] : ends[j]], key, j > i, unit)
+        surface = text[starts[i] : ends[j]]
+        found = _mention_candidates(surface, key, j > i, unit)
         if found is None:
             i += 1
             continue
@@ -1390,10 +1398,11 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         if i > 0 and keys[i - 1] in ARTICLES and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
-        mention = _Mention(starts[first], ends[j], text[starts[first] : ends[j]], *found, first, j)
+                surface = text[starts[first] : ends[j]]
+        mention = _Mention(starts[first], ends[j], surface, *found, first, j)
         if i == j and keys[i] in lowercase_words:
             mention.common_word = True
-        if tokens.sentence_start[first]:
+        if sentence_starts[first]:
             mention.sentence_start = True
         _read_context(text, tokens, first, j, mention)
         if mention.name_before:
@@ -1430,6 +1439,8 @@ def _names_region(tokens: _Tokens, k: int) -> bool:
 # Settlement words after which a common word is a town's name: "Man town". Written in lower case, so that
 # a club ("Man City") stays a club.
 _TOWN_WORDS = frozenset({"town", "city", "village"})
+# The words after a common word that `_names_region` or `_placed_by_position` may read it as a place before.
+_PLACING_WORDS = _REGION_WORDS | _TOWN_WORDS
 # Where a parenthesis after a name closes on one word: "San Lorenzo (Central)", "Batibo (Momo, North)".
 _UNIT_IN_PARENTHESIS_RE = re.compile(r"[^\W\d_][\w'’.-]* \((?:[^()\n,]{1,30}, )?$")
 
