@@ -1152,7 +1152,7 @@ _RESHAPING_WORDS = frozenset(COMPASS_WORDS) | _COMPASS_FORMS | ARTICLES
 _NO_LONGER: tuple[str | None, tuple[int, ...], tuple[int, ...]] = tuple([None, (), ()])
 
 
-def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+def _name_lookup(key: str, multiword: bool = False) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
     the answers are kept (`_word_lookup`, `_words_lookup`).
@@ -1299,11 +1299,10 @@ def _light_key(folded: str) -> str:
     return " ".join(map(_light_word, kept))
 
 
-@lru_cache(maxsize=65_536)
-def _word_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
-    """`_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name
-    itself: a string argument alone is looked up without building a tuple of the arguments each time."""
-    return _name_lookup(key, False)
+# `_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name itself: a
+# string argument alone is looked up without building a tuple of the arguments each time. This one wraps
+# `_name_lookup` itself, so that a word first met costs no second Python call.
+_word_lookup = lru_cache(maxsize=65_536)(_name_lookup)
 
 
 @lru_cache(maxsize=65_536)
@@ -1611,7 +1610,12 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         first = i - 1
         before = i - 2 if i > 1 else None
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
-    if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
+    if (
+        before is not None
+        and tokens.parenthesis
+        and text[ends[j] : ends[j] + 1] == ")"  # most names have none after them: told without the call
+        and _closes_parenthetical(text, tokens, first, j)
+    ):
         mention.listed = True
     if before is not None and (before_gap[-1:] == "(" or mention.listed):
         mention.locative = True
@@ -1652,42 +1656,41 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
                 mention.name_before = True
         elif before_key in CONNECTORS and first >= 2 and capitalised[first - 2]:
             mention.name_before = _joined(text, tokens, first - 2, before)
-    if (
-        after is not None
-        and mention.cue is None
-        and keys[after] in INNER_PARTICLES
-        and after + 1 < len(keys)
-        and capitalised[after + 1]
-        and after_gap in (" ", "-")
-        and _joined(text, tokens, after, after + 1)
-    ):
-        mention.name_after = True
-        mention.longer_name = True
-    if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
-        after_key = keys[after]
-        if after_key in SPEECH_VERBS and after_gap == " ":
-            # "Haftar said" is a person speaking; in "Residents of Ati said" the name is not who speaks.
-            mention.speaker = not mention.locative
-        elif capitalised[after] and after_gap == "-":
-            mention.compound = True
-        elif (
-            capitalised[after]
-            and after_gap == " "
-            and not tokens.sentence_start[after]
-            and not tokens.in_headline(after)
+    if after is None:
+        return
+    # The word after the name, read once for the tests below.
+    after_key = keys[after]
+    if mention.cue is None:
+        if (
+            after_key in INNER_PARTICLES
+            and after + 1 < len(keys)
+            and capitalised[after + 1]
+            and after_gap in (" ", "-")
+            and _joined(text, tokens, after, after + 1)
         ):
-            mention.name_after = after_key not in PLACE_HEADS
-    if (
-        after is not None
-        and keys[after] in QUALIFIED_HEADS
-        and (after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1)  # "the U.S. dollar"
+            mention.name_after = True
+            mention.longer_name = True
+        if after_key not in CONNECTORS:
+            if after_key in SPEECH_VERBS and after_gap == " ":
+                # "Haftar said" is a person speaking; in "Residents of Ati said" the name is not who speaks.
+                mention.speaker = not mention.locative
+            elif capitalised[after] and after_gap == "-":
+                mention.compound = True
+            elif (
+                capitalised[after]
+                and after_gap == " "
+                and not tokens.sentence_start[after]
+                and not tokens.in_headline(after)
+            ):
+                mention.name_after = after_key not in PLACE_HEADS
+    if after_key in QUALIFIED_HEADS and (
+        after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1  # "the U.S. dollar"
     ):
         mention.qualifies = True
-    if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
+    if after_key in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
     if (
-        after is not None
-        and tokens.roads
+        tokens.roads
         # the road pattern opens on a hyphen, or on a space and a road word or qualifier: told without a call
         and (after_gap[:1] in "-–" or text[ends[j] + 1 : ends[j] + 2] in _ROAD_WORD_INITIALS)
         and _ROAD_AFTER_NAME_RE.match(text, ends[j])
@@ -1745,10 +1748,8 @@ _PERSON_APPOSITION_RE = re.compile(
 
 def _closes_parenthetical(text: str, tokens: _Tokens, first: int, last: int) -> bool:
     """A name that ends a short parenthetical list after a comma, as in "Bule (Djugu, Ituri)": notes in
-    this style put the larger units last, so the name is a place even when nothing else says so. The
-    closing parenthesis is looked for first: most names have none after them."""
-    if text[tokens.ends[last] : tokens.ends[last] + 1] != ")":
-        return False
+    this style put the larger units last, so the name is a place even when nothing else says so. Asked only of
+    a name followed by a closing parenthesis (`_read_context` tells one)."""
     opening = text.rfind("(", max(0, tokens.starts[first] - 40), tokens.starts[first])
     if opening < 0 or ")" in text[opening : tokens.starts[first]]:
         return False
