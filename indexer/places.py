@@ -1294,7 +1294,10 @@ def _light_word(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def _light_key(folded: str) -> str:
     """`light`, from the words' kept keys (`_light_word`)."""
-    unified = [COMPASS_WORDS.get(word, word) for word in folded.split()]
+    words = folded.split()
+    if _RESHAPING_WORDS.isdisjoint(words):
+        return " ".join(map(_light_word, words))  # no compass word to unify nor article to drop (most names)
+    unified = [COMPASS_WORDS.get(word, word) for word in words]
     kept = [word for word in unified if word not in ARTICLES] or unified
     return " ".join(map(_light_word, kept))
 
@@ -1592,7 +1595,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     after = j + 1 if j + 1 < len(keys) else None
     after_gap = text[ends[j] : starts[after]] if after is not None else ""
     # The flags stay unset (their class default, False) unless a word sets them: most names set few.
-    if not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]) and _names_feature(text, tokens, j):
+    if (
+        # `_names_feature` holds only for a name followed by a space and a capital, connector or feature word
+        after_gap == " "
+        and (capitalised[after] or keys[after] in CONNECTORS or keys[after] in FEATURE_HEADS)
+        and not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5])
+        and _names_feature(text, tokens, j)
+    ):
         mention.feature = True
     if keys[i] in NEIGHBOURHOOD_PREFIXES and (
         i < j or after is not None and capitalised[after] and _joined(text, tokens, j, after)
@@ -1714,6 +1723,8 @@ def _far_road_ends_dropped(
     """Unset both ends of a road named after two towns ("the X-Y road") when they were read in different
     countries hundreds of kilometres apart: one of them is a namesake, and nothing says which. A town named
     elsewhere in the text keeps those other mentions."""
+    if "road" not in text and "highway" not in text:
+        return  # no road word for `_ROAD_WORD_AFTER_RE` to find (most texts): no pair of mentions is looked at
     for number in range(len(mentions) - 1):
         left, right = mentions[number], mentions[number + 1]
         first, second = chosen[number], chosen[number + 1]
