@@ -1152,7 +1152,7 @@ _RESHAPING_WORDS = frozenset(COMPASS_WORDS) | _COMPASS_FORMS | ARTICLES
 _NO_LONGER: tuple[str | None, tuple[int, ...], tuple[int, ...]] = tuple([None, (), ()])
 
 
-def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
+def _name_lookup(key: str, multiword: bool = False) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
     """What the gazetteer holds for one folded word sequence: the country of a demonym (else None), the
     exact and light-key candidates, and the loose-key ones. News repeats the same capitalised words, so
     the answers are kept (`_word_lookup`, `_words_lookup`).
@@ -1160,21 +1160,18 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
     The light and loose keys are those `light` and `loose` give, made here from the words' own keys
     (`_light_word`, `loose_token`, each kept per word): a name first met is mostly words met before."""
     gazetteer = _gazetteer()
-    country = gazetteer.demonyms.get(key)
-    if country is None and key.endswith("s"):
-        country = gazetteer.demonyms.get(key[:-1])
-    if country is not None:
-        return country, (), ()
-    found = gazetteer.exact.get(key)  # most names looked up are no place: no call to say so
-    exact = () if found is None else _as_tuple(found)
+    # `in` before indexing rather than dict.get: most names are no demonym and no place, told without a call.
+    demonyms = gazetteer.demonyms
+    if key in demonyms:
+        return demonyms[key], (), ()
+    if key[-1:] == "s" and key[:-1] in demonyms:
+        return demonyms[key[:-1]], (), ()
     words = key.split() if " " in key else None  # a word may fold to two ("Ma´arat")
-    # Every word a single letter, told by counting (the only white space in a key is spaces between words).
-    if not exact and words is not None and len(key) - key.count(" ") == len(words):
-        exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
-    if multiword and not exact and words is not None and len(words) > 1:
+    if multiword and words is not None and len(words) > 1:
         # A word in no key of several words, and another word that no key drops, or two words side by side in
         # no such key: see `_NO_LONGER`. The name's beginning was looked up before (`_scan`), so its last word
-        # is tested, or both words of a pair, and its last two words side by side.
+        # is tested, or both words of a pair, and its last two words side by side. Told before the name itself
+        # is looked up: a name with such a word or pair is under no key, nor is it a run of single letters.
         last = words[-1]
         if (
             (words[0] not in ARTICLES or words[-2] not in ARTICLES)
@@ -1183,6 +1180,10 @@ def _name_lookup(key: str, multiword: bool) -> tuple[str | None, tuple[int, ...]
             or _closes_pair(words[-2], last)
         ):
             return _NO_LONGER
+    exact = _as_tuple(gazetteer.exact[key]) if key in gazetteer.exact else ()
+    # Every word a single letter, told by counting (the only white space in a key is spaces between words).
+    if not exact and words is not None and len(key) - key.count(" ") == len(words):
+        exact = gazetteer.exact_candidates("".join(words))  # "D.R.C." as "DRC" is
     if words is not None and _RESHAPING_WORDS.isdisjoint(words):
         # No compass word or article to unify, drop or move (most names): each key is the words' own keys.
         light_key = " ".join(map(_light_word, words))
@@ -1270,11 +1271,10 @@ def _closes_pair(first: str, second: str) -> bool:
     if len(first) < 2 or len(second) < 2 or first in _RESHAPING_WORDS or second in _RESHAPING_WORDS:
         return False
     bits = _name_word_bits()
-    for pair in (
-        (first, second),
-        (_light_word(first), _light_word(second)),
-        (loose_token(first), loose_token(second)),
-    ):
+    h = hash((first, second))
+    if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
+        return False  # the words' other forms are made only when the pair itself is in no key
+    for pair in ((_light_word(first), _light_word(second)), (loose_token(first), loose_token(second))):
         h = hash(pair)
         if bits[h & _WORD_BIT_BYTES - 1] >> (h >> 21 & 7) & 1:
             return False
@@ -1294,16 +1294,18 @@ def _light_word(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def _light_key(folded: str) -> str:
     """`light`, from the words' kept keys (`_light_word`)."""
-    unified = [COMPASS_WORDS.get(word, word) for word in folded.split()]
+    words = folded.split()
+    if _RESHAPING_WORDS.isdisjoint(words):
+        return " ".join(map(_light_word, words))  # no compass word to unify nor article to drop (most names)
+    unified = [COMPASS_WORDS.get(word, word) for word in words]
     kept = [word for word in unified if word not in ARTICLES] or unified
     return " ".join(map(_light_word, kept))
 
 
-@lru_cache(maxsize=65_536)
-def _word_lookup(key: str) -> tuple[str | None, tuple[int, ...], tuple[int, ...]]:
-    """`_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name
-    itself: a string argument alone is looked up without building a tuple of the arguments each time."""
-    return _name_lookup(key, False)
+# `_name_lookup` for one word, kept. One cache per word count, so that the cache's key is the name itself: a
+# string argument alone is looked up without building a tuple of the arguments each time. This one wraps
+# `_name_lookup` itself, so that a word first met costs no second Python call.
+_word_lookup = lru_cache(maxsize=65_536)(_name_lookup)
 
 
 @lru_cache(maxsize=65_536)
@@ -1342,6 +1344,13 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
                 or key not in stoplist
                 # both need a word not opening a sentence: most stoplisted capitals ("The", "But") open one
                 or not sentence_starts[j]
+                # each test needs a region or town word after the word, or a parenthesis it closes: most have neither
+                and (
+                    j + 1 < count
+                    and keys[j + 1] in _PLACING_WORDS
+                    or tokens.parenthesis
+                    and text.startswith(")", ends[j])
+                )
                 and (_names_region(tokens, j) or _placed_by_position(text, tokens, j))
             ):
                 if j > i:
@@ -1382,7 +1391,8 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
             i += 1
             continue
         j, key, unit = best
-        found = _mention_candidates(text[starts[i] : ends[j]], key, j > i, unit)
+        surface = text[starts[i] : ends[j]]
+        found = _mention_candidates(surface, key, j > i, unit)
         if found is None:
             i += 1
             continue
@@ -1390,10 +1400,11 @@ def _scan(text: str, tokens: _Tokens, gazetteer: _Gazetteer, skip: Sequence[tupl
         if i > 0 and keys[i - 1] in ARTICLES and _article_before(text, tokens, i - 1, i):
             if not mentions or mentions[-1].last_token < i - 1:
                 first = i - 1
-        mention = _Mention(starts[first], ends[j], text[starts[first] : ends[j]], *found, first, j)
+                surface = text[starts[first] : ends[j]]
+        mention = _Mention(starts[first], ends[j], surface, *found, first, j)
         if i == j and keys[i] in lowercase_words:
             mention.common_word = True
-        if tokens.sentence_start[first]:
+        if sentence_starts[first]:
             mention.sentence_start = True
         _read_context(text, tokens, first, j, mention)
         if mention.name_before:
@@ -1430,6 +1441,8 @@ def _names_region(tokens: _Tokens, k: int) -> bool:
 # Settlement words after which a common word is a town's name: "Man town". Written in lower case, so that
 # a club ("Man City") stays a club.
 _TOWN_WORDS = frozenset({"town", "city", "village"})
+# The words after a common word that `_names_region` or `_placed_by_position` may read it as a place before.
+_PLACING_WORDS = _REGION_WORDS | _TOWN_WORDS
 # Where a parenthesis after a name closes on one word: "San Lorenzo (Central)", "Batibo (Momo, North)".
 _UNIT_IN_PARENTHESIS_RE = re.compile(r"[^\W\d_][\w'’.-]* \((?:[^()\n,]{1,30}, )?$")
 
@@ -1582,7 +1595,13 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
     after = j + 1 if j + 1 < len(keys) else None
     after_gap = text[ends[j] : starts[after]] if after is not None else ""
     # The flags stay unset (their class default, False) unless a word sets them: most names set few.
-    if not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5]) and _names_feature(text, tokens, j):
+    if (
+        # `_names_feature` holds only for a name followed by a space and a capital, connector or feature word
+        after_gap == " "
+        and (capitalised[after] or keys[after] in CONNECTORS or keys[after] in FEATURE_HEADS)
+        and not FEATURE_HEADS.isdisjoint(keys[j + 1 : j + 5])
+        and _names_feature(text, tokens, j)
+    ):
         mention.feature = True
     if keys[i] in NEIGHBOURHOOD_PREFIXES and (
         i < j or after is not None and capitalised[after] and _joined(text, tokens, j, after)
@@ -1600,7 +1619,12 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
         first = i - 1
         before = i - 2 if i > 1 else None
         before_gap = text[ends[before] : starts[i - 1]] if before is not None else ""
-    if before is not None and tokens.parenthesis and _closes_parenthetical(text, tokens, first, j):
+    if (
+        before is not None
+        and tokens.parenthesis
+        and text[ends[j] : ends[j] + 1] == ")"  # most names have none after them: told without the call
+        and _closes_parenthetical(text, tokens, first, j)
+    ):
         mention.listed = True
     if before is not None and (before_gap[-1:] == "(" or mention.listed):
         mention.locative = True
@@ -1641,42 +1665,41 @@ def _read_context(text: str, tokens: _Tokens, i: int, j: int, mention: _Mention)
                 mention.name_before = True
         elif before_key in CONNECTORS and first >= 2 and capitalised[first - 2]:
             mention.name_before = _joined(text, tokens, first - 2, before)
-    if (
-        after is not None
-        and mention.cue is None
-        and keys[after] in INNER_PARTICLES
-        and after + 1 < len(keys)
-        and capitalised[after + 1]
-        and after_gap in (" ", "-")
-        and _joined(text, tokens, after, after + 1)
-    ):
-        mention.name_after = True
-        mention.longer_name = True
-    if after is not None and mention.cue is None and keys[after] not in CONNECTORS:
-        after_key = keys[after]
-        if after_key in SPEECH_VERBS and after_gap == " ":
-            # "Haftar said" is a person speaking; in "Residents of Ati said" the name is not who speaks.
-            mention.speaker = not mention.locative
-        elif capitalised[after] and after_gap == "-":
-            mention.compound = True
-        elif (
-            capitalised[after]
-            and after_gap == " "
-            and not tokens.sentence_start[after]
-            and not tokens.in_headline(after)
+    if after is None:
+        return
+    # The word after the name, read once for the tests below.
+    after_key = keys[after]
+    if mention.cue is None:
+        if (
+            after_key in INNER_PARTICLES
+            and after + 1 < len(keys)
+            and capitalised[after + 1]
+            and after_gap in (" ", "-")
+            and _joined(text, tokens, after, after + 1)
         ):
-            mention.name_after = after_key not in PLACE_HEADS
-    if (
-        after is not None
-        and keys[after] in QUALIFIED_HEADS
-        and (after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1)  # "the U.S. dollar"
+            mention.name_after = True
+            mention.longer_name = True
+        if after_key not in CONNECTORS:
+            if after_key in SPEECH_VERBS and after_gap == " ":
+                # "Haftar said" is a person speaking; in "Residents of Ati said" the name is not who speaks.
+                mention.speaker = not mention.locative
+            elif capitalised[after] and after_gap == "-":
+                mention.compound = True
+            elif (
+                capitalised[after]
+                and after_gap == " "
+                and not tokens.sentence_start[after]
+                and not tokens.in_headline(after)
+            ):
+                mention.name_after = after_key not in PLACE_HEADS
+    if after_key in QUALIFIED_HEADS and (
+        after_gap == " " or after_gap == ". " and ends[j] - starts[j] == 1  # "the U.S. dollar"
     ):
         mention.qualifies = True
-    if after is not None and keys[after] in FRONT_WORDS and after_gap == " " and not capitalised[after]:
+    if after_key in FRONT_WORDS and after_gap == " " and not capitalised[after]:
         mention.locative = True  # "on the eastern Idleb front", "the Marib frontline": only a place has one
     if (
-        after is not None
-        and tokens.roads
+        tokens.roads
         # the road pattern opens on a hyphen, or on a space and a road word or qualifier: told without a call
         and (after_gap[:1] in "-–" or text[ends[j] + 1 : ends[j] + 2] in _ROAD_WORD_INITIALS)
         and _ROAD_AFTER_NAME_RE.match(text, ends[j])
@@ -1700,6 +1723,8 @@ def _far_road_ends_dropped(
     """Unset both ends of a road named after two towns ("the X-Y road") when they were read in different
     countries hundreds of kilometres apart: one of them is a namesake, and nothing says which. A town named
     elsewhere in the text keeps those other mentions."""
+    if "road" not in text and "highway" not in text:
+        return  # no road word for `_ROAD_WORD_AFTER_RE` to find (most texts): no pair of mentions is looked at
     for number in range(len(mentions) - 1):
         left, right = mentions[number], mentions[number + 1]
         first, second = chosen[number], chosen[number + 1]
@@ -1734,10 +1759,8 @@ _PERSON_APPOSITION_RE = re.compile(
 
 def _closes_parenthetical(text: str, tokens: _Tokens, first: int, last: int) -> bool:
     """A name that ends a short parenthetical list after a comma, as in "Bule (Djugu, Ituri)": notes in
-    this style put the larger units last, so the name is a place even when nothing else says so. The
-    closing parenthesis is looked for first: most names have none after them."""
-    if text[tokens.ends[last] : tokens.ends[last] + 1] != ")":
-        return False
+    this style put the larger units last, so the name is a place even when nothing else says so. Asked only of
+    a name followed by a closing parenthesis (`_read_context` tells one)."""
     opening = text.rfind("(", max(0, tokens.starts[first] - 40), tokens.starts[first])
     if opening < 0 or ")" in text[opening : tokens.starts[first]]:
         return False
