@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, islice, repeat
-from operator import add, itemgetter, le, lt, not_
+from operator import add, itemgetter, le, lt, methodcaller, not_
 
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
@@ -361,6 +361,9 @@ _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _LAST_CHARACTER = itemgetter(slice(-1, None))
 # A word character that is not ASCII: a text without one has the same words by `_WORD` and `_ASCII_WORD`.
 _NON_ASCII_WORD_CHARACTER = re.compile(r"[^\W\x00-\x7f]")
+# A hyphen with a capital after it, where a name's word not capitalised ("al-Assad") has its first one.
+_HYPHEN_BEFORE_CAPITAL = re.compile(r"-(?=[A-Z])")
+_START = methodcaller("start")
 # The characters of an ASCII word on either side of a hyphen it holds (see `_ASCII_WORD`).
 _TOKEN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -370,7 +373,7 @@ def _words(folded: str) -> _Words:
     those holding a hyphen, each kept when `_could_be_name` says so.
 
     For an ASCII text the capitalised words are found by their capital, and the hyphenated ones from the
-    text's few hyphens; the few whose capital or hyphen has a word character before it are checked
+    text's few hyphens with a capital after them; the few whose capital or hyphen has a word character before it are checked
     against the words of their space-delimited chunk. These are the words a split of the whole text gives
     (no word holds a space), without splitting out the rest. As there, every list is built whole from
     the split text, not word by word, and the words that cannot be part of a name (most of them: "The",
@@ -385,34 +388,30 @@ def _words(folded: str) -> _Words:
     gaps = compress(parts[0:-1:2], name_like)
     starts = list(compress(islice(accumulate(map(len, parts)), 0, None, 2), name_like))
     inside = list(compress(range(len(bares)), map(_WORD_CHARACTERS.__contains__, map(_LAST_CHARACTER, gaps))))
-    hyphen = folded.find("-")
     # The few corrections are made in place: a capital inside a word is dropped, a hyphenated word that is
     # not capitalised is put in order when it may be part of a name.
     for k in reversed(inside):
         if _word_containing(folded, starts[k])[0] != starts[k]:
             del starts[k], bares[k]
-    while hyphen >= 0:
-        # A word holds a hyphen only between two of its characters; a dash or a hyphen at a number's
-        # edge ("3-", " - ") is in no word, which is seen without matching the words around it.
-        if (
-            folded[hyphen - 1 : hyphen] in _TOKEN_CHARACTERS
-            and folded[hyphen + 1 : hyphen + 2] in _TOKEN_CHARACTERS
-        ):
-            # A word of the lists holding the hyphen is the last one starting before it (words do not
-            # overlap); its other hyphens are skipped with this one. Otherwise the word is read out of
-            # the text: no word of the lists starts where it does, as that one would hold the hyphen.
-            k = bisect.bisect_right(starts, hyphen) - 1
-            if k >= 0 and starts[k] + len(bares[k]) > hyphen:
-                hyphen = starts[k] + len(bares[k]) - 1
-            else:
-                start, bare = _word_containing(folded, hyphen)
-                if start >= 0:
-                    if _could_be_name(bare):
-                        k += 1
-                        starts.insert(k, start)
-                        bares.insert(k, bare)
-                    hyphen = start + len(bare) - 1
-        hyphen = folded.find("-", hyphen + 1)
+    # Such a word opens like "al-Assad" (`_PREFIXED_NAME`), with a capital after its first hyphen, so only
+    # those hyphens are looked at. (A capitalised word is in the lists already when it is name-like.)
+    resume = 0
+    for hyphen in map(_START, _HYPHEN_BEFORE_CAPITAL.finditer(folded)):
+        # A word holds a hyphen only between two of its characters: a dash or a hyphen at a number's edge
+        # is in no word, which is seen without matching the words around it. A word of the lists holding
+        # the hyphen is the last one starting before it (words do not overlap). Otherwise the word is read
+        # out of the text: no word of the lists starts where it does, as that one would hold the hyphen.
+        if hyphen < resume or folded[hyphen - 1 : hyphen] not in _TOKEN_CHARACTERS:
+            continue
+        k = bisect.bisect_right(starts, hyphen) - 1
+        if k >= 0 and starts[k] + len(bares[k]) > hyphen:
+            continue
+        start, bare = _word_containing(folded, hyphen)
+        if start >= 0:
+            if _could_be_name(bare):
+                starts.insert(k + 1, start)
+                bares.insert(k + 1, bare)
+            resume = start + len(bare)
     return _Words(folded, starts, bares, _ASCII_WORD)
 
 
@@ -587,6 +586,8 @@ def _title_before(
     while len(parts) < 9 and (word := words.before(start)) is not None:
         start, end, _, bare = word
         lower = bare.lower()  # a word holds no full stop: its text may end with one
+        if not parts and lower in connectors:
+            return None  # a title does not end with a connector (see below): "the", "of Smith"
         if lower in vocab.title_words or lower in connectors or lower in vocab.role_heads:
             parts.append((start, end, lower))
             continue

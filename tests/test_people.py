@@ -152,7 +152,8 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
     text = (
         "Gen. J.. Haftar's iPhone met al-Assad, x-Ray and 2Ray in 1-Ray; U.S.-led Jean-Claude ab--Cd "
         "ab-'Cd 12-Ab Mr.Smith  O'Brien (Reuters) a_B 3D pro-Kremlin-backed Al-Qaida-linked 3-4-Ab "
-        "The FILE-PHOTO of Syria-based year-old ab-Cd-EF al-Qaida"
+        "The FILE-PHOTO of Syria-based year-old ab-Cd-EF al-Qaida x-al-Assad abu-bakr al-Assad-Smith "
+        "ash-sham-Xy -al-Bab 7al-Cd al-3Cd bin-Laden-Ab-Cd"
     )
     sparse, whole = _words(text), _split_words(text)
     assert (sparse.start, sparse.end, sparse.text) == (whole.start, whole.end, whole.text)
