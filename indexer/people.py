@@ -139,11 +139,16 @@ class _Words:
     def after(self, end: int) -> tuple[int, int, str, str] | None:
         """The word (start, end, text, bare) following the word that ends at `end`, when one space is all
         that separates them. A word cannot start at a space, so the space's next character starts it."""
+        bare = self.bare_after(end)
+        return None if bare is None else _with_stop(self.folded, end + 1, bare)
+
+    def bare_after(self, end: int) -> str | None:
+        """The bare word of `after`: all that the organisation-word test after a name reads."""
         folded = self.folded
         if not folded.startswith(" ", end):
             return None
         match = self._word.match(folded, end + 1)
-        return None if match is None else _with_stop(folded, end + 1, match.group())
+        return None if match is None else match.group()
 
     def before(self, start: int) -> tuple[int, int, str, str] | None:
         """The word (start, end, text, bare) preceding the word that starts at `start`, when one space is
@@ -158,7 +163,11 @@ class _Words:
         limit = space - 1 if stop else space
         start, bare = chunk, folded[chunk:limit]
         # Letters only are one whole word, which the pattern need not confirm (a letter is a word character).
+        # A word ends with a word character (a letter, a digit or "_"): a chunk ending otherwise ("Syria,")
+        # has no word ending at the space, which is seen without the pattern.
         if not bare.isalpha():
+            if not (bare[-1:].isalnum() or bare.endswith("_")):
+                return None
             word = self._word
             match = word.fullmatch(folded, chunk, limit)
             if match is None:
@@ -798,8 +807,8 @@ def find_people(
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        following = words.after(last_end)
-        if following is not None and following[3].lower() in _ORGANISATION_WORDS:
+        following = words.bare_after(last_end)
+        if following is not None and following.lower() in _ORGANISATION_WORDS:
             continue
         name_key = normalize_key(name)
         famous = vocab.famous_by_key.get(name_key)

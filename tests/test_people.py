@@ -196,8 +196,9 @@ def test_the_word_before_is_the_last_word_of_a_whole_split_up_to_one_space():
     from indexer.people import _ASCII_WORD, _WORD, _with_stop, _words
 
     for text in (
-        "Gen. J. Haftar met Mr. Ab. Cd, (Ef) x.Gh ab'cd Ij 3-Kl 9x-Mn U.S. Op U.S.-led Qr al-Assad's St",
-        "Président Ahmed al-Sharaa met Mr. Érdoğan. Ğa bü Ça x2 Ḑb",
+        "Gen. J. Haftar met Mr. Ab. Cd, (Ef) x.Gh ab'cd Ij 3-Kl 9x-Mn U.S. Op U.S.-led Qr al-Assad's St"
+        " ab_ Uv 12 Wx a-_ Yz 'ab' Cd x- Ef",
+        "Président Ahmed al-Sharaa met Mr. Érdoğan. Ğa bü Ça x2 Ḑb x\u0663 Ab é_ Cd ü, Ef",
     ):
         sparse = _words(text)
         pattern = _ASCII_WORD if text.isascii() else _WORD
