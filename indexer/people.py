@@ -837,7 +837,10 @@ def find_people(
     surname_hits, fullname_hits = _famous_hits(folded, scan_text(folded))
 
     def add_famous(is_surname: bool) -> None:
-        local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
+        # The words of the longer names known before the surnames' hits, which a surname hit must not be.
+        local_words = set()
+        if is_surname and surname_hits:
+            local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
         for match in surname_hits if is_surname else fullname_hits:
             start, end = match.span()
             found = folded[start:end]
