@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
-from operator import add, itemgetter
+from itertools import accumulate, compress, islice, repeat
+from operator import add, itemgetter, le, lt, methodcaller, not_
 
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
@@ -107,11 +107,12 @@ _ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
 
 
 class _Words:
-    """The words of the folded text written like part of a name (`shaped`: capitalised or hyphenated), in
-    order, as parallel lists: `start` and `end` offsets, `text` (with a kept full stop, "Gen.") and `bare`
-    (without it).
+    """The words of the folded text written like part of a name (`shaped`: capitalised or hyphenated) that
+    `_could_be_name` lets be part of one, in order, as parallel lists: `start` and `end` offsets, `text`
+    (with a kept full stop, "J.") and `bare` (without it).
 
-    Only these words can be part of a name, and every walk from a name to the words around it (a title
+    Only these words can be part of a name (a word left out stops a name as one that is not name-like
+    would), and every walk from a name to the words around it (a title
     before it, a particle inside it, an organisation word after it) stops at the first gap that is not one
     space. So the other words are read where a walk reaches them (`after`, `before`), from the few
     characters around, rather than all split out ahead: an article has hundreds of words, and splitting
@@ -138,11 +139,16 @@ class _Words:
     def after(self, end: int) -> tuple[int, int, str, str] | None:
         """The word (start, end, text, bare) following the word that ends at `end`, when one space is all
         that separates them. A word cannot start at a space, so the space's next character starts it."""
+        bare = self.bare_after(end)
+        return None if bare is None else _with_stop(self.folded, end + 1, bare)
+
+    def bare_after(self, end: int) -> str | None:
+        """The bare word of `after`: all that the organisation-word test after a name reads."""
         folded = self.folded
         if not folded.startswith(" ", end):
             return None
         match = self._word.match(folded, end + 1)
-        return None if match is None else _with_stop(folded, end + 1, match.group())
+        return None if match is None else match.group()
 
     def before(self, start: int) -> tuple[int, int, str, str] | None:
         """The word (start, end, text, bare) preceding the word that starts at `start`, when one space is
@@ -157,7 +163,11 @@ class _Words:
         limit = space - 1 if stop else space
         start, bare = chunk, folded[chunk:limit]
         # Letters only are one whole word, which the pattern need not confirm (a letter is a word character).
+        # A word ends with a word character (a letter, a digit or "_"): a chunk ending otherwise ("Syria,")
+        # has no word ending at the space, which is seen without the pattern.
         if not bare.isalpha():
+            if not (bare[-1:].isalnum() or bare.endswith("_")):
+                return None
             word = self._word
             match = word.fullmatch(folded, chunk, limit)
             if match is None:
@@ -360,49 +370,57 @@ _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _LAST_CHARACTER = itemgetter(slice(-1, None))
 # A word character that is not ASCII: a text without one has the same words by `_WORD` and `_ASCII_WORD`.
 _NON_ASCII_WORD_CHARACTER = re.compile(r"[^\W\x00-\x7f]")
+# A hyphen with a capital after it, where a name's word not capitalised ("al-Assad") has its first one.
+_HYPHEN_BEFORE_CAPITAL = re.compile(r"-(?=[A-Z])")
+_START = methodcaller("start")
 # The characters of an ASCII word on either side of a hyphen it holds (see `_ASCII_WORD`).
 _TOKEN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _words(folded: str) -> _Words:
-    """The shaped words of `folded` (see `_Words`): the capitalised ones and those holding a hyphen.
+    """The shaped words of `folded` that may be part of a name (see `_Words`): the capitalised ones and
+    those holding a hyphen, each kept when `_could_be_name` says so.
 
     For an ASCII text the capitalised words are found by their capital, and the hyphenated ones from the
-    text's few hyphens; the few whose capital or hyphen has a word character before it are checked
+    text's few hyphens with a capital after them; the few whose capital or hyphen has a word character before it are checked
     against the words of their space-delimited chunk. These are the words a split of the whole text gives
     (no word holds a space), without splitting out the rest. As there, every list is built whole from
-    the split text, not word by word. A text whose non-ASCII characters are none of them word characters
-    (a "▶" or a "€" after folding) has the same words, and is read the same way; other texts are split
-    whole."""
+    the split text, not word by word, and the words that cannot be part of a name (most of them: "The",
+    "Syria", "FILE") are dropped first, so the corrections and the full stops are worked out for the
+    others only. A text whose non-ASCII characters are none of them word characters (a "▶" or a "€"
+    after folding) has the same words, and is read the same way; other texts are split whole."""
     if not folded.isascii() and _NON_ASCII_WORD_CHARACTER.search(folded):
         return _split_words(folded)
     parts = _CAPITALISED_WORD.split(folded)
-    bares = parts[1::2]
-    gaps = parts[0:-1:2]
-    starts = list(accumulate(map(len, parts)))[0:-1:2]
+    name_like = list(map(_could_be_name, parts[1::2]))
+    bares = list(compress(parts[1::2], name_like))
+    gaps = compress(parts[0:-1:2], name_like)
+    starts = list(compress(islice(accumulate(map(len, parts)), 0, None, 2), name_like))
     inside = list(compress(range(len(bares)), map(_WORD_CHARACTERS.__contains__, map(_LAST_CHARACTER, gaps))))
-    hyphen = folded.find("-")
     # The few corrections are made in place: a capital inside a word is dropped, a hyphenated word that is
-    # not capitalised is put in order (a capitalised one is in the lists already, as the same word).
+    # not capitalised is put in order when it may be part of a name.
     for k in reversed(inside):
         if _word_containing(folded, starts[k])[0] != starts[k]:
             del starts[k], bares[k]
-    while hyphen >= 0:
-        # A word holds a hyphen only between two of its characters; a dash or a hyphen at a number's
-        # edge ("3-", " - ") is in no word, which is seen without matching the words around it.
-        if (
-            folded[hyphen - 1 : hyphen] in _TOKEN_CHARACTERS
-            and folded[hyphen + 1 : hyphen + 2] in _TOKEN_CHARACTERS
-        ):
-            start, bare = _word_containing(folded, hyphen)
-            if start >= 0:
-                k = bisect.bisect_left(starts, start)
-                if k == len(starts) or starts[k] != start:
-                    starts.insert(k, start)
-                    bares.insert(k, bare)
-                # The word's other hyphens would find it again.
-                hyphen = start + len(bare) - 1
-        hyphen = folded.find("-", hyphen + 1)
+    # Such a word opens like "al-Assad" (`_PREFIXED_NAME`), with a capital after its first hyphen, so only
+    # those hyphens are looked at. (A capitalised word is in the lists already when it is name-like.)
+    resume = 0
+    for hyphen in map(_START, _HYPHEN_BEFORE_CAPITAL.finditer(folded)):
+        # A word holds a hyphen only between two of its characters: a dash or a hyphen at a number's edge
+        # is in no word, which is seen without matching the words around it. A word of the lists holding
+        # the hyphen is the last one starting before it (words do not overlap). Otherwise the word is read
+        # out of the text: no word of the lists starts where it does, as that one would hold the hyphen.
+        if hyphen < resume or folded[hyphen - 1 : hyphen] not in _TOKEN_CHARACTERS:
+            continue
+        k = bisect.bisect_right(starts, hyphen) - 1
+        if k >= 0 and starts[k] + len(bares[k]) > hyphen:
+            continue
+        start, bare = _word_containing(folded, hyphen)
+        if start >= 0:
+            if _could_be_name(bare):
+                starts.insert(k + 1, start)
+                bares.insert(k + 1, bare)
+            resume = start + len(bare)
     return _Words(folded, starts, bares, _ASCII_WORD)
 
 
@@ -427,6 +445,7 @@ def _split_words(folded: str) -> _Words:
     hyphenated = _words_holding(folded, "-", starts, ends)
     if hyphenated:
         shaped = sorted(set(shaped).union(hyphenated))
+    shaped = list(compress(shaped, map(_could_be_name, map(bares.__getitem__, shaped))))
     return _Words(folded, list(map(starts.__getitem__, shaped)), list(map(bares.__getitem__, shaped)), _WORD)
 
 
@@ -466,23 +485,31 @@ def _could_be_name(bare: str) -> bool:
 
 
 def _name_words(words: _Words, blocked: list[tuple[int, int]]) -> list[bool]:
-    """For each shaped word (see `_Words`), whether it may be part of a name: a name-like word outside every
+    """For each word of `words` (see `_Words`: each may be part of a name), whether it is outside every
     blocked span.
 
-    Blocked characters are marked once, so each word costs one lookup rather than a pass over the spans.
+    A span ending at or before a word starts also starts before the word ends, so a word is outside every
+    span when as many spans end by its start as start before its end: two bisections per word, in the
+    spans' starts and ends each sorted (integers, which sort fast), done for all words at once.
     """
-    spans = [(a if a > 0 else 0, b) for a, b in blocked if a < b and b > 0]
-    degenerate = [(a, b) for a, b in blocked if a >= b]
-    marks = bytearray(max(map(itemgetter(1), spans), default=0))
-    for a, b in spans:
-        marks[a:b] = b"\x01" * (b - a)
-    flags = list(map(_could_be_name, words.bare))
+    firsts = list(map(itemgetter(0), blocked))
+    lasts = list(map(itemgetter(1), blocked))
+    proper = list(map(lt, firsts, lasts))
+    degenerate = [] if all(proper) else list(compress(blocked, map(not_, proper)))
+    if degenerate:
+        firsts, lasts = list(compress(firsts, proper)), list(compress(lasts, proper))
+    firsts.sort()
+    lasts.sort()
     starts, ends = words.start, words.end
-    for index in compress(range(len(flags)), flags):
-        start, end = starts[index], ends[index]
-        flags[index] = marks.find(1, start, end) < 0 and not (
-            degenerate and any(start < b and a < end for a, b in degenerate)
+    flags = list(
+        map(
+            le, map(bisect.bisect_left, repeat(firsts), ends), map(bisect.bisect_right, repeat(lasts), starts)
         )
+    )
+    if degenerate:
+        for index in compress(range(len(flags)), flags):
+            start, end = starts[index], ends[index]
+            flags[index] = not any(start < b and a < end for a, b in degenerate)
     return flags
 
 
@@ -568,6 +595,8 @@ def _title_before(
     while len(parts) < 9 and (word := words.before(start)) is not None:
         start, end, _, bare = word
         lower = bare.lower()  # a word holds no full stop: its text may end with one
+        if not parts and lower in connectors:
+            return None  # a title does not end with a connector (see below): "the", "of Smith"
         if lower in vocab.title_words or lower in connectors or lower in vocab.role_heads:
             parts.append((start, end, lower))
             continue
@@ -778,8 +807,8 @@ def find_people(
         name = folded[start:end]
         if skip_spans and any(start < b and a < end for a, b in skip_spans):
             continue
-        following = words.after(last_end)
-        if following is not None and following[3].lower() in _ORGANISATION_WORDS:
+        following = words.bare_after(last_end)
+        if following is not None and following.lower() in _ORGANISATION_WORDS:
             continue
         name_key = normalize_key(name)
         famous = vocab.famous_by_key.get(name_key)
@@ -808,7 +837,10 @@ def find_people(
     surname_hits, fullname_hits = _famous_hits(folded, scan_text(folded))
 
     def add_famous(is_surname: bool) -> None:
-        local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
+        # The words of the longer names known before the surnames' hits, which a surname hit must not be.
+        local_words = set()
+        if is_surname and surname_hits:
+            local_words = {w for p in people.values() if " " in p.name for w in fold(p.name).split()}
         for match in surname_hits if is_surname else fullname_hits:
             start, end = match.span()
             found = folded[start:end]
