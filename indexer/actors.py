@@ -241,7 +241,7 @@ class ActorEntry:
     note: str | None = None
     curated: bool = True
     _listed: list[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _listed_keys: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _listed_at: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def all_aliases(self) -> list[str]:
         """Curated aliases, then the ones derived from the country tables (listed, never matched)."""
@@ -257,17 +257,21 @@ class ActorEntry:
     def aliases_with(self, surfaces: Sequence[str]) -> list[str]:
         """``_dedupe([*surfaces, *all_aliases()], exclude=name)``: the article's spellings of the actor, then
         its listed aliases. The listed ones are already distinct and apart from the name, so only a surface
-        can repeat one; their keys are worked out once, not for every article that mentions the actor."""
+        can repeat one, and then only one each. Where each listed key stands is worked out once, not for every
+        article that mentions the actor, and the repeated ones are deleted by position: a state actor lists
+        dozens of aliases, and a written one often repeats one of them ("Syrian government")."""
         listed = self.listed_aliases()
-        if self._listed_keys is None:
-            self._listed_keys = frozenset(map(normalize_key, listed))
+        if self._listed_at is None:
+            self._listed_at = {normalize_key(value): position for position, value in enumerate(listed)}
         written = _dedupe(surfaces, exclude=self.name)
         if not written:
             return list(listed)
-        taken = {normalize_key(value) for value in written}
-        if taken.isdisjoint(self._listed_keys):
-            return written + listed
-        return written + [value for value in listed if normalize_key(value) not in taken]
+        at = self._listed_at
+        repeated = sorted({at[key] for key in map(normalize_key, written) if key in at}, reverse=True)
+        aliases = written + listed
+        for position in repeated:  # from the last, so the positions before it stay where they were
+            del aliases[len(written) + position]
+        return aliases
 
     def as_dict(self) -> dict:
         aliases = list(self.listed_aliases())

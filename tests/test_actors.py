@@ -409,3 +409,30 @@ def test_select_keeps_the_longest_then_most_reliable_then_first_candidates_that_
         skip_spans = rng.choice([(), ((4, 6),), ((0, 1), (9, 9))])
         got = [c.payload["n"] for c in _select(candidates, skip_spans)]
         assert got == [c.payload["n"] for c in plain(candidates, skip_spans)], (candidates, skip_spans)
+
+
+def test_aliases_with_is_the_deduplicated_surfaces_then_all_aliases():
+    """`ActorEntry.aliases_with` against ``_dedupe([*surfaces, *all_aliases()], exclude=name)``, for actors
+    with many aliases and surfaces that repeat the name, listed aliases (respelled: case, hyphens, spacing,
+    accents) and one another, in any order and more than once."""
+    import random
+
+    from indexer.actors import _dedupe
+
+    lexicon = load_lexicon()
+    rng = random.Random(11)
+    entries = [lexicon.entries[i] for i in ("islamic-state", "military-forces-of-nigeria", "houthis")]
+    entries += rng.sample(sorted(lexicon.entries.values(), key=lambda e: e.id), 20)
+
+    def respelled(value: str) -> str:
+        value = rng.choice(
+            (value, value.upper(), value.lower(), value.replace(" ", "-"), value.replace(" ", "  "))
+        )
+        return value.replace("e", "é") if rng.random() < 0.2 else value
+
+    for entry in entries:
+        pool = [entry.name, *entry.all_aliases(), "Some Other Group", "someone else", ""]
+        for _ in range(30):
+            surfaces = [respelled(rng.choice(pool)) for _ in range(rng.randrange(6))]
+            expected = _dedupe([*surfaces, *entry.all_aliases()], exclude=entry.name)
+            assert entry.aliases_with(surfaces) == expected, (entry.id, surfaces)
