@@ -715,12 +715,17 @@ def _shape(atoms: list) -> tuple[int, int]:
     return len(atoms) - separators, separators
 
 
-def _protest_subject_regex(lex: Lexicon) -> re.Pattern:
-    """A group noun followed in the same clause by a protest or riot phrase ("residents marched")."""
+def _protest_subjects(lex: Lexicon) -> list[str]:
+    """The group nouns that protest ("residents", "students") and the plural demonyms ("Syrians")."""
     plurals = [
         d for c in lex.countries.values() for d in c.demonyms if d.endswith("s") and d[:-1] in c.demonyms
     ]
-    subjects = _group([*(lex.patterns.get("protest_subjects") or []), *plurals])
+    return [*(lex.patterns.get("protest_subjects") or []), *plurals]
+
+
+def _protest_subject_regex(lex: Lexicon) -> re.Pattern:
+    """A group noun followed in the same clause by a protest or riot phrase ("residents marched")."""
+    subjects = _group(_protest_subjects(lex))
     actions = _group([w for k in _ACTIONS for w in lex.patterns["implicit_actors"][k]])
     return re.compile(
         r"(?<![\w\-])(?P<subject>" + subjects + r")(?![\w\-])"
@@ -883,27 +888,32 @@ def find_actors(
 
 def _scan(folded: str) -> list[list[re.Match[str]]]:
     """``_scanner().finditer_each(folded)``, but the protest subjects ("residents marched") are looked for
-    after the other patterns and only as far as there is a protest or riot phrase after them.
+    after the other patterns and only in the clauses of a protest or riot phrase.
 
     A subject's action is one of the phrases of the implicit protester and rioter patterns, with the same
     word boundaries, so one of those patterns matches where an action starts. Every such place is a hit of
-    its ``finditer`` or lies inside one (the search skips the rest of a hit), so a subject can match only
-    before the end of some hit: in most articles, which have none, subjects are not tried at all. (The
-    subject pattern tries every action over its gap after each subject, and few of them pass.)"""
+    its ``finditer`` or lies inside one (the search skips the rest of a hit). Neither the subject (its
+    phrases hold no `_CLAUSE_MARKS`, and its separators are spaces and hyphens) nor the gap after it (which
+    excludes them) holds a clause mark, so a subject starts after the last mark before such a hit and
+    before the hit's end: in most articles, which have no hit, subjects are not tried at all, and in the
+    others only near their hits. (The subject pattern tries every action over its gap after each subject,
+    and few of them pass.) `finditer_each` tries a pattern only at the positions it is given, so leaving
+    out those where no subject can start leaves its hits as they are."""
     scanner = _scanner()
     view = scan_text(folded)
     positions = scanner.positions(view, 0, len(folded))
     others = {number: 0 for number in range(len(scanner.patterns)) if number != _SUBJECTS_AT}
     scanned = scanner.finditer_each(folded, view, only=others, positions=positions)
     implicit = scanned[len(_SCANNED) :]
-    actions = [
-        hits[-1].end()
-        for klass, hits in zip(_matchers().implicit, implicit, strict=True)
-        if klass in _ACTIONS and hits
-    ]
-    if actions:
-        before = positions[: bisect_left(positions, max(actions))]
-        subjects = scanner.finditer_each(folded, view, only=_SUBJECTS, positions=before)
+    near: set[int] = set()
+    for klass, hits in zip(_matchers().implicit, implicit, strict=True):
+        if klass not in _ACTIONS:
+            continue
+        for hit in hits:
+            begin = 1 + max(folded.rfind(mark, 0, hit.start()) for mark in _CLAUSE_MARKS)
+            near.update(positions[bisect_left(positions, begin) : bisect_left(positions, hit.end())])
+    if near:
+        subjects = scanner.finditer_each(folded, view, only=_SUBJECTS, positions=sorted(near))
         scanned[_SUBJECTS_AT] = subjects[_SUBJECTS_AT]
     return scanned
 
@@ -945,6 +955,7 @@ _SCANNED = (
 _SUBJECTS_AT = _SCANNED.index("protest_subject")
 _SUBJECTS = {_SUBJECTS_AT: 0}  # `MultiPattern.finditer_each`'s `only`: from the start
 _ACTIONS = ("protesters", "rioters")  # the implicit actors whose phrases `_protest_subject_regex` reads
+_CLAUSE_MARKS = ".;:!?"  # what the gap between a protest subject and its action never holds (but newlines)
 
 
 @lru_cache(maxsize=1)
