@@ -326,6 +326,8 @@ class Lexicon:
     metonyms: dict[str, str]
     patterns: dict
     index: dict[str, str]
+    # Class and identity actors made on demand ("Protesters (Chile)"), each once: see `_class_entry`.
+    made: dict[tuple[str, str, str | None], ActorEntry] = field(default_factory=dict)
 
 
 def _dedupe(values: Iterable[str], exclude: str | None = None) -> list[str]:
@@ -808,25 +810,34 @@ def _at_sentence_start(folded: str, start: int) -> bool:
 
 
 def _class_entry(lex: Lexicon, klass: str, country: str | None) -> ActorEntry:
+    """The class actor of `country`: listed in the lexicon, or made the first time an article needs it and
+    kept (`Lexicon.made`), so it is named and its aliases listed once, not for each article."""
     if (klass, country) in lex.class_ids:
         return lex.entries[lex.class_ids[(klass, country)]]
-    info = lex.countries.get(country) if country else None
-    name = _class_name(lex.classes, klass, info)
-    entry = ActorEntry(slugify(name), name, lex.classes[klass]["type"], country, [], curated=False)
-    entry.class_of = (klass, country)
+    entry = lex.made.get(("class", klass, country))
+    if entry is None:
+        info = lex.countries.get(country) if country else None
+        name = _class_name(lex.classes, klass, info)
+        entry = ActorEntry(slugify(name), name, lex.classes[klass]["type"], country, [], curated=False)
+        entry.class_of = (klass, country)
+        lex.made["class", klass, country] = entry
     return entry
 
 
 def _identity_entry(lex: Lexicon, group: str, country: str | None) -> ActorEntry:
+    """The militia of an identity group in `country` (else the group's own), made once like `_class_entry`'s."""
     key = normalize_key(group)
     default_country, kind = lex.identity_groups[key]
     country = country or default_country
-    label = {"clan": "Clan Militia", "tribal": "Tribal Militia"}.get(kind, "Ethnic Militia")
-    display = lex.identity_display[key]
-    name = f"{display} {label}"
-    if country:
-        name += f" ({lex.countries[country].display})"
-    return ActorEntry(slugify(name), name, "identity_militia", country, [], curated=False)
+    entry = lex.made.get(("identity", key, country))
+    if entry is None:
+        label = {"clan": "Clan Militia", "tribal": "Tribal Militia"}.get(kind, "Ethnic Militia")
+        name = f"{lex.identity_display[key]} {label}"
+        if country:
+            name += f" ({lex.countries[country].display})"
+        entry = ActorEntry(slugify(name), name, "identity_militia", country, [], curated=False)
+        lex.made["identity", key, country] = entry
+    return entry
 
 
 def _context_country(country_hint: str | None, places: Sequence[dict] | None) -> str | None:
