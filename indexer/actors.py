@@ -241,7 +241,7 @@ class ActorEntry:
     note: str | None = None
     curated: bool = True
     _listed: list[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _listed_keys: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _listed_at: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def all_aliases(self) -> list[str]:
         """Curated aliases, then the ones derived from the country tables (listed, never matched)."""
@@ -257,17 +257,21 @@ class ActorEntry:
     def aliases_with(self, surfaces: Sequence[str]) -> list[str]:
         """``_dedupe([*surfaces, *all_aliases()], exclude=name)``: the article's spellings of the actor, then
         its listed aliases. The listed ones are already distinct and apart from the name, so only a surface
-        can repeat one; their keys are worked out once, not for every article that mentions the actor."""
+        can repeat one, and then only one each. Where each listed key stands is worked out once, not for every
+        article that mentions the actor, and the repeated ones are deleted by position: a state actor lists
+        dozens of aliases, and a written one often repeats one of them ("Syrian government")."""
         listed = self.listed_aliases()
-        if self._listed_keys is None:
-            self._listed_keys = frozenset(map(normalize_key, listed))
+        if self._listed_at is None:
+            self._listed_at = {normalize_key(value): position for position, value in enumerate(listed)}
         written = _dedupe(surfaces, exclude=self.name)
         if not written:
             return list(listed)
-        taken = {normalize_key(value) for value in written}
-        if taken.isdisjoint(self._listed_keys):
-            return written + listed
-        return written + [value for value in listed if normalize_key(value) not in taken]
+        at = self._listed_at
+        repeated = sorted({at[key] for key in map(normalize_key, written) if key in at}, reverse=True)
+        aliases = written + listed
+        for position in repeated:  # from the last, so the positions before it stay where they were
+            del aliases[len(written) + position]
+        return aliases
 
     def as_dict(self) -> dict:
         aliases = list(self.listed_aliases())
@@ -322,6 +326,8 @@ class Lexicon:
     metonyms: dict[str, str]
     patterns: dict
     index: dict[str, str]
+    # Class and identity actors made on demand ("Protesters (Chile)"), each once: see `_class_entry`.
+    made: dict[tuple[str, str, str | None], ActorEntry] = field(default_factory=dict)
 
 
 def _dedupe(values: Iterable[str], exclude: str | None = None) -> list[str]:
@@ -711,12 +717,17 @@ def _shape(atoms: list) -> tuple[int, int]:
     return len(atoms) - separators, separators
 
 
-def _protest_subject_regex(lex: Lexicon) -> re.Pattern:
-    """A group noun followed in the same clause by a protest or riot phrase ("residents marched")."""
+def _protest_subjects(lex: Lexicon) -> list[str]:
+    """The group nouns that protest ("residents", "students") and the plural demonyms ("Syrians")."""
     plurals = [
         d for c in lex.countries.values() for d in c.demonyms if d.endswith("s") and d[:-1] in c.demonyms
     ]
-    subjects = _group([*(lex.patterns.get("protest_subjects") or []), *plurals])
+    return [*(lex.patterns.get("protest_subjects") or []), *plurals]
+
+
+def _protest_subject_regex(lex: Lexicon) -> re.Pattern:
+    """A group noun followed in the same clause by a protest or riot phrase ("residents marched")."""
+    subjects = _group(_protest_subjects(lex))
     actions = _group([w for k in _ACTIONS for w in lex.patterns["implicit_actors"][k]])
     return re.compile(
         r"(?<![\w\-])(?P<subject>" + subjects + r")(?![\w\-])"
@@ -799,25 +810,34 @@ def _at_sentence_start(folded: str, start: int) -> bool:
 
 
 def _class_entry(lex: Lexicon, klass: str, country: str | None) -> ActorEntry:
+    """The class actor of `country`: listed in the lexicon, or made the first time an article needs it and
+    kept (`Lexicon.made`), so it is named and its aliases listed once, not for each article."""
     if (klass, country) in lex.class_ids:
         return lex.entries[lex.class_ids[(klass, country)]]
-    info = lex.countries.get(country) if country else None
-    name = _class_name(lex.classes, klass, info)
-    entry = ActorEntry(slugify(name), name, lex.classes[klass]["type"], country, [], curated=False)
-    entry.class_of = (klass, country)
+    entry = lex.made.get(("class", klass, country))
+    if entry is None:
+        info = lex.countries.get(country) if country else None
+        name = _class_name(lex.classes, klass, info)
+        entry = ActorEntry(slugify(name), name, lex.classes[klass]["type"], country, [], curated=False)
+        entry.class_of = (klass, country)
+        lex.made["class", klass, country] = entry
     return entry
 
 
 def _identity_entry(lex: Lexicon, group: str, country: str | None) -> ActorEntry:
+    """The militia of an identity group in `country` (else the group's own), made once like `_class_entry`'s."""
     key = normalize_key(group)
     default_country, kind = lex.identity_groups[key]
     country = country or default_country
-    label = {"clan": "Clan Militia", "tribal": "Tribal Militia"}.get(kind, "Ethnic Militia")
-    display = lex.identity_display[key]
-    name = f"{display} {label}"
-    if country:
-        name += f" ({lex.countries[country].display})"
-    return ActorEntry(slugify(name), name, "identity_militia", country, [], curated=False)
+    entry = lex.made.get(("identity", key, country))
+    if entry is None:
+        label = {"clan": "Clan Militia", "tribal": "Tribal Militia"}.get(kind, "Ethnic Militia")
+        name = f"{lex.identity_display[key]} {label}"
+        if country:
+            name += f" ({lex.countries[country].display})"
+        entry = ActorEntry(slugify(name), name, "identity_militia", country, [], curated=False)
+        lex.made["identity", key, country] = entry
+    return entry
 
 
 def _context_country(country_hint: str | None, places: Sequence[dict] | None) -> str | None:
@@ -879,27 +899,32 @@ def find_actors(
 
 def _scan(folded: str) -> list[list[re.Match[str]]]:
     """``_scanner().finditer_each(folded)``, but the protest subjects ("residents marched") are looked for
-    after the other patterns and only as far as there is a protest or riot phrase after them.
+    after the other patterns and only in the clauses of a protest or riot phrase.
 
     A subject's action is one of the phrases of the implicit protester and rioter patterns, with the same
     word boundaries, so one of those patterns matches where an action starts. Every such place is a hit of
-    its ``finditer`` or lies inside one (the search skips the rest of a hit), so a subject can match only
-    before the end of some hit: in most articles, which have none, subjects are not tried at all. (The
-    subject pattern tries every action over its gap after each subject, and few of them pass.)"""
+    its ``finditer`` or lies inside one (the search skips the rest of a hit). Neither the subject (its
+    phrases hold no `_CLAUSE_MARKS`, and its separators are spaces and hyphens) nor the gap after it (which
+    excludes them) holds a clause mark, so a subject starts after the last mark before such a hit and
+    before the hit's end: in most articles, which have no hit, subjects are not tried at all, and in the
+    others only near their hits. (The subject pattern tries every action over its gap after each subject,
+    and few of them pass.) `finditer_each` tries a pattern only at the positions it is given, so leaving
+    out those where no subject can start leaves its hits as they are."""
     scanner = _scanner()
     view = scan_text(folded)
     positions = scanner.positions(view, 0, len(folded))
     others = {number: 0 for number in range(len(scanner.patterns)) if number != _SUBJECTS_AT}
     scanned = scanner.finditer_each(folded, view, only=others, positions=positions)
     implicit = scanned[len(_SCANNED) :]
-    actions = [
-        hits[-1].end()
-        for klass, hits in zip(_matchers().implicit, implicit, strict=True)
-        if klass in _ACTIONS and hits
-    ]
-    if actions:
-        before = positions[: bisect_left(positions, max(actions))]
-        subjects = scanner.finditer_each(folded, view, only=_SUBJECTS, positions=before)
+    near: set[int] = set()
+    for klass, hits in zip(_matchers().implicit, implicit, strict=True):
+        if klass not in _ACTIONS:
+            continue
+        for hit in hits:
+            begin = 1 + max(folded.rfind(mark, 0, hit.start()) for mark in _CLAUSE_MARKS)
+            near.update(positions[bisect_left(positions, begin) : bisect_left(positions, hit.end())])
+    if near:
+        subjects = scanner.finditer_each(folded, view, only=_SUBJECTS, positions=sorted(near))
         scanned[_SUBJECTS_AT] = subjects[_SUBJECTS_AT]
     return scanned
 
@@ -941,6 +966,7 @@ _SCANNED = (
 _SUBJECTS_AT = _SCANNED.index("protest_subject")
 _SUBJECTS = {_SUBJECTS_AT: 0}  # `MultiPattern.finditer_each`'s `only`: from the start
 _ACTIONS = ("protesters", "rioters")  # the implicit actors whose phrases `_protest_subject_regex` reads
+_CLAUSE_MARKS = ".;:!?"  # what the gap between a protest subject and its action never holds (but newlines)
 
 
 @lru_cache(maxsize=1)

@@ -361,10 +361,14 @@ def test_aliases_after_a_blanked_prefix_are_those_a_whole_text_search_finds():
 
 
 def test_protest_subjects_are_the_hits_of_a_whole_text_scan():
-    """`_scan` tries the protest subjects only before the end of the last protest or riot phrase; every
-    pattern must still have exactly the hits of the scanner over the whole text: subjects before, between
-    and after the phrases, an action hidden inside a longer phrase's hit, a riot phrase alone, none at all."""
-    from indexer.actors import _scan, _scanner
+    """`_scan` tries the protest subjects only in the clause of a protest or riot phrase, from after the last
+    clause mark before it to its end; every pattern must still have exactly the hits of the scanner over the
+    whole text: subjects before, between and after the phrases, in other clauses (each mark, a newline
+    inside a subject, a subject the gap's 70 characters away), an action hidden inside a longer phrase's hit,
+    a riot phrase alone, none at all. No subject phrase holds a clause mark."""
+    from indexer.actors import _CLAUSE_MARKS, _protest_subjects, _scan, _scanner
+
+    assert not [s for s in _protest_subjects(load_lexicon()) if any(mark in s for mark in _CLAUSE_MARKS)]
 
     texts = [
         "Residents marched on Monday, and villagers blocked the road. Students said nothing.",
@@ -375,6 +379,11 @@ def test_protest_subjects_are_the_hits_of_a_whole_text_scan():
         "Families of detainees, dozens of them, waited outside; prisoners went on strike",
         "Residents, farmers and locals say they never demonstrated; no one did.",
         "Nobody protests here: people, residents and workers live on.",
+        "Residents. Students; workers: farmers! Traders? Villagers marched, and youths rioted.",
+        "Hundreds of community\nmembers marched while residents, who had waited since dawn at the gate of "
+        "the old town hall for news, rallied; students protested",
+        "Residents who had waited since dawn at the gate of the old town hall for news from the capital marched",
+        "Students protested; residents: marched. Residents! Rioted? Villagers rallied.residents rallied",
         "",
     ]
     for text in texts:
@@ -409,3 +418,30 @@ def test_select_keeps_the_longest_then_most_reliable_then_first_candidates_that_
         skip_spans = rng.choice([(), ((4, 6),), ((0, 1), (9, 9))])
         got = [c.payload["n"] for c in _select(candidates, skip_spans)]
         assert got == [c.payload["n"] for c in plain(candidates, skip_spans)], (candidates, skip_spans)
+
+
+def test_aliases_with_is_the_deduplicated_surfaces_then_all_aliases():
+    """`ActorEntry.aliases_with` against ``_dedupe([*surfaces, *all_aliases()], exclude=name)``, for actors
+    with many aliases and surfaces that repeat the name, listed aliases (respelled: case, hyphens, spacing,
+    accents) and one another, in any order and more than once."""
+    import random
+
+    from indexer.actors import _dedupe
+
+    lexicon = load_lexicon()
+    rng = random.Random(11)
+    entries = [lexicon.entries[i] for i in ("islamic-state", "military-forces-of-nigeria", "houthis")]
+    entries += rng.sample(sorted(lexicon.entries.values(), key=lambda e: e.id), 20)
+
+    def respelled(value: str) -> str:
+        value = rng.choice(
+            (value, value.upper(), value.lower(), value.replace(" ", "-"), value.replace(" ", "  "))
+        )
+        return value.replace("e", "é") if rng.random() < 0.2 else value
+
+    for entry in entries:
+        pool = [entry.name, *entry.all_aliases(), "Some Other Group", "someone else", ""]
+        for _ in range(30):
+            surfaces = [respelled(rng.choice(pool)) for _ in range(rng.randrange(6))]
+            expected = _dedupe([*surfaces, *entry.all_aliases()], exclude=entry.name)
+            assert entry.aliases_with(surfaces) == expected, (entry.id, surfaces)
