@@ -89,6 +89,8 @@ def no_case_twins(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether text[start:end] is free of `_CASE_TWINS`. On such text lowered by `lower_ascii`, a pattern
     whose letters are all lower-case ASCII finds the same matches with or without IGNORECASE, and is about
     twice as fast without it, so callers may swap in the case-sensitive twin of such a pattern."""
+    if text.isascii():  # (told from the string's header, without reading it)
+        return True
     end = len(text) if end is None else end
     return all(text.find(twin, start, end) < 0 for twin in _CASE_TWINS)
 

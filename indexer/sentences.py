@@ -138,7 +138,9 @@ def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> li
     for start, end in pieces:
         piece = text[start:end]
         body = piece.strip()
-        if body and _ALPHANUMERIC.search(body) is not None:
+        # A body nearly always opens with a letter or digit, which ``str.isalnum`` (what `_ALPHANUMERIC`
+        # matches) tells without a search.
+        if body and (body[0].isalnum() or _ALPHANUMERIC.search(body) is not None):
             start += len(piece) - len(piece.lstrip())
             sentences.append(Sentence(start, start + len(body), body))
     return sentences
