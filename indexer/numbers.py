@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -88,6 +89,8 @@ def no_case_twins(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether text[start:end] is free of `_CASE_TWINS`. On such text lowered by `lower_ascii`, a pattern
     whose letters are all lower-case ASCII finds the same matches with or without IGNORECASE, and is about
     twice as fast without it, so callers may swap in the case-sensitive twin of such a pattern."""
+    if text.isascii():  # (told from the string's header, without reading it)
+        return True
     end = len(text) if end is None else end
     return all(text.find(twin, start, end) < 0 for twin in _CASE_TWINS)
 
@@ -342,7 +345,7 @@ _SINGULAR_DETERMINER = re.compile(
 )
 _SINGULAR_PRONOUN = re.compile(r"^(?:him|her|himself|herself|he|she|the victim|the deceased)$", re.IGNORECASE)
 # What "no" must be followed by (after white space) to deny deaths or injuries; a word of its own, which
-# `_figure_openings` relies on.
+# `figure_openings` relies on.
 _NO_COUNT_OBJECT = (
     r"(?:fatalit(?:y|ies)|deaths?|casualt(?:y|ies)|"
     r"injur(?:y|ies)|one (?:was|were|has been|had been) (?:killed|injured|hurt|wounded)|"
@@ -522,7 +525,7 @@ _NOUN_SLICE = slice(2 * len(FIGURE_KINDS), None)
 
 @dataclass(frozen=True)
 class _Openings:
-    """Where the patterns `find_figures` takes figures from can match (see `_figure_openings`).
+    """Where the patterns `find_figures` takes figures from can match (see `figure_openings`).
 
     Every match of them contains, starting at a word start, the first characters (a "head", written as
     `word_view` writes `scan_text`) of one of their phrases, or one of `anywhere`. `by_head` tells which
@@ -532,6 +535,7 @@ class _Openings:
 
     after_space: re.Pattern[str]  # a space and the head after it, on the word view
     at_start: re.Pattern[str]  # a head, for a word at the very start of the text
+    heads: frozenset[str]
     anywhere: tuple[str, ...]
     by_head: dict[str, tuple[int, ...]]
     loose: dict[int, tuple[str, ...]]
@@ -561,7 +565,7 @@ def _is_word_char(char: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _figure_openings() -> _Openings | None:
+def figure_openings() -> _Openings | None:
     """The openings of every pattern `find_figures` takes a figure from; None when some phrase could start
     anywhere with no word every match of it contains, so that no sentence can be ruled out.
 
@@ -604,6 +608,7 @@ def _figure_openings() -> _Openings | None:
     return _Openings(
         after_space=re.compile(f" (?:{alternation})"),
         at_start=re.compile(alternation),
+        heads=frozenset(heads),
         anywhere=tuple(sorted(anywhere)),
         by_head={head: tuple(sorted(numbers)) for head, numbers in by_head.items()},
         loose={number: tuple(sorted(words)) for number, words in loose.items()},
@@ -614,21 +619,30 @@ class FigureReader:
     """`find_figures` for many spans of one text (the sentences of an article).
 
     The lowered text, its `scan_text` and the openings where a figure pattern can match at all
-    (`_figure_openings`) are worked out once for the whole text. A span without an opening (nearly every
+    (`figure_openings`) are worked out once for the whole text. A span without an opening (nearly every
     sentence) is passed over with one bisection, and in the others each trigger pattern is tried at the
     openings only, as `finditer` would find its hits (`MultiPattern` does the same, but would look for
     where they can start in every sentence again)."""
 
     def __init__(
-        self, text: str, scanned: str | None = None, words: str | None = None, *, lowered: bool = False
+        self,
+        text: str,
+        scanned: str | None = None,
+        words: str | None = None,
+        *,
+        lowered: bool = False,
+        after_spaces: Iterable[int] | None = None,
     ):
         """`scanned` is `scan_text(text)` when the caller has it (that is also `scan_text` of the lowered
         text the patterns run on), and `words` its `word_view`; `lowered` says that `text` already is
-        `lower_ascii` of the text."""
+        `lower_ascii` of the text. `after_spaces` are positions just after a space of `words` that hold
+        every one where an `_Openings.heads` starts, and maybe others: where the caller's own scan of the
+        word view for more heads than these found them (see `events._word_starts`), so that this one need
+        not scan it again."""
         self.text = text if lowered else lower_ascii(text)
         self.scanned = scan_text(self.text) if scanned is None else scanned
         self.no_case_twins = no_case_twins(self.text)
-        self.openings = _figure_openings()
+        self.openings = figure_openings()
         if self.openings is None:
             return
         self.view = word_view(self.scanned) if words is None else words
@@ -638,12 +652,16 @@ class FigureReader:
         # A search that consumes the head and starts again just after the space it matched finds every
         # such space, as a lookahead that consumes nothing would, with less work per space tried.
         found: set[int] = set()
-        search = self.openings.after_space.search
-        match = search(self.view)
-        while match is not None:
-            position = match.start() + 1
-            found.add(position)
-            match = search(self.view, position)
+        if after_spaces is None:
+            search = self.openings.after_space.search
+            match = search(self.view)
+            while match is not None:
+                position = match.start() + 1
+                found.add(position)
+                match = search(self.view, position)
+        else:
+            at_head = self.openings.at_start.match
+            found.update(position for position in after_spaces if at_head(self.view, position) is not None)
         if self.openings.at_start.match(self.view) is not None:
             found.add(0)
         for word in self.openings.anywhere:

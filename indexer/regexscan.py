@@ -750,6 +750,14 @@ _MAX_DIGIT_PREFIXES = 200
 _WINDOW_CACHE_SIZE = 50_000
 
 
+def after_space_scan(heads: Iterable[str]) -> re.Pattern[str]:
+    """A scan for the spaces of `separators_as_spaces` of a text after which one of `heads` (words and
+    spaces, as `runs_view` writes them) starts, each space of a head standing for a run of spaces and
+    hyphens; its matches end where the heads start. On `word_view` of the text (the hyphens spaces too)
+    it finds those spaces and the hyphens after which a head starts."""
+    return re.compile(f" (?={prefix_alternation(set(map(_one_space_per_run, heads)), space=_SEPARATOR_RUN)})")
+
+
 @dataclass(frozen=True)
 class MultiPattern:
     """Several patterns whose `finditer` hits are found together (see the module docstring). A pattern
@@ -767,6 +775,9 @@ class MultiPattern:
     everywhere: tuple[int, ...]
     depth: int
     sieves: tuple[re.Pattern[str] | None, ...]  # see `case_sensitive_sieve`
+    # With `scan_depth`, the heads the scan looks for after a space (as `runs_view` writes them), for a
+    # caller that finds the candidates of several scanners with one scan (see `positions`); else empty.
+    scan_heads: frozenset[str] = frozenset()
     windows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     # The patterns' and sieves' bound `match` methods, taken once: a scanner runs once per sentence.
     matchers: tuple = field(init=False, compare=False, repr=False)
@@ -813,11 +824,12 @@ class MultiPattern:
         prefixed = [p for n, p in enumerate(patterns) if n not in everywhere]
         boundary = r"(?<![\w-])" if all(p.pattern.startswith(_WORD_START) for p in prefixed) else ""
         at_start = None
+        scan_heads: frozenset[str] = frozenset()
         if not by_prefix:
             scan = re.compile(r"(?!)")
         elif boundary and deep_heads:
-            spaced_heads = {_one_space_per_run(_spaced(head)) for head in deep_heads}
-            scan = re.compile(f" (?={prefix_alternation(spaced_heads, space=_SEPARATOR_RUN)})")
+            scan_heads = frozenset(_one_space_per_run(_spaced(head)) for head in deep_heads)
+            scan = after_space_scan(scan_heads)
             at_start = re.compile(rf"{boundary}(?={prefix_alternation(by_prefix)})")
         elif boundary:
             scan = re.compile(f" (?={prefix_alternation({_spaced(head) for head in by_prefix})})")
@@ -832,6 +844,7 @@ class MultiPattern:
             tuple(everywhere),
             depth,
             tuple(sieves),
+            scan_heads,
         )
 
     def positions(self, scanned: str, start: int, end: int) -> list[int]:
@@ -878,7 +891,8 @@ class MultiPattern:
         `start`) and the others an empty list: they are not tried at all.
 
         `scanned` is `scan_text(text)` when the caller has it, and `positions` its ``positions(scanned,
-        start, end)``, or the first of them when the caller knows no hit starts after those."""
+        start, end)``, or the first of them when the caller knows no hit starts after those, or those with
+        more in order (no pattern matches at a position that is not one of them)."""
         scanned = scan_text(text) if scanned is None else scanned
         end = len(text) if end is None else end
         depth = self.depth

@@ -907,3 +907,37 @@ def test_a_sentence_without_a_cue_yields_no_mention_even_with_casualties():
     lexicon = load_lexicon()
     for forced in (None, "Attack"):
         assert events._sentence_mention(text.lower(), sentence, 0, 0, [], lexicon, forced, figures) is None
+
+
+def test_one_scan_finds_every_trigger_and_figure_opening():
+    """`_word_starts` scans the word view once for where a trigger, a generic actor or a figure phrase may
+    start; with it, the lexicon hits are those of each pattern's `finditer` and the figure reader finds
+    the openings its own scan finds, also after hyphens, at runs of separators, and at the text's start."""
+    from indexer import events
+    from indexer.numbers import FigureReader, lower_ascii
+    from indexer.regexscan import scan_text, word_view
+
+    texts = [
+        "Clashes erupted; anti-government protesters marched -- air - strikes hit, self-killed? no: air--strike",
+        "killed 3. Police  arrested  two;  gunmen   kidnapped 5 and anyone  hurt was taken; 12 were injured",
+        "Shelling-killed 4, pro-army militia attacked—rebels ambushed “troops”; the death toll rose to 9\n",
+        "Protesters-clashed with police (riot) as Zaïd’s men were abducted. The bodies of six were found.",
+        "  soldiers killed at least 20 militants on Monday, suicide-bombing the base; no one was wounded",
+        "An air  strike -- and angry - crowds: the anti--aircraft guns and stone  pelting; anyone - hurt? Troops clashed",
+    ]
+    lexicon = load_lexicon()
+    scanner = events._lexicon_scanner(lexicon)
+    for text in texts:
+        lowered, scanned = lower_ascii(text), scan_text(text)
+        words = word_view(scanned)
+        starts = events._word_starts(lexicon, words)
+        assert starts is not None
+        # Every place the scanner's own scan finds is among them (the first position is always tried).
+        assert set(scanner.positions(scanned, 0, len(text))) <= {0, *starts}, text
+        family_hits, generic_hits = events._lexicon_hits(lowered, lexicon, scanned, starts)
+        found = [[m.span() for m in hits] for hits in family_hits + generic_hits]
+        assert found == [[m.span() for m in p.finditer(lowered)] for p in scanner.patterns], text
+        assert any(found), text
+        reader = FigureReader(lowered, scanned, words, lowered=True, after_spaces=starts)
+        assert reader.positions == FigureReader(lowered, scanned, words, lowered=True).positions, text
+        assert reader.positions, text
