@@ -827,6 +827,33 @@ def test_searches_before_a_cue_find_what_the_regex_engine_finds():
                 ]
 
 
+def test_a_clause_starts_after_the_last_break_as_rfind_finds_it():
+    """`_clause_start` finds the last ";", ":", "—" or " – " of the window in the breaks of the whole text
+    (`_clause_breaks`) by bisection: it must give what the largest of the four ``rfind`` gives, with breaks
+    side by side, overlapping (" – – "), at the window's edges and beyond them."""
+    from indexer import events
+    from indexer.sentences import Sentence
+
+    def plain(text: str, sentence: Sentence, position: int) -> int:
+        window_start = max(sentence.start, position - 120)
+        cut = max(text.rfind(mark, window_start, position) for mark in (";", ":", "—", " – "))
+        return cut + 1 if cut >= 0 else window_start
+
+    texts = [
+        "a; b: c — d – e – – f;: g —; h – ; i" + " ".join(["word"] * 40) + "; end – – ",
+        " – – – ;" + "x" * 130 + ":— – :" + "y" * 5,
+        "no break at all in this one, just words and commas, a dash-like hyphen - and an en–dash",
+    ]
+    for text in texts:
+        breaks = events._clause_breaks(text)
+        for start in range(len(text)):
+            sentence = Sentence(start, len(text), text[start:])
+            for position in range(start, len(text) + 1):
+                expected = plain(text, sentence, position)
+                assert events._clause_start(text, sentence, position) == expected
+                assert events._clause_start(text, sentence, position, breaks) == expected
+
+
 def test_patterns_written_backwards_find_what_the_forward_ones_find():
     """`_ends_with` reads `DEFINITE_BEFORE` and `PASSIVE_BEFORE` backwards: wherever a piece starts and ends
     (mid-word, at white space, before a final line break), it must say whether the forward pattern finds
