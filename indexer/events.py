@@ -267,8 +267,10 @@ class Cue:
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
     clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
-    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_searches`).
+    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_searches`),
+    # and whether a head of any of them is at `clause` itself (where most of them start: see `_before`).
     starts: list[int] | None = field(default=None, compare=False)
+    head_at_clause: bool = field(default=True, compare=False)
 
 
 _CLAUSE_BREAKS = (";", ":", "—", " – ")
@@ -391,6 +393,8 @@ class _CueSearches:
     # A space of `word_view` followed by a head of any of the patterns (their first characters, as
     # `WordStartSearch` lists them).
     scan: re.Pattern[str]
+    # A head of any of the patterns.
+    any_head: re.Pattern[str]
     # For each pattern, by the name of its `Lexicon` field: its `WordStartSearch`'s ``at_start.match``.
     heads: dict[str, Callable[..., re.Match[str] | None]]
 
@@ -407,10 +411,13 @@ def _cue_searches(lexicon: Lexicon) -> _CueSearches | None:
     patterns = [getattr(lexicon, name) for name in _BEFORE_CUE]
     built = None
     if all(_word_search(pattern) is not None for pattern in patterns):
-        heads = {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+        heads = prefix_alternation(
+            {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+        )
         built = _CueSearches(
             lexicon,
-            re.compile(f" (?={prefix_alternation(heads)})"),
+            re.compile(f" (?={heads})"),
+            re.compile(heads),
             {name: _word_search(getattr(lexicon, name)).at_start.match for name in _BEFORE_CUE},
         )
     _CUE_SEARCHES[id(lexicon)] = built
@@ -428,10 +435,11 @@ def _before(
 ) -> bool:
     """Whether ``pattern.search(text[start:cue.start])`` finds anything, for one of the `_BEFORE_CUE`
     patterns; `head` is its entry in `_cue_searches(...).heads` when `_find_cues` found the cue's `starts`
-    (else `_search_before` searches). The search tries `start` itself and, after each space from `start`
-    on, the places where a head of `pattern` ends by the cue (`head` matches there): those of `starts` (a
-    space found by `_cue_searches(...).scan` at `clause` or after it, `clause <= start`) after `start`
-    that `head` accepts, the places `WordStartSearch.search_piece` tries, in the same order."""
+    (else `_search_before` searches). The search tries `start` itself (where `head` matches, unless `start`
+    is the cue's `clause` and no head of any pattern is there) and, after each space from `start` on, the
+    places where a head of `pattern` ends by the cue (`head` matches there): those of `starts` (a space
+    found by `_cue_searches(...).scan` at `clause` or after it, `clause <= start`) after `start` that
+    `head` accepts, the places `WordStartSearch.search_piece` tries, in the same order."""
     end = cue.start
     starts = cue.starts
     if starts is None or head is None or words is None:
@@ -439,7 +447,7 @@ def _before(
     if start >= end:
         return pattern.search(text[start:end]) is not None
     piece = None
-    if head(words, start, end) is not None:
+    if (start != cue.clause or cue.head_at_clause) and head(words, start, end) is not None:
         piece = text[start:end]
         if pattern.match(piece) is not None:
             return True
@@ -485,6 +493,7 @@ def _find_cues(
         clause = cue.clause = _clause_start(text, sentence, position, breaks)
         if searches is not None:
             cue.starts = [found.end() for found in searches.scan.finditer(words, clause, position)]
+            cue.head_at_clause = searches.any_head.match(words, clause, position) is not None
         cue.reference = not _is_verb(cue.text) and _before(
             lexicon.reference_before, heads["reference_before"], text, scanned, words, cue, clause
         )
