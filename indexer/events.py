@@ -268,20 +268,42 @@ class Cue:
     negated: bool = False
     flags: frozenset[str] | None = field(default=None, compare=False)  # see `_flags`
     clause: int | None = field(default=None, compare=False)  # `_clause_start` of the cue in its sentence
-    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_searches`).
+    # Where the patterns searched before the cue may start, found once for all of them (see `_cue_searches`),
+    # and whether a head of any of them is at `clause` itself (where most of them start: see `_before`).
     starts: list[int] | None = field(default=None, compare=False)
+    head_at_clause: bool = field(default=True, compare=False)
 
 
-def _clause_start(text: str, sentence: Sentence, position: int) -> int:
+_CLAUSE_BREAKS = (";", ":", "—", " – ")
+
+
+def _clause_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where each of the `_CLAUSE_BREAKS` of `text` ends, in order, and where each starts, in the same
+    order (two breaks overlap only in " – – ", which keeps it), for `_clause_start`. A few searches per
+    article, where each clause would take four."""
+    found = []
+    for mark in _CLAUSE_BREAKS:
+        at = text.find(mark)
+        while at >= 0:
+            found.append((at + len(mark), at))
+            at = text.find(mark, at + 1)
+    found.sort()
+    return [end for end, _ in found], [start for _, start in found]
+
+
+def _clause_start(
+    text: str, sentence: Sentence, position: int, breaks: tuple[list[int], list[int]] | None = None
+) -> int:
     """Where the clause holding `position` starts: after the last ";", ":" or dash of the sentence, at most
-    120 characters back."""
+    120 characters back (after the start of the last of them, as ``text.rfind`` of each finds it).
+    `breaks` is `_clause_breaks(text)` when the caller has it: the break that ends last by `position`
+    also starts last."""
     window_start = max(sentence.start, position - 120)
-    cut = max(
-        text.rfind(";", window_start, position),
-        text.rfind(":", window_start, position),
-        text.rfind("—", window_start, position),
-        text.rfind(" – ", window_start, position),
-    )
+    if breaks is not None:
+        ends, starts = breaks
+        index = bisect.bisect_right(ends, position) - 1
+        return starts[index] + 1 if index >= 0 and starts[index] >= window_start else window_start
+    cut = max(text.rfind(mark, window_start, position) for mark in _CLAUSE_BREAKS)
     return cut + 1 if cut >= 0 else window_start
 
 
@@ -372,6 +394,8 @@ class _CueSearches:
     # A space of `word_view` followed by a head of any of the patterns (their first characters, as
     # `WordStartSearch` lists them).
     scan: re.Pattern[str]
+    # A head of any of the patterns.
+    any_head: re.Pattern[str]
     # For each pattern, by the name of its `Lexicon` field: its `WordStartSearch`'s ``at_start.match``.
     heads: dict[str, Callable[..., re.Match[str] | None]]
 
@@ -388,10 +412,13 @@ def _cue_searches(lexicon: Lexicon) -> _CueSearches | None:
     patterns = [getattr(lexicon, name) for name in _BEFORE_CUE]
     built = None
     if all(_word_search(pattern) is not None for pattern in patterns):
-        heads = {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+        heads = prefix_alternation(
+            {word_view(head) for pattern in patterns for head in regex_prefixes(pattern.pattern, 6)}
+        )
         built = _CueSearches(
             lexicon,
-            re.compile(f" (?={prefix_alternation(heads)})"),
+            re.compile(f" (?={heads})"),
+            re.compile(heads),
             {name: _word_search(getattr(lexicon, name)).at_start.match for name in _BEFORE_CUE},
         )
     _CUE_SEARCHES[id(lexicon)] = built
@@ -409,10 +436,11 @@ def _before(
 ) -> bool:
     """Whether ``pattern.search(text[start:cue.start])`` finds anything, for one of the `_BEFORE_CUE`
     patterns; `head` is its entry in `_cue_searches(...).heads` when `_find_cues` found the cue's `starts`
-    (else `_search_before` searches). The search tries `start` itself and, after each space from `start`
-    on, the places where a head of `pattern` ends by the cue (`head` matches there): those of `starts` (a
-    space found by `_cue_searches(...).scan` at `clause` or after it, `clause <= start`) after `start`
-    that `head` accepts, the places `WordStartSearch.search_piece` tries, in the same order."""
+    (else `_search_before` searches). The search tries `start` itself (where `head` matches, unless `start`
+    is the cue's `clause` and no head of any pattern is there) and, after each space from `start` on, the
+    places where a head of `pattern` ends by the cue (`head` matches there): those of `starts` (a space
+    found by `_cue_searches(...).scan` at `clause` or after it, `clause <= start`) after `start` that
+    `head` accepts, the places `WordStartSearch.search_piece` tries, in the same order."""
     end = cue.start
     starts = cue.starts
     if starts is None or head is None or words is None:
@@ -420,7 +448,7 @@ def _before(
     if start >= end:
         return pattern.search(text[start:end]) is not None
     piece = None
-    if head(words, start, end) is not None:
+    if (start != cue.clause or cue.head_at_clause) and head(words, start, end) is not None:
         piece = text[start:end]
         if pattern.match(piece) is not None:
             return True
@@ -452,6 +480,7 @@ def _find_cues(
     searches = _cue_searches(lexicon) if words is not None else None
     heads = _NO_HEADS if searches is None else searches.heads
     by_sentence: list[list[Cue]] = [[] for _ in sentences]
+    breaks = _clause_breaks(text)
     for family, match in _family_matches(lowered, lexicon, scanned, family_hits):
         position, match_end = match.span()
         index = bisect.bisect_right(starts, position) - 1
@@ -462,9 +491,10 @@ def _find_cues(
             continue
         cue = Cue(family.name, position, match_end, text[position:match_end])
         cue.weak = bool(family.weak and family.weak.match(cue.text))
-        clause = cue.clause = _clause_start(text, sentence, position)
+        clause = cue.clause = _clause_start(text, sentence, position, breaks)
         if searches is not None:
             cue.starts = [found.end() for found in searches.scan.finditer(words, clause, position)]
+            cue.head_at_clause = searches.any_head.match(words, clause, position) is not None
         cue.reference = not _is_verb(cue.text) and _before(
             lexicon.reference_before, heads["reference_before"], text, scanned, words, cue, clause
         )

@@ -788,10 +788,11 @@ def test_word_start_searches_find_what_the_regex_engine_finds():
 
 
 def test_searches_before_a_cue_find_what_the_regex_engine_finds():
-    """`_before` tries its pattern at the piece's start and at the places after a space that the shared scan
-    of `_find_cues` found from the clause on: wherever the clause, the piece and the cue start (mid-word,
-    after a space, an apostrophe, a hyphen, at the text's start), it must say whether
-    ``pattern.search(text[start:cue.start])`` finds anything."""
+    """`_before` tries its pattern at the piece's start (at the clause's start only when a head of any of
+    the patterns is there) and at the places after a space that the shared scan of `_find_cues` found
+    from the clause on: wherever the clause, the piece and the cue start (mid-word, after a space, an
+    apostrophe, a hyphen, at the text's start), it must say whether ``pattern.search(text[start:cue.start])``
+    finds anything."""
     from indexer import events
     from indexer.regexscan import scan_text, word_view
     from indexer.sentences import split_sentences
@@ -809,8 +810,9 @@ def test_searches_before_a_cue_find_what_the_regex_engine_finds():
         words = word_view(scanned)
         for end in range(1, len(text) + 1):
             for clause in range(0, end + 1, 3):
-                cue = events.Cue("attack", end, end, "")
+                cue = events.Cue("attack", end, end, "", clause=clause)
                 cue.starts = [found.end() for found in searches.scan.finditer(words, clause, end)]
+                cue.head_at_clause = searches.any_head.match(words, clause, end) is not None
                 for start in range(clause, end + 1):
                     for name in events._BEFORE_CUE:
                         pattern = getattr(lexicon, name)
@@ -825,6 +827,36 @@ def test_searches_before_a_cue_find_what_the_regex_engine_finds():
                 assert cue.starts == [
                     found.end() for found in searches.scan.finditer(words, cue.clause, cue.start)
                 ]
+                assert cue.head_at_clause == (
+                    searches.any_head.match(words, cue.clause, cue.start) is not None
+                )
+
+
+def test_a_clause_starts_after_the_last_break_as_rfind_finds_it():
+    """`_clause_start` finds the last ";", ":", "—" or " – " of the window in the breaks of the whole text
+    (`_clause_breaks`) by bisection: it must give what the largest of the four ``rfind`` gives, with breaks
+    side by side, overlapping (" – – "), at the window's edges and beyond them."""
+    from indexer import events
+    from indexer.sentences import Sentence
+
+    def plain(text: str, sentence: Sentence, position: int) -> int:
+        window_start = max(sentence.start, position - 120)
+        cut = max(text.rfind(mark, window_start, position) for mark in (";", ":", "—", " – "))
+        return cut + 1 if cut >= 0 else window_start
+
+    texts = [
+        "a; b: c — d – e – – f;: g —; h – ; i" + " ".join(["word"] * 40) + "; end – – ",
+        " – – – ;" + "x" * 130 + ":— – :" + "y" * 5,
+        "no break at all in this one, just words and commas, a dash-like hyphen - and an en–dash",
+    ]
+    for text in texts:
+        breaks = events._clause_breaks(text)
+        for start in range(len(text)):
+            sentence = Sentence(start, len(text), text[start:])
+            for position in range(start, len(text) + 1):
+                expected = plain(text, sentence, position)
+                assert events._clause_start(text, sentence, position) == expected
+                assert events._clause_start(text, sentence, position, breaks) == expected
 
 
 def test_patterns_written_backwards_find_what_the_forward_ones_find():
