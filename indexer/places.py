@@ -2873,7 +2873,7 @@ def find_roads(
     return list(found.values())
 
 
-_ROAD_WORDS = ("highway", "motorway", "expressway", "freeway", "road", "route")
+_ROAD_WORDS = (b"highway", b"motorway", b"expressway", b"freeway", b"road", b"route")
 # How far before its road word a road's name may start, and after it its number may end.
 _ROAD_REACH = (70, 20)
 
@@ -2883,17 +2883,23 @@ def _road_windows(text: str) -> list[tuple[int, int]]:
     return _word_windows(text, _ROAD_WORDS, _ROAD_REACH)
 
 
-# Roads and unlisted villages both look for their words in the lowered text.
-_lowered = lru_cache(maxsize=4)(str.lower)
+@lru_cache(maxsize=4)  # roads and unlisted villages both look for their words in it
+def _lowered(text: str) -> bytes:
+    """`text` lowered, as ASCII bytes with "?" for each other character: the offsets and the finds of the
+    road and settlement words are those of `text.lower()`, but `bytes.lower` reads a byte at a few
+    instructions where `str.lower` of a text with a curly quote looks up each character's case in the
+    Unicode tables. The only non-ASCII characters whose lower case holds an ASCII letter are the Kelvin
+    sign ("k", in none of the words) and "İ", whose lower case is two characters long: a text with an "İ"
+    is searched as written, as its offsets would drift in the lowered text."""
+    image = text.encode("ascii", "replace")
+    return image if "\u0130" in text else image.lower()
 
 
-def _word_windows(text: str, words: Sequence[str], reach: tuple[int, int]) -> list[tuple[int, int]]:
+def _word_windows(text: str, words: Sequence[bytes], reach: tuple[int, int]) -> list[tuple[int, int]]:
     """The stretches of text around any of `words`, merged where they overlap: a name built on such a word
     is found only there, and few texts have many, so the full pattern runs on a small part of the text
-    (`str.find` on the lowered text finds the words many times faster than a case-blind pattern)."""
+    (`bytes.find` on the lowered text finds the words many times faster than a case-blind pattern)."""
     lowered = _lowered(text)
-    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would drift
-        lowered = text
     before, after = reach
     spans = []
     for word in words:
@@ -2953,28 +2959,29 @@ def _place_at(text: str, end: int, at: dict[tuple[int, int], dict]) -> bool:
 
 
 _SETTLEMENT_WORDS = (
-    "village",
-    "town",
-    "hamlet",
-    "district",
-    "neighbourhood",
-    "neighborhood",
-    "suburb",
-    "settlement",
+    b"village",
+    b"town",
+    b"hamlet",
+    b"district",
+    b"neighbourhood",
+    b"neighborhood",
+    b"suburb",
+    b"settlement",
 )
-_UNLISTED_WORD = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
-_UNLISTED_NAME = (
-    rf"{_UNLISTED_WORD}(?:\s(?:(?:al|el|ad|ar|as|ash|at|az|de|del|la|le)[-\s])?{_UNLISTED_WORD}){{0,2}}"
-)
+_UNLISTED_WORD_REST = r"[\w'’]*(?:-[\w'’]+)*"
+_UNLISTED_WORD = rf"[A-Z]{_UNLISTED_WORD_REST}"
+_UNLISTED_NAME_REST = rf"(?:\s(?:(?:al|el|ad|ar|as|ash|at|az|de|del|la|le)[-\s])?{_UNLISTED_WORD}){{0,2}}"
 # "the village of Teldau" and "Chaharmaghzak village": two patterns, since the two can overlap ("the Dogon
-# village of Tieba").
+# village of Tieba"). The second starts with its name's capital and checks the word start after it, as
+# FACILITY_RE does, so that the regex engine skips to capitals in C instead of trying every position.
 UNLISTED_RES = (
     re.compile(
         rf"(?<![\w-])(?i:village|town|hamlet|district|neighbou?rhood|suburb|settlement)\sof\s"
-        rf"(?P<after>{_UNLISTED_NAME})"
+        rf"(?P<after>{_UNLISTED_WORD}{_UNLISTED_NAME_REST})"
     ),
     re.compile(
-        rf"(?<![\w-])(?P<before>{_UNLISTED_NAME})\s(?i:village|hamlet|district|neighbou?rhood|suburb)(?![\w-])"
+        rf"(?P<before>[A-Z](?<![\w-][A-Z]){_UNLISTED_WORD_REST}{_UNLISTED_NAME_REST})"
+        r"\s(?i:village|hamlet|district|neighbou?rhood|suburb)(?![\w-])"
     ),
 )
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from indexer.places import (
+    _ROAD_WORDS,
+    _SETTLEMENT_WORDS,
     FACILITY_RE,
     _facility_matches,
+    _lowered,
     bare_unit_name,
     find_places,
     fold,
@@ -821,6 +824,28 @@ def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(
     windowed = [(m.span(), m.group()) for m in _facility_matches(text)]
     whole = [(m.span(), m.group()) for m in FACILITY_RE.finditer(text)]
     assert windowed == whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The VILLAGE of Teldau, the Town Hall and the Kabul Road",
+        "“Quoted” near the Ring Road — in Chaharmaghzak village’s centre",
+        "Temperatures of 300 \u212a near the Suburb; ſettlement and DIſTRICT",
+        "İstanbul’s Beyoğlu district and the Highway 1 hamlet",
+        "ÀÉÎ Neighbourhood, neighborhood and a MOTORWAY",
+    ],
+)
+def test_lowered_image_finds_the_words_where_the_lowered_text_does(text: str) -> None:
+    """Roads and unlisted villages find their words in an ASCII image of the lowered text; each word must be
+    found at the offsets `str.lower` gives (or, where it changes the text's length, the text as written)."""
+    lowered = text.lower() if len(text.lower()) == len(text) else text
+    image = _lowered(text)
+    assert len(image) == len(text)
+    for word in (*_ROAD_WORDS, *_SETTLEMENT_WORDS):
+        assert [i for i in range(len(text)) if lowered.startswith(word.decode(), i)] == [
+            i for i in range(len(text)) if image.startswith(word, i)
+        ], word
 
 
 def test_mentions_left_unscored_are_ones_accept_refuses_however_supported(monkeypatch):
