@@ -2794,8 +2794,11 @@ _ROAD_HEADS = r"(?i:highway|motorway|expressway|freeway|road)"
 _ROAD_WORD = r"[A-Z][\w'’]*"
 _ROAD_TAIL = r"(?![\w-])(?!\s(?:maps?|trips?|shows?)\b)"
 ROAD_RE = re.compile(
+    # Each form starts with a capital: looked ahead at first, it turns down any other position at once
+    # instead of each form trying it in turn.
+    r"(?=[A-Z])"
     # "the M5 highway", "the N1 road": a road code before a road word
-    rf"(?<![\w-])(?P<code>[A-Z]{{1,3}}-?\d{{1,3}}[A-Z]?)\s(?:(?i:national|international|main|ring)\s)?{_ROAD_HEADS}"
+    rf"(?:(?<![\w-])(?P<code>[A-Z]{{1,3}}-?\d{{1,3}}[A-Z]?)\s(?:(?i:national|international|main|ring)\s)?{_ROAD_HEADS}"
     rf"{_ROAD_TAIL}"
     # "Highway 1", "National Highway 44", "Route 9"
     r"|(?<![\w-])(?P<numbered>(?:(?:National|State|Federal|Provincial|Interstate)\s)?"
@@ -2806,7 +2809,7 @@ ROAD_RE = re.compile(
     # "Airport Road", "Kira Road": a name ending in a capitalised road word
     rf"|(?<![\w-])(?P<named>{_ROAD_WORD}(?:\s{_ROAD_WORD}){{0,2}})\s(?:Road|Highway|Expressway|Motorway){_ROAD_TAIL}"
     # "the Kandahar road": a town's name before a road word (kept only where the town was found)
-    rf"|(?<![\w-])(?P<town>{_ROAD_WORD}(?:\s{_ROAD_WORD})?)\s(?:road|highway){_ROAD_TAIL}"
+    rf"|(?<![\w-])(?P<town>{_ROAD_WORD}(?:\s{_ROAD_WORD})?)\s(?:road|highway){_ROAD_TAIL})"
 )
 
 
@@ -2972,11 +2975,13 @@ _UNLISTED_WORD_REST = r"[\w'’]*(?:-[\w'’]+)*"
 _UNLISTED_WORD = rf"[A-Z]{_UNLISTED_WORD_REST}"
 _UNLISTED_NAME_REST = rf"(?:\s(?:(?:al|el|ad|ar|as|ash|at|az|de|del|la|le)[-\s])?{_UNLISTED_WORD}){{0,2}}"
 # "the village of Teldau" and "Chaharmaghzak village": two patterns, since the two can overlap ("the Dogon
-# village of Tieba"). The second starts with its name's capital and checks the word start after it, as
-# FACILITY_RE does, so that the regex engine skips to capitals in C instead of trying every position.
+# village of Tieba"). The first looks ahead at the first letters of its words (the same letters, case-blind,
+# as the words' own first letters), which turns down any other position at once. The second starts with its
+# name's capital and checks the word start after it, as FACILITY_RE does, so that the regex engine skips to
+# capitals in C instead of trying every position.
 UNLISTED_RES = (
     re.compile(
-        rf"(?<![\w-])(?i:village|town|hamlet|district|neighbou?rhood|suburb|settlement)\sof\s"
+        rf"(?i:(?=[vthdns]))(?<![\w-])(?i:village|town|hamlet|district|neighbou?rhood|suburb|settlement)\sof\s"
         rf"(?P<after>{_UNLISTED_WORD}{_UNLISTED_NAME_REST})"
     ),
     re.compile(
