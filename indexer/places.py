@@ -1239,9 +1239,11 @@ def _name_word_bits() -> bytearray:
 
 
 def load_tables() -> None:
-    """Load the gazetteer and build what this process derives from it (`_name_word_bits`), so that start-up
-    pays for them rather than the first article with a name of several words."""
+    """Load the gazetteer and build what this process derives from it (`_name_word_bits`, `_units_by_name`),
+    so that start-up pays for them rather than the first article with a name of several words or a unit's
+    label, and forked workers share them."""
     _name_word_bits()
+    _units_by_name()
 
 
 @lru_cache(maxsize=65_536)
