@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -116,24 +118,54 @@ def shared_text(prime: list[dict[str, Any]], records: list[dict[str, Any]]) -> l
     return shared
 
 
-def _first_round_cpu(records: list[dict[str, Any]]) -> float:
-    """CPU seconds of extracting `records` in a child forked from this process, which has never met them.
+def _prime(prime: list[dict[str, Any]]) -> dict[str, Any]:
+    """Extract the priming records once, untimed by the caller's clock; empty records are skipped, as the
+    indexer would skip them."""
+    from indexer.extract import extract_article
+    from indexer.parse import ParseError, parse_record
 
-    The child starts from this process's state (warmed up, primed) and pays for its first writes to the
-    parent's pages (copy-on-write), which a long-running indexer does not: the figure errs slow, not fast.
-    """
+    started, unreadable = time.perf_counter(), 0
+    for record in prime:
+        try:
+            extract_article(parse_record(dict(record)))
+        except ParseError:
+            unreadable += 1
+    seconds = round(time.perf_counter() - started, 2)
+    return {"records": len(prime) - unreadable, "unreadable": unreadable, "seconds": seconds}
+
+
+def _timed_round(records: list[dict[str, Any]]) -> dict[str, float]:
+    """CPU seconds of extracting `records` in this process, with the system seconds and minor page faults
+    inside them: a page fault is the kernel's work on the process's behalf, e.g. copying a page shared with
+    the parent of a fork at its first write."""
     from indexer.extract import extract_article
     from indexer.parse import parse_record
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = time.process_time()
+    for record in records:
+        extract_article(parse_record(dict(record)))
+    cpu = time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "cpu": cpu,
+        "system": after.ru_stime - before.ru_stime,
+        "minor_faults": after.ru_minflt - before.ru_minflt,
+    }
+
+
+def _first_round_cpu(records: list[dict[str, Any]]) -> dict[str, float]:
+    """`_timed_round` of `records` in a child forked from this process, which has never met them.
+
+    The child starts from this process's state (warmed up, primed) and pays for its first writes to the
+    parent's pages (copy-on-write), which a long-running indexer does not: the figure errs slow, not fast,
+    by the system time and page faults it reports."""
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child, which reports through the pipe and exits
         os.close(reader)
         try:
-            cpu = time.process_time()
-            for record in records:
-                extract_article(parse_record(dict(record)))
-            os.write(writer, repr(time.process_time() - cpu).encode())
+            os.write(writer, json.dumps(_timed_round(records)).encode())
         except BaseException:
             traceback.print_exc()
             os._exit(1)
@@ -144,7 +176,50 @@ def _first_round_cpu(records: list[dict[str, Any]]) -> float:
     _, status = os.waitpid(child, 0)
     if status != 0 or not reported:
         raise RuntimeError("a forked first round failed (its traceback is above)")
-    return float(reported)
+    return json.loads(reported)
+
+
+def _fresh_round(prime: list[dict[str, Any]], records: list[dict[str, Any]], report: Any) -> None:
+    """Runs in a new interpreter (`_fresh_first_round`): warm up, prime, then time the first round."""
+    from indexer.extract import warm_up
+
+    warm_up()
+    _prime(prime)
+    report.send(_timed_round(records))
+    report.close()
+
+
+def _fresh_first_round(prime: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict[str, float]:
+    """`_timed_round` of `records` in a new interpreter, warmed up and primed with `prime` as this process
+    was. Nothing is shared with a parent, so no page is copied at a first write: these rounds show what
+    unseen articles cost a running indexer without the forked rounds' copy-on-write. Each one pays
+    warm-up and priming again (about ten seconds) before its clock starts."""
+    spawn = multiprocessing.get_context("spawn")
+    receive, send = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=_fresh_round, args=(prime, records, send))
+    child.start()
+    send.close()
+    try:
+        reported = receive.recv()
+    except EOFError:
+        reported = None
+    child.join()
+    if child.exitcode != 0 or reported is None:
+        raise RuntimeError("a first round in a new interpreter failed (its traceback is above)")
+    return reported
+
+
+def _rounds_summary(rounds: list[dict[str, float]], words: int) -> dict[str, Any]:
+    """Articles per CPU-second at 600 words of each round (sorted), their median, and the median system
+    seconds and minor page faults per round."""
+    rates = sorted(round(words / r["cpu"] / 600, 1) for r in rounds)
+    return {
+        "rounds": len(rates),
+        "articles_per_cpu_s_at_600_words": rates,
+        "median": round(statistics.median(rates), 1),
+        "median_system_seconds": round(statistics.median(r["system"] for r in rounds), 3),
+        "median_minor_faults": round(statistics.median(r["minor_faults"] for r in rounds)),
+    }
 
 
 def bench_extract(
@@ -153,6 +228,7 @@ def bench_extract(
     distinct: int | None = None,
     prime: list[dict[str, Any]] | None = None,
     fork_rounds: int = 0,
+    fresh_rounds: int = 0,
 ) -> dict[str, Any]:
     """Articles/s of extraction vs a tokenizer pass; CPU time too, since the target is per core.
 
@@ -168,27 +244,18 @@ def bench_extract(
     its start, not the first articles after start-up, which meet every name for the first time.
 
     One first round is a fraction of a second, and this machine's speed drifts by tens of percent between
-    runs; `fork_rounds` times it that many more times, each in a child forked just before the clock starts
-    (`_first_round_cpu`), so every sample meets the same articles for the first time from the same state,
-    and reports their median and spread."""
+    runs, so the first round can be timed again, each time from the same state and meeting the same
+    articles for the first time: `fork_rounds` times in a child forked just before the clock starts
+    (`_first_round_cpu`, which pays copy-on-write), and `fresh_rounds` times in a new interpreter warmed up
+    and primed the same way (`_fresh_first_round`, which does not). Each reports its rounds' median and
+    spread, with the system time and page faults that tell the two apart."""
     from indexer.extract import extract_article, warm_up
-    from indexer.parse import ParseError, parse_record
+    from indexer.parse import parse_record
 
     started = time.perf_counter()
     warm_up()
     warmup = time.perf_counter() - started
-    primed = {}
-    if prime:
-        started, unreadable = time.perf_counter(), 0
-        for record in prime:
-            try:
-                extract_article(parse_record(dict(record)))
-            except ParseError:
-                unreadable += 1  # an empty record, as the indexer would skip it
-        seconds = round(time.perf_counter() - started, 2)
-        primed = {
-            "primed": {"records": len(prime) - unreadable, "unreadable": unreadable, "seconds": seconds}
-        }
+    primed = {"primed": _prime(prime)} if prime else {}
 
     wall = time.perf_counter()
     tokens = sum(len(TOKEN.findall(r.get("text") or "")) for r in records)
@@ -196,7 +263,9 @@ def bench_extract(
     words = sum(len((r.get("text") or "").split()) for r in records)
 
     first_round = distinct if distinct is not None and distinct < len(records) else None
-    forked = [_first_round_cpu(records[:first_round]) for _ in range(fork_rounds)] if first_round else []
+    unseen = records[:first_round] if first_round else []
+    forked = [_first_round_cpu(unseen) for _ in range(fork_rounds)] if first_round else []
+    fresh = [_fresh_first_round(prime or [], unseen) for _ in range(fresh_rounds)] if first_round else []
     wall, cpu = time.perf_counter(), time.process_time()
     events = 0
     outputs = []
@@ -211,7 +280,7 @@ def bench_extract(
     n = len(records)
     first = {}
     if first_round:
-        first_words = sum(len((r.get("text") or "").split()) for r in records[:first_round])
+        first_words = sum(len((r.get("text") or "").split()) for r in unseen)
         first = {
             "first_round": {
                 "articles": first_round,
@@ -219,12 +288,9 @@ def bench_extract(
             }
         }
         if forked:
-            rates = sorted(round(first_words / seconds / 600, 1) for seconds in forked)
-            first["first_round"]["forked"] = {
-                "rounds": len(rates),
-                "articles_per_cpu_s_at_600_words": rates,
-                "median": round(statistics.median(rates), 1),
-            }
+            first["first_round"]["forked"] = _rounds_summary(forked, first_words)
+        if fresh:
+            first["first_round"]["fresh"] = _rounds_summary(fresh, first_words)
     quality = _quality_against_truth(outputs, truth) if truth is not None and truth.exists() else None
     return {
         "articles": n,
@@ -668,14 +734,18 @@ def main(args: argparse.Namespace) -> int:
     if primers and args.what != "extract":
         print("conflictwire bench: --prime is for `bench extract` only", file=sys.stderr)
         return 2
-    forks = getattr(args, "fork_rounds", 0) or 0
-    if forks < 0:
-        print(f"conflictwire bench: --fork-rounds must be 0 or more, not {forks}", file=sys.stderr)
-        return 2
-    if forks and (given is None or args.what != "extract"):
-        print("conflictwire bench: --fork-rounds is for `bench extract --input` only", file=sys.stderr)
-        return 2
-    if forks and not hasattr(os, "fork"):
+    repeats = {
+        "--fork-rounds": getattr(args, "fork_rounds", 0) or 0,
+        "--fresh-rounds": getattr(args, "fresh_rounds", 0) or 0,
+    }
+    for option, count in repeats.items():
+        if count < 0:
+            print(f"conflictwire bench: {option} must be 0 or more, not {count}", file=sys.stderr)
+            return 2
+        if count and (given is None or args.what != "extract"):
+            print(f"conflictwire bench: {option} is for `bench extract --input` only", file=sys.stderr)
+            return 2
+    if repeats["--fork-rounds"] and not hasattr(os, "fork"):
         print("conflictwire bench: --fork-rounds needs os.fork, which this platform lacks", file=sys.stderr)
         return 2
     for file in ([given] if given is not None else []) + primers:
@@ -709,7 +779,13 @@ def main(args: argparse.Namespace) -> int:
                 records = cycled(articles, args.articles)
                 result = {
                     **facts,
-                    **bench_extract(records, distinct=len(articles), prime=prime, fork_rounds=forks),
+                    **bench_extract(
+                        records,
+                        distinct=len(articles),
+                        prime=prime,
+                        fork_rounds=repeats["--fork-rounds"],
+                        fresh_rounds=repeats["--fresh-rounds"],
+                    ),
                 }
             else:
                 result = {**facts, **bench_extract(articles, truth=path.parent / "truth.jsonl", prime=prime)}

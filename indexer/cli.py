@@ -90,6 +90,14 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
         help="extract --input: also time the first round over the articles N times, each in a process "
         "forked after warm-up and priming that meets them for the first time (median and spread)",
     )
+    p.add_argument(
+        "--fresh-rounds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="extract --input: also time the first round over the articles N times, each in a new "
+        "interpreter warmed up and primed the same way, which pays no copy-on-write after a fork",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -142,7 +142,7 @@ def test_forked_first_rounds_meet_the_articles_unseen_and_leave_the_process_as_i
     records = [{"id": "a", "text": "Gunmen attacked Wadi Qandil Zarifa on Tuesday, killing two farmers."}]
     warm_up()
     names_known = _words_lookup.cache_info().currsize
-    assert bench._first_round_cpu(records) > 0
+    assert bench._first_round_cpu(records)["cpu"] > 0
     # the child looked the new names up; the parent, whose own first round comes next, has not met them
     assert _words_lookup.cache_info().currsize == names_known
 
@@ -154,7 +154,31 @@ def test_forked_first_rounds_meet_the_articles_unseen_and_leave_the_process_as_i
     assert forked["rounds"] == 3 and len(forked["articles_per_cpu_s_at_600_words"]) == 3
     assert min(forked["articles_per_cpu_s_at_600_words"]) <= forked["median"]
     assert forked["median"] <= max(forked["articles_per_cpu_s_at_600_words"])
+    assert forked["median_minor_faults"] > 0  # the child's first writes to the parent's pages
     assert cli_main([*args, "--fork-rounds", "-1"]) == 2
     assert "--fork-rounds must be 0 or more" in capsys.readouterr().err
     assert cli_main(["bench", "extract", "--fork-rounds", "2", "--out", str(tmp_path / "b")]) == 2
     assert "--fork-rounds is for `bench extract --input` only" in capsys.readouterr().err
+
+
+def test_fresh_first_rounds_time_the_articles_in_a_new_interpreter_and_report_its_failure(tmp_path, capsys):
+    from indexer.cli import main as cli_main
+
+    timed, other = tmp_path / "timed.jsonl", tmp_path / "other.jsonl"
+    timed.write_text(
+        json.dumps({"id": "a", "text": "Gunmen attacked Wadi Qandil Zarifa, killing two."}) + "\n"
+    )
+    other.write_text(
+        json.dumps({"id": "b", "text": "Police dispersed protesters in Lagos on Monday."}) + "\n"
+    )
+    args = ["bench", "extract", "--input", str(timed), "--articles", "2", "--out", str(tmp_path / "b")]
+    assert cli_main([*args, "--prime", str(other), "--fresh-rounds", "1"]) == 0
+    fresh = json.loads(capsys.readouterr().out)["first_round"]["fresh"]
+    assert fresh["rounds"] == 1 and fresh["articles_per_cpu_s_at_600_words"][0] == fresh["median"] > 0
+    assert cli_main([*args, "--fresh-rounds", "-2"]) == 2
+    assert "--fresh-rounds must be 0 or more, not -2" in capsys.readouterr().err
+    assert cli_main(["bench", "extract", "--fresh-rounds", "1", "--out", str(tmp_path / "b")]) == 2
+    assert "--fresh-rounds is for `bench extract --input` only" in capsys.readouterr().err
+    # a round that fails in the new interpreter (an empty article) is an error, not a figure
+    with pytest.raises(RuntimeError, match="new interpreter failed"):
+        bench._fresh_first_round([], [{"id": "empty", "text": ""}])
