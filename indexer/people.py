@@ -101,9 +101,11 @@ _SPEECH_VERBS = (
 # The runs of word characters are possessive: the greedy forms never give back (the pattern ends with
 # them), so the words are the same, and the engine keeps fewer backtracking points. The repeated group is
 # not: CPython before 3.11.3 let a possessive repeat of a group end after a hyphen or an apostrophe with
-# nothing behind it.
-_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++)*)")
-_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
+# nothing behind it. It is entered only through its first turn, written out before it with an empty
+# alternative: the engine sets up a repeat (an allocation) at every attempt to enter one, and most words,
+# followed by a space, never take a turn (the same words; some 10% fewer instructions per word).
+_WORD = re.compile(r"([^\W\d_]\w*+(?:['\-]\w++(?:['\-]\w++)*|))")
+_ASCII_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++(?:['\-][A-Za-z0-9_]++)*|))")
 
 
 class _Words:
@@ -362,9 +364,10 @@ def _city_names() -> frozenset[str]:
     return frozenset(normalize_key(c["name"]) for c in cities.values())
 
 
-# A capitalised word: its capital and the rest of its word; it starts a word unless a word runs into it.
+# A capitalised word: its capital and the rest of its word (written as in `_ASCII_WORD`); it starts a word
+# unless a word runs into it.
 # Split on with the word captured, the text falls into gaps and capitalised words in turn.
-_CAPITALISED_WORD = re.compile(r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++)*)")
+_CAPITALISED_WORD = re.compile(r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]++(?:['\-][A-Za-z0-9_]++)*|))")
 # The characters before a letter that may put it inside a word begun earlier ("iPhone", "al-Assad", "2Ray").
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
 _LAST_CHARACTER = itemgetter(slice(-1, None))

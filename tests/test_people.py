@@ -146,6 +146,27 @@ def test_a_name_before_a_trailing_apostrophe_or_hyphen_ends_at_its_last_letter()
     assert "Ali Hassani" in people(text)
 
 
+def test_word_patterns_split_as_their_plain_forms():
+    """The word patterns enter the repeat of hyphen or apostrophe and word characters only through its first
+    turn written out (see `_WORD`); they split every text as the plain repeat does, whatever the separators
+    around, doubled or at a word's ends."""
+    import random
+    import re
+
+    from indexer.people import _ASCII_WORD, _CAPITALISED_WORD, _WORD
+
+    plain = {
+        _WORD: r"([^\W\d_]\w*+(?:['\-]\w+)*)",
+        _ASCII_WORD: r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]+)*)",
+        _CAPITALISED_WORD: r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]+)*)",
+    }
+    pick = random.Random(0)
+    for _ in range(3000):
+        text = "".join(pick.choice("aZé1_'- .x-Q'") for _ in range(pick.randrange(25)))
+        for pattern, written in plain.items():
+            assert pattern.split(text) == re.split(written, text), (pattern.pattern, text)
+
+
 def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
     from indexer.people import _ASCII_WORD, _WORD, _could_be_name, _split_words, _words
 
