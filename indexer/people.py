@@ -160,16 +160,25 @@ class _Words:
         space = start - 1
         if space < 1 or folded[space] != " ":
             return None
+        # A word ends with a word character (a letter, a digit or "_"): a chunk ending otherwise ("Syria,")
+        # has no word ending at the space. A full stop is a word's own only after an abbreviation or an
+        # initial, four letters at most, so not after five letters ("Syria."). Both are seen from the
+        # characters before the space, without finding where the chunk starts.
+        last = folded[space - 1]
+        stop = last == "."
+        if stop:
+            limit = space - 1
+            if limit < 1 or (limit >= 5 and folded[limit - 5 : limit].isalpha()):
+                return None
+            last = folded[limit - 1]
+        else:
+            limit = space
+        if not (last.isalnum() or last == "_"):
+            return None
         chunk = folded.rfind(" ", 0, space) + 1
-        stop = folded[space - 1] == "."
-        limit = space - 1 if stop else space
         start, bare = chunk, folded[chunk:limit]
         # Letters only are one whole word, which the pattern need not confirm (a letter is a word character).
-        # A word ends with a word character (a letter, a digit or "_"): a chunk ending otherwise ("Syria,")
-        # has no word ending at the space, which is seen without the pattern.
         if not bare.isalpha():
-            if not (bare[-1:].isalnum() or bare.endswith("_")):
-                return None
             word = self._word
             match = word.fullmatch(folded, chunk, limit)
             if match is None:
@@ -611,30 +620,39 @@ def _title_before(
     if not parts:
         return None
     parts.reverse()
-    if parts[-1][2] in connectors:
+    # The words hold no full stop (see above), so they are looked up as they are; the tests over all the
+    # words are set operations on them.
+    lowers = [lower for _, _, lower in parts]
+    role_heads = vocab.role_heads
+    if lowers[-1] in connectors:
         return None
     for cut in range(len(parts) - 1, -1, -1):
-        if parts[cut][2] in connectors:
-            tail = parts[cut + 1 :]
-            if any(lower.rstrip(".") in vocab.role_heads for _, _, lower in tail):
-                parts = tail
+        if lowers[cut] in connectors:
+            if not role_heads.isdisjoint(lowers[cut + 1 :]):
+                parts, lowers = parts[cut + 1 :], lowers[cut + 1 :]
             break
-    while parts and parts[0][2] in connectors:
-        parts.pop(0)
-    if not any(lower.rstrip(".") in vocab.role_heads or lower in _ABBREVIATIONS for _, _, lower in parts):
+    first = 0
+    while first < len(lowers) and lowers[first] in connectors:
+        first += 1
+    if first:
+        parts, lowers = parts[first:], lowers[first:]
+    if role_heads.isdisjoint(lowers) and _ABBREVIATIONS.isdisjoint(lowers):
         return None
-    last = parts[-1][2].rstrip(".")
-    has_complement = any(lower in connectors for _, _, lower in parts)
-    if not (last in vocab.role_heads or last in _ABBREVIATIONS or last in vocab.honorifics or has_complement):
+    last = lowers[-1]
+    if not (
+        last in role_heads
+        or last in _ABBREVIATIONS
+        or last in vocab.honorifics
+        or not connectors.isdisjoint(lowers)
+    ):
         return None
     affiliation = None
     role_start_index = 0
     for position, (start, end, lower) in enumerate(parts):
-        low = lower.rstrip(".")
-        if (low in vocab.title_words or low in vocab.role_heads) and not actor_spans.covers(start, end):
+        if (lower in vocab.title_words or lower in role_heads) and not actor_spans.covers(start, end):
             role_start_index = position
             break
-        base = low[:-2] if low.endswith("'s") else low
+        base = lower[:-2] if lower.endswith("'s") else lower
         code = vocab.countries.get(normalize_key(base)) or actor_spans.country_at(start, end)
         if code and affiliation is None:
             affiliation = code
@@ -648,7 +666,7 @@ def _title_before(
 def _honorific_before(words: _Words, start: int, vocab: _Vocabulary) -> bool:
     """Whether an honorific ("Mr.", "Sheikh") stands right before the word at `start`."""
     word = words.before(start)
-    return word is not None and word[3].lower().rstrip(".") in vocab.honorifics
+    return word is not None and word[3].lower() in vocab.honorifics
 
 
 def _appositive_role(

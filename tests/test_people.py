@@ -212,14 +212,19 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
 
 
 def test_the_word_before_is_the_last_word_of_a_whole_split_up_to_one_space():
-    """`before` reads a chunk of letters without the word pattern: it gives what the whole text's words say
-    (the last word ending, with its own full stop, one space before), on chunks of letters and of others."""
+    """`before` reads a chunk of letters without the word pattern, and turns down a chunk ending with no word
+    character or with a full stop after five letters without finding where it starts: it gives what the
+    whole text's words say (the last word ending, with its own full stop, one space before), on chunks of
+    letters and of others, and full stops after abbreviations, initials and longer words."""
     from indexer.people import _ASCII_WORD, _WORD, _with_stop, _words
 
     for text in (
         "Gen. J. Haftar met Mr. Ab. Cd, (Ef) x.Gh ab'cd Ij 3-Kl 9x-Mn U.S. Op U.S.-led Qr al-Assad's St"
         " ab_ Uv 12 Wx a-_ Yz 'ab' Cd x- Ef",
         "Président Ahmed al-Sharaa met Mr. Érdoğan. Ğa bü Ça x2 Ḑb x\u0663 Ab é_ Cd ü, Ef",
+        ". Ab Brig. Cd Syria. Ef GENS. Gh Cmdr. Ij Capt_. Kl x.Prof. Mn O'Neil. Op ab1. Qr Abcd. St a-bcde. Uv",
+        "Gen. Ab",
+        "a. B",
     ):
         sparse = _words(text)
         pattern = _ASCII_WORD if text.isascii() else _WORD
