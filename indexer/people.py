@@ -225,10 +225,11 @@ class _Vocabulary:
     fullname_regex: re.Pattern | None
     famous_starts: dict[str, tuple[int, ...]] | None
     title_words: set[str]
+    unlike_name: frozenset[str]
     role_heads: set[str]
     honorifics: set[str]
     countries: dict[str, str]
-    other_qualifiers: set[str]
+    qualifier_keys: frozenset[str]
     city_names: frozenset[str]
     appositive: re.Pattern
 
@@ -273,11 +274,13 @@ def _vocabulary() -> _Vocabulary:
         fullname_regex=_names_regex(folded_fullnames),
         famous_starts=_famous_starts(folded_surnames, folded_fullnames),
         title_words=title_words,
+        unlike_name=_FUNCTION_WORDS | _ORGANISATION_WORDS | title_words,
         role_heads=role_heads,
         honorifics=honorifics,
         countries=countries,
-        other_qualifiers={k for k, (kind, _) in lexicon.qualifiers.items() if kind == "none"}
-        | set(lexicon.identity_groups),
+        qualifier_keys=frozenset(countries).union(
+            (k for k, (kind, _) in lexicon.qualifiers.items() if kind == "none"), lexicon.identity_groups
+        ),
         city_names=_city_names(),
         appositive=appositive,
     )
@@ -485,13 +488,13 @@ def _could_be_name(bare: str) -> bool:
         if not _PREFIXED_NAME.match(word):
             return False
     lower = word.lower()
-    if lower in _FUNCTION_WORDS or lower in _ORGANISATION_WORDS or lower in vocab.title_words:
+    if lower in vocab.unlike_name:
         return False
     # The key of an ASCII word is its lower case with hyphens as spaces (see `normalize_key`): a word holds
     # no space and no hyphen at an end or next to another. The word is new to the process here, and mostly
     # to the keys' cache too.
     key = lower.replace("-", " ") if word.isascii() else normalize_key(word)
-    if key in vocab.countries or key in vocab.other_qualifiers:
+    if key in vocab.qualifier_keys:
         return False
     return not (word.isupper() and len(word) > 1 and not word.endswith("."))
 
@@ -865,7 +868,7 @@ def find_people(
         for match in surname_hits if is_surname else fullname_hits:
             start, end = match.span()
             found = folded[start:end]
-            if any(start < b and a < end for a, b in skip_spans):
+            if skip_spans and any(start < b and a < end for a, b in skip_spans):
                 continue
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -961,7 +964,7 @@ def _attach_surnames(
             continue
         person = persons[0]
         for start, end in _whole_word_spans(folded, form):
-            if any(start < b and a < end for a, b in skip_spans):
+            if skip_spans and any(start < b and a < end for a, b in skip_spans):
                 continue
             if any(start < e and s < end for s, e in taken):
                 continue
