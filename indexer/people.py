@@ -27,7 +27,7 @@ from operator import add, itemgetter, le, lt, methodcaller, not_
 from indexer.actors import DATA_DIR, find_actors, fold, fold_article, load_lexicon, normalize_key
 from indexer.datafiles import load_yaml
 from indexer.numbers import lower_ascii
-from indexer.regexscan import scan_text, scan_view, separators_as_spaces
+from indexer.regexscan import case_sensitive_sieve, scan_text, scan_view, separators_as_spaces
 
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "brig", "capt", "sgt", "adm", "sen", "rep",
@@ -232,6 +232,7 @@ class _Vocabulary:
     qualifier_keys: frozenset[str]
     city_names: frozenset[str]
     appositive: re.Pattern
+    appositive_sieve: re.Pattern | None
 
 
 @lru_cache(maxsize=1)
@@ -283,6 +284,7 @@ def _vocabulary() -> _Vocabulary:
         ),
         city_names=_city_names(),
         appositive=appositive,
+        appositive_sieve=case_sensitive_sieve(appositive),
     )
 
 
@@ -575,6 +577,10 @@ def _cores(words: _Words, blocked: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 _TITLE_CONNECTORS = frozenset({"of", "for", "on", "and", "the", "to"})
+# The span of an actor mention (start, end, country), and the parts of a span, read in C.
+_SPAN = itemgetter(0, 1)
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 class _ActorSpans:
@@ -583,9 +589,9 @@ class _ActorSpans:
 
     def __init__(self, spans: list[tuple[int, int, str | None]]):
         self.spans = spans
-        ordered = sorted((a, b) for a, b, _ in spans)
-        self._starts = [a for a, _ in ordered]
-        self._reach = list(accumulate((b for _, b in ordered), max))
+        ordered = sorted(map(_SPAN, spans))
+        self._starts = list(map(_FIRST, ordered))
+        self._reach = list(accumulate(map(_SECOND, ordered), max))
 
     def covers(self, start: int, end: int) -> bool:
         """Whether one mention contains [start, end): the farthest end among the mentions starting at or
@@ -673,12 +679,19 @@ def _honorific_before(words: _Words, start: int, vocab: _Vocabulary) -> bool:
 
 
 def _appositive_role(
-    folded: str, end: int, vocab: _Vocabulary, actor_spans: list[tuple[int, int, str | None]]
+    folded: str, scanned: str, end: int, vocab: _Vocabulary, actor_spans: list[tuple[int, int, str | None]]
 ) -> tuple[str, str | None] | None:
     """The role in apposition after a name ending at `end` ("..., a spokesman for ..."): (role, affiliation).
+    `scanned` is `scan_text(folded)`.
 
-    An apposition opens with a comma, which few names are followed by: the pattern is tried only there."""
+    An apposition opens with a comma, which few names are followed by: the pattern is tried only there,
+    and only where its case-sensitive sieve matches `scanned` (the pattern without case tries each of some
+    hundred role heads in full after each of the words before it; the sieve skips a head on its first
+    character)."""
     if not folded.startswith(",", end):
+        return None
+    sieve = vocab.appositive_sieve
+    if sieve is not None and sieve.match(scanned, end) is None:
         return None
     match = vocab.appositive.match(folded, end)
     if not match:
@@ -787,11 +800,12 @@ def find_people(
     if actors is None:
         actors = find_actors(text, skip_spans=skip_spans)
     actor_spans = [(m["start"], m["end"], a.get("country")) for a in actors for m in a.get("mentions") or []]
-    blocked = [(a, b) for a, b, _ in actor_spans] + list(skip_spans)
+    blocked = [*map(_SPAN, actor_spans), *skip_spans]
     for place in places or []:
         blocked += [(m["start"], m["end"]) for m in place.get("mentions") or []]
 
     words = _words(folded)
+    scanned = scan_text(folded)
     actor_index = _ActorSpans(actor_spans)
     people: dict[str, _Person] = {}
     title_spans: list[tuple[int, int]] = []
@@ -849,7 +863,9 @@ def find_people(
                 if previous and _AND.fullmatch(folded[previous[1] : title[0]] or ""):
                     coordinated = previous[0]
                 pending_affiliation.append((person, title[0], coordinated))
-        elif (several_words or famous) and (appositive := _appositive_role(folded, end, vocab, actor_spans)):
+        elif (several_words or famous) and (
+            appositive := _appositive_role(folded, scanned, end, vocab, actor_spans)
+        ):
             person = register(name, start, end, appositive[0], appositive[1])
         elif several_words and (famous or _honorific_before(words, start, vocab)):
             person = register(name, start, end, None, None)
@@ -858,7 +874,7 @@ def find_people(
         if person is not None:
             previous = (person, end)
 
-    surname_hits, fullname_hits = _famous_hits(folded, scan_text(folded))
+    surname_hits, fullname_hits = _famous_hits(folded, scanned)
 
     def add_famous(is_surname: bool) -> None:
         # The words of the longer names known before the surnames' hits, which a surname hit must not be.

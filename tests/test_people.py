@@ -307,3 +307,35 @@ def test_name_words_are_the_words_outside_every_blocked_span():
             for start, end in zip(words.start, words.end, strict=True)
         ]
         assert _name_words(words, blocked) == expected, blocked
+
+
+def test_the_appositive_sieve_keeps_every_apposition():
+    """The apposition pattern is tried only where its case-sensitive sieve matches the scan view: the roles
+    are those the pattern alone gives, whatever the case and the whitespace."""
+    import dataclasses
+
+    from indexer.actors import fold_article
+    from indexer.people import _appositive_role, _vocabulary
+    from indexer.regexscan import scan_text
+
+    vocab = _vocabulary()
+    plain = dataclasses.replace(vocab, appositive_sieve=None)
+    assert vocab.appositive_sieve is not None
+    found = 0
+    for text in (
+        "Naji Mustafa, a spokesman for the National Liberation Front, said",
+        "Naji Mustafa, A SPOKESMAN FOR THE FRONT, said",
+        "Naji Mustafa,\u00a0the\nSenior  Commander of it",
+        "Naji Mustafa, who said nothing, left",
+        "Naji Mustafa, Syria's deputy foreign ministers said",
+        "Naji Mustafa, ſpokesman, left",
+        "Naji Mustafa, a teacher-turned-commanders, left",
+        "Naji Mustafa,",
+    ):
+        folded = fold_article(text)
+        scanned = scan_text(folded)
+        for end in range(len(folded)):
+            expected = _appositive_role(folded, scanned, end, plain, [])
+            assert _appositive_role(folded, scanned, end, vocab, []) == expected, (text, end)
+            found += expected is not None
+    assert found >= 5
