@@ -146,6 +146,27 @@ def test_a_name_before_a_trailing_apostrophe_or_hyphen_ends_at_its_last_letter()
     assert "Ali Hassani" in people(text)
 
 
+def test_word_patterns_split_as_their_plain_forms():
+    """The word patterns enter the repeat of hyphen or apostrophe and word characters only through its first
+    turn written out (see `_WORD`); they split every text as the plain repeat does, whatever the separators
+    around, doubled or at a word's ends."""
+    import random
+    import re
+
+    from indexer.people import _ASCII_WORD, _CAPITALISED_WORD, _WORD
+
+    plain = {
+        _WORD: r"([^\W\d_]\w*+(?:['\-]\w+)*)",
+        _ASCII_WORD: r"([A-Za-z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]+)*)",
+        _CAPITALISED_WORD: r"([A-Z][A-Za-z0-9_]*+(?:['\-][A-Za-z0-9_]+)*)",
+    }
+    pick = random.Random(0)
+    for _ in range(3000):
+        text = "".join(pick.choice("aZé1_'- .x-Q'") for _ in range(pick.randrange(25)))
+        for pattern, written in plain.items():
+            assert pattern.split(text) == re.split(written, text), (pattern.pattern, text)
+
+
 def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
     from indexer.people import _ASCII_WORD, _WORD, _could_be_name, _split_words, _words
 
@@ -191,14 +212,19 @@ def test_shaped_words_read_ahead_are_those_a_whole_split_gives():
 
 
 def test_the_word_before_is_the_last_word_of_a_whole_split_up_to_one_space():
-    """`before` reads a chunk of letters without the word pattern: it gives what the whole text's words say
-    (the last word ending, with its own full stop, one space before), on chunks of letters and of others."""
+    """`before` reads a chunk of letters without the word pattern, and turns down a chunk ending with no word
+    character or with a full stop after five letters without finding where it starts: it gives what the
+    whole text's words say (the last word ending, with its own full stop, one space before), on chunks of
+    letters and of others, and full stops after abbreviations, initials and longer words."""
     from indexer.people import _ASCII_WORD, _WORD, _with_stop, _words
 
     for text in (
         "Gen. J. Haftar met Mr. Ab. Cd, (Ef) x.Gh ab'cd Ij 3-Kl 9x-Mn U.S. Op U.S.-led Qr al-Assad's St"
         " ab_ Uv 12 Wx a-_ Yz 'ab' Cd x- Ef",
         "Président Ahmed al-Sharaa met Mr. Érdoğan. Ğa bü Ça x2 Ḑb x\u0663 Ab é_ Cd ü, Ef",
+        ". Ab Brig. Cd Syria. Ef GENS. Gh Cmdr. Ij Capt_. Kl x.Prof. Mn O'Neil. Op ab1. Qr Abcd. St a-bcde. Uv",
+        "Gen. Ab",
+        "a. B",
     ):
         sparse = _words(text)
         pattern = _ASCII_WORD if text.isascii() else _WORD
@@ -281,3 +307,35 @@ def test_name_words_are_the_words_outside_every_blocked_span():
             for start, end in zip(words.start, words.end, strict=True)
         ]
         assert _name_words(words, blocked) == expected, blocked
+
+
+def test_the_appositive_sieve_keeps_every_apposition():
+    """The apposition pattern is tried only where its case-sensitive sieve matches the scan view: the roles
+    are those the pattern alone gives, whatever the case and the whitespace."""
+    import dataclasses
+
+    from indexer.actors import fold_article
+    from indexer.people import _appositive_role, _vocabulary
+    from indexer.regexscan import scan_text
+
+    vocab = _vocabulary()
+    plain = dataclasses.replace(vocab, appositive_sieve=None)
+    assert vocab.appositive_sieve is not None
+    found = 0
+    for text in (
+        "Naji Mustafa, a spokesman for the National Liberation Front, said",
+        "Naji Mustafa, A SPOKESMAN FOR THE FRONT, said",
+        "Naji Mustafa,\u00a0the\nSenior  Commander of it",
+        "Naji Mustafa, who said nothing, left",
+        "Naji Mustafa, Syria's deputy foreign ministers said",
+        "Naji Mustafa, ſpokesman, left",
+        "Naji Mustafa, a teacher-turned-commanders, left",
+        "Naji Mustafa,",
+    ):
+        folded = fold_article(text)
+        scanned = scan_text(folded)
+        for end in range(len(folded)):
+            expected = _appositive_role(folded, scanned, end, plain, [])
+            assert _appositive_role(folded, scanned, end, vocab, []) == expected, (text, end)
+            found += expected is not None
+    assert found >= 5
