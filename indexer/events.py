@@ -1482,7 +1482,8 @@ class _Context:
         # The article's focus: its most mentioned unit or town (the more specific first, then the first
         # mentioned among equals), or its most mentioned country or region when it names neither.
         named = {id(p): p for _, _, p in self.place_mentions}  # in the order of their first mentions
-        ranks = {key: _place_rank(place) for key, place in named.items()}
+        # Each place's rank by its id, worked out once: choosing a place asks for its candidates' ranks.
+        self.place_ranks = ranks = {key: _place_rank(place) for key, place in named.items()}
         units = [key for key in named if ranks[key] > 0] or list(named)
         focus = min(units, key=lambda key: (-counts[key], -ranks[key]), default=None)
         self.focus = None if focus is None else named[focus]
@@ -1593,10 +1594,14 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
     "Hays district in western Yemen", "(Bui, Nord-Ouest)" after "Kumbo". They say where that place lies."""
     if len(candidates) < 2 or "(" not in text:
         return set()
+    # Every gap opens with "(" or with a white space and "(": only a candidate followed so locates any.
+    followed = [o for o in candidates if "(" in text[o[1] : o[1] + 2]]
+    if not followed:
+        return set()
     return {
         c[0]
         for c in candidates
-        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in candidates if o is not c)
+        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in followed if o is not c)
     }
 
 
@@ -1692,22 +1697,27 @@ def _choose_place(
     street or building ("Murree road in Rawalpindi"), gives way to another place of the sentence.
     """
     conflict = mention.sub_event is not None
+    text = context.text
+    trigger_start, trigger_end = mention.trigger.start, mention.trigger.end
     candidates = []
     for sentence in _event_sentences(mention):
         for start, end, place in context.places_in(sentence.start, sentence.end):
-            as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
+            as_actor = False  # a loop, not any() over a generator: this runs for every place mention
+            for a_start, a_end, _ in actor_spans:
+                if a_start <= start and end <= a_end:
+                    as_actor = True
+                    break
             if as_actor and not _search_before(
-                LOCATIVE, context.text, context.scanned, context.words, max(sentence.start, start - 30), start
+                LOCATIVE, text, context.scanned, context.words, max(sentence.start, start - 30), start
             ):
                 continue
-            trigger_end = mention.trigger.end
             if (
                 start > trigger_end
-                and context.text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
-                and RELATIVE_CLAUSE.search(context.text[trigger_end:start])
+                and text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
+                and RELATIVE_CLAUSE.search(text[trigger_end:start])
             ):
                 continue
-            if not conflict and 0 <= mention.trigger.start - end <= 1:
+            if not conflict and 0 <= trigger_start - end <= 1:
                 continue
             candidates.append((start, end, place))
     locators: set[int] = set()
@@ -1718,28 +1728,28 @@ def _choose_place(
             candidates = [c for c in candidates if c[0] not in far]
         locators = _locators(context.text, candidates)
 
-    def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
-        found = _place_rank(candidate[2])
-        return min(found, LOCATOR_RANK) if candidate[0] in locators else found
-
+    place_ranks = context.place_ranks
     previous = earlier[-1] if earlier else None
     if candidates and not conflict:
-        nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
+        nearest = min(candidates, key=lambda c: abs(c[0] - trigger_start))
         # "in Town, Province, students protested": the unit nearest the trigger only locates the town.
+        nearest_rank = place_ranks[id(nearest[2])]
         inner = [
-            c
-            for c in candidates
-            if _place_rank(c[2]) > _place_rank(nearest[2]) and _contains(nearest[2], c[2])
+            c for c in candidates if place_ranks[id(c[2])] > nearest_rank and _contains(nearest[2], c[2])
         ]
-        return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
+        return min(inner or [nearest], key=lambda c: abs(c[0] - trigger_start))[2]
     if candidates:
-        # Each candidate's rank, worked out once: the filters below ask for it again and again (the
-        # candidates they keep are the same tuples).
-        ranks = {id(c): rank(c) for c in candidates}
+        # Each candidate's rank (a place in a parenthesis after another one ranks no higher than
+        # LOCATOR_RANK), by the candidate: the filters below ask for it again and again (the candidates
+        # they keep are the same tuples).
+        ranks = {
+            id(c): min(place_ranks[id(c[2])], LOCATOR_RANK) if c[0] in locators else place_ranks[id(c[2])]
+            for c in candidates
+        }
         # Every filter below keeps a non-empty subset, so a lone candidate is chosen whatever they find.
         if len(candidates) > 1:
             here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
-            if any(_place_rank(c[2]) > 0 for c in here):
+            if any(place_ranks[id(c[2])] > 0 for c in here):
                 candidates = here
             off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
             if any(ranks[id(c)] > 0 for c in off_road):
@@ -1754,8 +1764,8 @@ def _choose_place(
             (
                 c
                 for c in best
-                if c[0] >= mention.trigger.start
-                and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
+                if c[0] >= trigger_start
+                and not _search_between(SUBORDINATE_BETWEEN, context, trigger_end, c[0])
             ),
             None,
         )
