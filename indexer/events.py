@@ -1147,9 +1147,11 @@ def _actor_spans(
         for match in matches:
             start, end = match.span()
             index = bisect.bisect_left(starts, end)
-            if any(s < end and start < e for s, e, _ in named[max(0, index - 8) : index]):
-                continue
-            found.append((start, end, {"name": name, "type": actor_type, "generic": True}))
+            for s, e, _ in named[max(0, index - 8) : index]:  # a loop, not any(): once per generic hit
+                if s < end and start < e:
+                    break
+            else:
+                found.append((start, end, {"name": name, "type": actor_type, "generic": True}))
     _by_start_longest_first(found)
     return found
 
@@ -1324,11 +1326,11 @@ def _apply_actor_conventions(
     """ACLED's conventions for who the sides of an event are."""
     sub = mention.sub_event
 
-    taken = {(mention.actor2 or {}).get("name")} - {None}
+    taken = (mention.actor2 or {}).get("name")  # the name of the side acted on, if it has one
 
     def of_type(types: set[str]) -> dict | None:
         for _, _, actor in mentions_in:
-            if actor.get("type") in types and actor.get("name") not in taken:
+            if actor.get("type") in types and (taken is None or actor.get("name") != taken):
                 if actor.get("generic"):
                     return _generic_actor(actor["name"], actor["type"], country)
                 return _actor_ref(actor)
@@ -1685,6 +1687,7 @@ def _choose_place(
     context: _Context,
     earlier: Sequence[Mention],
     actor_spans: Sequence[tuple[int, int, dict]] = (),
+    sentences: Sequence[Sentence] | None = None,
 ) -> Mapping[str, Any] | None:
     """The most specific place the sentence names; else the place of the last event of the same type, or of
     the paragraph's previous event; else the article's focus, since a report that names one place and then
@@ -1695,12 +1698,13 @@ def _choose_place(
     noun ("Idlib talks", "the Gaza deal") is the topic, not the venue. A place named only as an origin, a
     destination or a bearing ("returned from Ecuador", "west of Marib"), or whose name starts the name of a
     street or building ("Murree road in Rawalpindi"), gives way to another place of the sentence.
+    `sentences` are the mention's (`_event_sentences`) when the caller has them.
     """
     conflict = mention.sub_event is not None
     text = context.text
     trigger_start, trigger_end = mention.trigger.start, mention.trigger.end
     candidates = []
-    for sentence in _event_sentences(mention):
+    for sentence in _event_sentences(mention) if sentences is None else sentences:
         for start, end, place in context.places_in(sentence.start, sentence.end):
             as_actor = False  # a loop, not any() over a generator: this runs for every place mention
             for a_start, a_end, _ in actor_spans:
@@ -1786,10 +1790,13 @@ def _choose_place(
     return context.focus
 
 
-def _choose_date(mention: Mention, context: _Context, previous: Mention | None) -> None:
-    """A date stated in the sentence (nearest the trigger), else the paragraph's last, else publication."""
+def _choose_date(
+    mention: Mention, context: _Context, previous: Mention | None, sentences: Sequence[Sentence] | None = None
+) -> None:
+    """A date stated in the sentence (nearest the trigger), else the paragraph's last, else publication.
+    `sentences` are the mention's (`_event_sentences`) when the caller has them."""
     candidates = []
-    for sentence in _event_sentences(mention):
+    for sentence in _event_sentences(mention) if sentences is None else sentences:
         candidates.extend(context.dates_in(sentence.start, sentence.end))
     chosen = None
     if candidates:
@@ -2125,14 +2132,15 @@ def _resolve(
 ) -> None:
     """Fill in place, date, actors, figures and the final sub-event type of one mention."""
     previous = earlier[-1] if earlier else None
+    sentences = _event_sentences(mention)
     mentions_in = []
-    for sentence in _event_sentences(mention):
+    for sentence in sentences:
         mentions_in.extend(_spans_in(actor_spans, sentence, context.actor_starts))
     named_spans = [m for m in mentions_in if not m[2].get("generic")]
-    place = _choose_place(mention, context, earlier, named_spans)
+    place = _choose_place(mention, context, earlier, named_spans, sentences)
     mention.place = _place_ref(place) if place else None
     country = (place or {}).get("country")
-    _choose_date(mention, context, previous)
+    _choose_date(mention, context, previous, sentences)
     if country is None:
         country = next((m[2].get("country") for m in mentions_in if m[2].get("country")), None)
     primary_mentions = [m for m in mentions_in if mention.sentence.start <= m[0] < mention.sentence.end]
@@ -2140,9 +2148,9 @@ def _resolve(
         if mention.family == "protest":
             _refine_protest(text, mention, cues_of, lexicon, context.words)
         elif mention.family == "riot":
-            mob = any(c.family == "mob" for s in _event_sentences(mention) for c in cues_of.get(s.start, []))
+            mob = any(c.family == "mob" for s in sentences for c in cues_of.get(s.start, []))
             protest = _has_modifier(text, mention, "protest_context", lexicon, context.words) or any(
-                c.family == "protest" for s in _event_sentences(mention) for c in cues_of.get(s.start, [])
+                c.family == "protest" for s in sentences for c in cues_of.get(s.start, [])
             )
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
             mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
@@ -2256,7 +2264,7 @@ def _to_output(mention: Mention) -> dict[str, Any]:
         "fatalities": totals.get("killed"),
         "injured": totals.get("injured"),
         "figures": figures,
-        "flags": [f for f in FLAGS_ORDER if f in mention.flags],
+        "flags": [f for f in FLAGS_ORDER if f in mention.flags] if mention.flags else [],
         "sentence": mention.sentence.text,
         "start": mention.sentence.start,
         "end": mention.sentence.end,
