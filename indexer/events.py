@@ -1147,9 +1147,11 @@ def _actor_spans(
         for match in matches:
             start, end = match.span()
             index = bisect.bisect_left(starts, end)
-            if any(s < end and start < e for s, e, _ in named[max(0, index - 8) : index]):
-                continue
-            found.append((start, end, {"name": name, "type": actor_type, "generic": True}))
+            for s, e, _ in named[max(0, index - 8) : index]:  # a loop, not any(): once per generic hit
+                if s < end and start < e:
+                    break
+            else:
+                found.append((start, end, {"name": name, "type": actor_type, "generic": True}))
     _by_start_longest_first(found)
     return found
 
@@ -1324,11 +1326,11 @@ def _apply_actor_conventions(
     """ACLED's conventions for who the sides of an event are."""
     sub = mention.sub_event
 
-    taken = {(mention.actor2 or {}).get("name")} - {None}
+    taken = (mention.actor2 or {}).get("name")  # the name of the side acted on, if it has one
 
     def of_type(types: set[str]) -> dict | None:
         for _, _, actor in mentions_in:
-            if actor.get("type") in types and actor.get("name") not in taken:
+            if actor.get("type") in types and (taken is None or actor.get("name") != taken):
                 if actor.get("generic"):
                     return _generic_actor(actor["name"], actor["type"], country)
                 return _actor_ref(actor)
@@ -1482,7 +1484,8 @@ class _Context:
         # The article's focus: its most mentioned unit or town (the more specific first, then the first
         # mentioned among equals), or its most mentioned country or region when it names neither.
         named = {id(p): p for _, _, p in self.place_mentions}  # in the order of their first mentions
-        ranks = {key: _place_rank(place) for key, place in named.items()}
+        # Each place's rank by its id, worked out once: choosing a place asks for its candidates' ranks.
+        self.place_ranks = ranks = {key: _place_rank(place) for key, place in named.items()}
         units = [key for key in named if ranks[key] > 0] or list(named)
         focus = min(units, key=lambda key: (-counts[key], -ranks[key]), default=None)
         self.focus = None if focus is None else named[focus]
@@ -1593,10 +1596,14 @@ def _locators(text: str, candidates: list[tuple[int, int, Mapping[str, Any]]]) -
     "Hays district in western Yemen", "(Bui, Nord-Ouest)" after "Kumbo". They say where that place lies."""
     if len(candidates) < 2 or "(" not in text:
         return set()
+    # Every gap opens with "(" or with a white space and "(": only a candidate followed so locates any.
+    followed = [o for o in candidates if "(" in text[o[1] : o[1] + 2]]
+    if not followed:
+        return set()
     return {
         c[0]
         for c in candidates
-        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in candidates if o is not c)
+        if any(o[1] <= c[0] and LOCATOR_GAP.fullmatch(text, o[1], c[0]) for o in followed if o is not c)
     }
 
 
@@ -1680,6 +1687,7 @@ def _choose_place(
     context: _Context,
     earlier: Sequence[Mention],
     actor_spans: Sequence[tuple[int, int, dict]] = (),
+    sentences: Sequence[Sentence] | None = None,
 ) -> Mapping[str, Any] | None:
     """The most specific place the sentence names; else the place of the last event of the same type, or of
     the paragraph's previous event; else the article's focus, since a report that names one place and then
@@ -1690,24 +1698,30 @@ def _choose_place(
     noun ("Idlib talks", "the Gaza deal") is the topic, not the venue. A place named only as an origin, a
     destination or a bearing ("returned from Ecuador", "west of Marib"), or whose name starts the name of a
     street or building ("Murree road in Rawalpindi"), gives way to another place of the sentence.
+    `sentences` are the mention's (`_event_sentences`) when the caller has them.
     """
     conflict = mention.sub_event is not None
+    text = context.text
+    trigger_start, trigger_end = mention.trigger.start, mention.trigger.end
     candidates = []
-    for sentence in _event_sentences(mention):
+    for sentence in _event_sentences(mention) if sentences is None else sentences:
         for start, end, place in context.places_in(sentence.start, sentence.end):
-            as_actor = any(a_start <= start and end <= a_end for a_start, a_end, _ in actor_spans)
+            as_actor = False  # a loop, not any() over a generator: this runs for every place mention
+            for a_start, a_end, _ in actor_spans:
+                if a_start <= start and end <= a_end:
+                    as_actor = True
+                    break
             if as_actor and not _search_before(
-                LOCATIVE, context.text, context.scanned, context.words, max(sentence.start, start - 30), start
+                LOCATIVE, text, context.scanned, context.words, max(sentence.start, start - 30), start
             ):
                 continue
-            trigger_end = mention.trigger.end
             if (
                 start > trigger_end
-                and context.text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
-                and RELATIVE_CLAUSE.search(context.text[trigger_end:start])
+                and text.find(",", trigger_end, start) >= 0  # every relative clause starts with one
+                and RELATIVE_CLAUSE.search(text[trigger_end:start])
             ):
                 continue
-            if not conflict and 0 <= mention.trigger.start - end <= 1:
+            if not conflict and 0 <= trigger_start - end <= 1:
                 continue
             candidates.append((start, end, place))
     locators: set[int] = set()
@@ -1718,28 +1732,28 @@ def _choose_place(
             candidates = [c for c in candidates if c[0] not in far]
         locators = _locators(context.text, candidates)
 
-    def rank(candidate: tuple[int, int, Mapping[str, Any]]) -> int:
-        found = _place_rank(candidate[2])
-        return min(found, LOCATOR_RANK) if candidate[0] in locators else found
-
+    place_ranks = context.place_ranks
     previous = earlier[-1] if earlier else None
     if candidates and not conflict:
-        nearest = min(candidates, key=lambda c: abs(c[0] - mention.trigger.start))
+        nearest = min(candidates, key=lambda c: abs(c[0] - trigger_start))
         # "in Town, Province, students protested": the unit nearest the trigger only locates the town.
+        nearest_rank = place_ranks[id(nearest[2])]
         inner = [
-            c
-            for c in candidates
-            if _place_rank(c[2]) > _place_rank(nearest[2]) and _contains(nearest[2], c[2])
+            c for c in candidates if place_ranks[id(c[2])] > nearest_rank and _contains(nearest[2], c[2])
         ]
-        return min(inner or [nearest], key=lambda c: abs(c[0] - mention.trigger.start))[2]
+        return min(inner or [nearest], key=lambda c: abs(c[0] - trigger_start))[2]
     if candidates:
-        # Each candidate's rank, worked out once: the filters below ask for it again and again (the
-        # candidates they keep are the same tuples).
-        ranks = {id(c): rank(c) for c in candidates}
+        # Each candidate's rank (a place in a parenthesis after another one ranks no higher than
+        # LOCATOR_RANK), by the candidate: the filters below ask for it again and again (the candidates
+        # they keep are the same tuples).
+        ranks = {
+            id(c): min(place_ranks[id(c[2])], LOCATOR_RANK) if c[0] in locators else place_ranks[id(c[2])]
+            for c in candidates
+        }
         # Every filter below keeps a non-empty subset, so a lone candidate is chosen whatever they find.
         if len(candidates) > 1:
             here = [c for c in candidates if not _named_as_elsewhere(context, c[0])]
-            if any(_place_rank(c[2]) > 0 for c in here):
+            if any(place_ranks[id(c[2])] > 0 for c in here):
                 candidates = here
             off_road = [c for c in candidates if not ROAD_AFTER_PLACE.match(context.text, c[1], c[1] + 60)]
             if any(ranks[id(c)] > 0 for c in off_road):
@@ -1754,8 +1768,8 @@ def _choose_place(
             (
                 c
                 for c in best
-                if c[0] >= mention.trigger.start
-                and not _search_between(SUBORDINATE_BETWEEN, context, mention.trigger.end, c[0])
+                if c[0] >= trigger_start
+                and not _search_between(SUBORDINATE_BETWEEN, context, trigger_end, c[0])
             ),
             None,
         )
@@ -1776,10 +1790,13 @@ def _choose_place(
     return context.focus
 
 
-def _choose_date(mention: Mention, context: _Context, previous: Mention | None) -> None:
-    """A date stated in the sentence (nearest the trigger), else the paragraph's last, else publication."""
+def _choose_date(
+    mention: Mention, context: _Context, previous: Mention | None, sentences: Sequence[Sentence] | None = None
+) -> None:
+    """A date stated in the sentence (nearest the trigger), else the paragraph's last, else publication.
+    `sentences` are the mention's (`_event_sentences`) when the caller has them."""
     candidates = []
-    for sentence in _event_sentences(mention):
+    for sentence in _event_sentences(mention) if sentences is None else sentences:
         candidates.extend(context.dates_in(sentence.start, sentence.end))
     chosen = None
     if candidates:
@@ -2115,14 +2132,15 @@ def _resolve(
 ) -> None:
     """Fill in place, date, actors, figures and the final sub-event type of one mention."""
     previous = earlier[-1] if earlier else None
+    sentences = _event_sentences(mention)
     mentions_in = []
-    for sentence in _event_sentences(mention):
+    for sentence in sentences:
         mentions_in.extend(_spans_in(actor_spans, sentence, context.actor_starts))
     named_spans = [m for m in mentions_in if not m[2].get("generic")]
-    place = _choose_place(mention, context, earlier, named_spans)
+    place = _choose_place(mention, context, earlier, named_spans, sentences)
     mention.place = _place_ref(place) if place else None
     country = (place or {}).get("country")
-    _choose_date(mention, context, previous)
+    _choose_date(mention, context, previous, sentences)
     if country is None:
         country = next((m[2].get("country") for m in mentions_in if m[2].get("country")), None)
     primary_mentions = [m for m in mentions_in if mention.sentence.start <= m[0] < mention.sentence.end]
@@ -2130,9 +2148,9 @@ def _resolve(
         if mention.family == "protest":
             _refine_protest(text, mention, cues_of, lexicon, context.words)
         elif mention.family == "riot":
-            mob = any(c.family == "mob" for s in _event_sentences(mention) for c in cues_of.get(s.start, []))
+            mob = any(c.family == "mob" for s in sentences for c in cues_of.get(s.start, []))
             protest = _has_modifier(text, mention, "protest_context", lexicon, context.words) or any(
-                c.family == "protest" for s in _event_sentences(mention) for c in cues_of.get(s.start, [])
+                c.family == "protest" for s in sentences for c in cues_of.get(s.start, [])
             )
             mention.sub_event = "Violent demonstration" if protest and not mob else "Mob violence"
             mention.plover_type, mention.plover_mode = SUB_EVENT_PLOVER[mention.sub_event]
@@ -2246,7 +2264,7 @@ def _to_output(mention: Mention) -> dict[str, Any]:
         "fatalities": totals.get("killed"),
         "injured": totals.get("injured"),
         "figures": figures,
-        "flags": [f for f in FLAGS_ORDER if f in mention.flags],
+        "flags": [f for f in FLAGS_ORDER if f in mention.flags] if mention.flags else [],
         "sentence": mention.sentence.text,
         "start": mention.sentence.start,
         "end": mention.sentence.end,
