@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -816,6 +817,10 @@ def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
         "Washington DC Cathedral\u00a0Church of St Peter Hall-of-residence and Kabul\tairport",
         "QUEEN ELIZABETH Hospital, McDonald Hall.",
         "She reached Liberation Square",
+        "İstanbul Hall and İzmir Palace; the Kabul\u00a0Airport, Bagram Airbase Base",
+        "Marib Towers, Rose Gardens\x1cHall\u2009Park’s gate and Park's, the Halls and Hall_1 Dam2",
+        "The Ali Camp-David Hospital’ and Ré Hotel? Camp Square\u0301 Park\u00e9",
+        "Tower Hall",
     ],
 )
 def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(text: str) -> None:
@@ -824,6 +829,24 @@ def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(
     windowed = [(m.span(), m.group()) for m in _facility_matches(text)]
     whole = [(m.span(), m.group()) for m in FACILITY_RE.finditer(text)]
     assert windowed == whole
+
+
+def test_facility_word_bounds_are_the_patterns_among_ascii_characters() -> None:
+    """`_facility_heads` tells white space before a facility word and a word character after it by ASCII bytes,
+    and every facility word by its lowered form: they must be what `\\s`, `\\b` and the heads mean."""
+    from indexer.places import (
+        _BEFORE_FACILITY_WORD,
+        _FACILITY_HEADS,
+        _FACILITY_LOWER_HEADS,
+        _FACILITY_WORDS,
+        _WORD_BYTES,
+    )
+
+    for c in range(128):
+        assert (c in _BEFORE_FACILITY_WORD) == (re.fullmatch(r"\s", chr(c)) is not None or chr(c) == "?")
+        assert (c in _WORD_BYTES) == (re.fullmatch(r"\w", chr(c)) is not None)
+    heads = f"{_FACILITY_HEADS}|{_FACILITY_LOWER_HEADS}".split("|")
+    assert {word.decode() for word in _FACILITY_WORDS} == {head.lower() for head in heads}
 
 
 @pytest.mark.parametrize(
