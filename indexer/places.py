@@ -917,9 +917,10 @@ class _Tokens:
             capitalised = bytes(map(str.isupper, map(itemgetter(0), words)))
             keys = None
             restored = ()
+            openers = None  # told from `sentence_start` when first asked for
         else:
             image, restored = image
-            keys, starts, ends, capitalised, sentence_start = _split_image(text, image)
+            keys, starts, ends, capitalised, sentence_start, openers = _split_image(text, image)
             count = len(keys)
         possessives = _possessive_ends(text)
         if possessives:
@@ -955,7 +956,7 @@ class _Tokens:
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
         self.roads = "road" in text or "highway" in text  # nor a road named after a town
         self._headlines: dict[int, bool] = {}
-        self._openers: list[int] | None = None
+        self._openers: list[int] | None = openers
 
     def in_headline(self, k: int) -> bool:
         """Whether token k is in a sentence written like a headline: three or more words longer than three
@@ -1062,15 +1063,17 @@ def _ascii_image(text: str) -> tuple[str, list[int]] | None:
     return image, restored
 
 
-def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int], bytes, list[bool]]:
+def _split_image(
+    text: str, image: str
+) -> tuple[list[str], list[int], list[int], bytes, list[bool], list[int]]:
     """The lower-case words of a text from its ASCII image (`_ascii_image`), where each starts and ends, whether
-    each is capitalised (a byte of 1 or 0), and whether each opens a sentence. The gaps between words are read in the
+    each is capitalised (a byte of 1 or 0), whether each opens a sentence, and the numbers of those that do. The gaps between words are read in the
     image's shapes (`_IMAGE_GAPS`: say "bx" for ". "), and only a gap holding a quotation mark in the text
     itself."""
     keys = image.translate(_IMAGE_KEYS).split()
     count = len(keys)
     if not count:
-        return keys, [], [], b"", []
+        return keys, [], [], b"", [], []
     shapes = image.translate(_IMAGE_GAPS)
     runs = shapes.split()
     lengths = [0] * (2 * count + 1)
@@ -1093,6 +1096,7 @@ def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int]
     # it holds.
     sentence_start = [False] * count
     sentence_start[0] = True
+    read = []  # the words after the gaps read, which alone may open a sentence but the first
     for shape in "bq":
         at = shapes.find(shape, ends[0])
         while at >= 0:
@@ -1100,8 +1104,11 @@ def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int]
             if k == count:
                 break
             sentence_start[k] = shape == "b" or _breaks_sentence(text[ends[k - 1] : starts[k]])
+            read.append(k)
             at = shapes.find(shape, starts[k])
-    return keys, starts, ends, capitalised, sentence_start
+    # The words opening a sentence, in order (`_Tokens.in_headline`): from the few words read, not all words.
+    openers = [0, *sorted({k for k in read if sentence_start[k]})]
+    return keys, starts, ends, capitalised, sentence_start, openers
 
 
 def _possessive_ends(text: str) -> list[int]:

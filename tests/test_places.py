@@ -781,6 +781,7 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
         '"Kabul." Then U.S. and D.R.C. forces: "Go," Ali said.\n\nHe left. ',
         "...lead... in. the end",
         "One",
+        'He said: "No." “Yes.” Then: "Go," she said. "Why?" ” Aleppo. Idlib',
     ],
 )
 def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
@@ -791,6 +792,11 @@ def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
     tokens = _Tokens(text)
     parts = _WORD_SPLIT_RE.split(text)
     assert tokens.sentence_start == [True] + [_breaks_sentence(gap) for gap in parts[2:-1:2]]
+    # The words opening a sentence, which the split lists for `in_headline` from the gaps it read.
+    openers = tokens._openers
+    tokens._openers = None
+    tokens.in_headline(0)
+    assert openers == tokens._openers == [k for k, opens in enumerate(tokens.sentence_start) if opens]
 
 
 def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
