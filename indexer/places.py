@@ -917,9 +917,10 @@ class _Tokens:
             capitalised = bytes(map(str.isupper, map(itemgetter(0), words)))
             keys = None
             restored = ()
+            openers = None  # told from `sentence_start` when first asked for
         else:
             image, restored = image
-            keys, starts, ends, capitalised, sentence_start = _split_image(text, image)
+            keys, starts, ends, capitalised, sentence_start, openers = _split_image(text, image)
             count = len(keys)
         possessives = _possessive_ends(text)
         if possessives:
@@ -955,7 +956,7 @@ class _Tokens:
         self.parenthesis = "(" in text  # most texts have none, and so no parenthetical list to close
         self.roads = "road" in text or "highway" in text  # nor a road named after a town
         self._headlines: dict[int, bool] = {}
-        self._openers: list[int] | None = None
+        self._openers: list[int] | None = openers
 
     def in_headline(self, k: int) -> bool:
         """Whether token k is in a sentence written like a headline: three or more words longer than three
@@ -1062,15 +1063,17 @@ def _ascii_image(text: str) -> tuple[str, list[int]] | None:
     return image, restored
 
 
-def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int], bytes, list[bool]]:
+def _split_image(
+    text: str, image: str
+) -> tuple[list[str], list[int], list[int], bytes, list[bool], list[int]]:
     """The lower-case words of a text from its ASCII image (`_ascii_image`), where each starts and ends, whether
-    each is capitalised (a byte of 1 or 0), and whether each opens a sentence. The gaps between words are read in the
+    each is capitalised (a byte of 1 or 0), whether each opens a sentence, and the numbers of those that do. The gaps between words are read in the
     image's shapes (`_IMAGE_GAPS`: say "bx" for ". "), and only a gap holding a quotation mark in the text
     itself."""
     keys = image.translate(_IMAGE_KEYS).split()
     count = len(keys)
     if not count:
-        return keys, [], [], b"", []
+        return keys, [], [], b"", [], []
     shapes = image.translate(_IMAGE_GAPS)
     runs = shapes.split()
     lengths = [0] * (2 * count + 1)
@@ -1093,6 +1096,7 @@ def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int]
     # it holds.
     sentence_start = [False] * count
     sentence_start[0] = True
+    read = []  # the words after the gaps read, which alone may open a sentence but the first
     for shape in "bq":
         at = shapes.find(shape, ends[0])
         while at >= 0:
@@ -1100,8 +1104,11 @@ def _split_image(text: str, image: str) -> tuple[list[str], list[int], list[int]
             if k == count:
                 break
             sentence_start[k] = shape == "b" or _breaks_sentence(text[ends[k - 1] : starts[k]])
+            read.append(k)
             at = shapes.find(shape, starts[k])
-    return keys, starts, ends, capitalised, sentence_start
+    # The words opening a sentence, in order (`_Tokens.in_headline`): from the few words read, not all words.
+    openers = [0, *sorted({k for k in read if sentence_start[k]})]
+    return keys, starts, ends, capitalised, sentence_start, openers
 
 
 def _possessive_ends(text: str) -> list[int]:
@@ -2654,26 +2661,19 @@ FACILITY_RE = re.compile(
 )
 
 
-def _by_first_letter(words: Sequence[str]) -> str:
-    """An alternation of words grouped under their first letters ("H(?:all|otel)|..."): the regex engine
-    then tries one branch per letter instead of one per word. Each word stays whole inside its group, unlike
-    `regexscan.prefix_alternation`, which drops a word that extends another ("Towers" after "Tower") and so
-    would not let `\b` after the alternation see the longer one."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words):
-        groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
-# In every match a facility word follows whitespace after a word that starts with a capital. Finding those
-# words (each capitalised word is read once, and the word after it compared with the heads) is a cheaper
-# scan than trying the whole pattern at every capital, so `_facility_matches` runs FACILITY_RE only near
-# them. The facility word is looked ahead at, not taken: it may itself start the next find ("Palace Square").
-_FACILITY_HEAD_RE = re.compile(
-    r"[A-Z](?<!\w[A-Z])[\w'’-]*+(?=\s(?:"
-    + _by_first_letter(f"{_FACILITY_HEADS}|{_FACILITY_LOWER_HEADS}".split("|"))
-    + r")\b)"
+# In every match a facility word follows one whitespace character after a word that starts with a capital, and
+# ends at a word boundary. `_facility_heads` finds the words with `bytes.find` in the lowered ASCII image of the
+# text (`_lowered`), a few instructions a byte, where a pattern for the capitalised word and the facility word
+# after it tried every capital of the text; `_facility_matches` runs FACILITY_RE only near them. The plurals are
+# searched for on their own, so that a word found is told by the byte after it.
+_FACILITY_WORDS = tuple(
+    sorted({word.lower().encode() for word in f"{_FACILITY_HEADS}|{_FACILITY_LOWER_HEADS}".split("|")})
 )
+# The bytes a facility word may stand after in the image: ASCII white space (what `\s` matches among ASCII
+# characters) and "?", which stands for every non-ASCII character.
+_BEFORE_FACILITY_WORD = frozenset(c for c in range(128) if chr(c).isspace() or chr(c) == "?")
+# The ASCII bytes of word characters (`\w`), after which a facility word has not ended.
+_WORD_BYTES = frozenset(c for c in range(128) if chr(c).isalnum() or chr(c) == "_")
 # Matched on the reversed text from just before a facility word: up to the fourth character before it
 # that is no word letter.
 _FOUR_GAPS_BACK_RE = re.compile(r"(?:[\w'’-]*+[^\w'’-]){4}")
@@ -2733,16 +2733,14 @@ def _facility_matches(text: str) -> list[re.Match]:
     match, `M` is not in this clause, nor in an earlier one (its head would come before `h`), so no match
     starts before the end of the clause, and the search goes on from there.
     """
-    heads = _FACILITY_HEAD_RE.finditer(text)
-    first = next(heads, None)
-    if first is None:
+    heads = _facility_heads(text)
+    if not heads:
         return []
     matches = []
     size = len(text)
     backwards = text[::-1]
     pos = 0
-    for head in (first, *heads):
-        h = head.end() + 1
+    for h in heads:
         if h <= pos:
             continue
         gaps = _FOUR_GAPS_BACK_RE.match(backwards, size - h)
@@ -2756,6 +2754,26 @@ def _facility_matches(text: str) -> list[re.Match]:
             matches.append(match)
             pos = match.end()
     return matches
+
+
+def _facility_heads(text: str) -> list[int]:
+    """Where a facility word may start in a match of FACILITY_RE, in order: every start of a facility word
+    after white space and before a word boundary, as far as the lowered ASCII image of the text tells them
+    (a few more, after or before a non-ASCII character, do no harm in `_facility_matches`)."""
+    image = _lowered(text)
+    if "\u0130" in text:
+        image = image.lower()  # `_lowered` leaves such a text as written; here only its offsets matter
+    size = len(image)
+    heads = []
+    for word in _FACILITY_WORDS:
+        at = image.find(word, 1)
+        while at >= 0:
+            end = at + len(word)
+            if image[at - 1] in _BEFORE_FACILITY_WORD and (end == size or image[end] not in _WORD_BYTES):
+                heads.append(at)
+            at = image.find(word, end)
+    heads.sort()
+    return heads
 
 
 def _unmapped_place(
@@ -2888,7 +2906,7 @@ def _road_windows(text: str) -> list[tuple[int, int]]:
     return _word_windows(text, _ROAD_WORDS, _ROAD_REACH)
 
 
-@lru_cache(maxsize=4)  # roads and unlisted villages both look for their words in it
+@lru_cache(maxsize=4)  # roads, facilities and unlisted villages all look for their words in it
 def _lowered(text: str) -> bytes:
     """`text` lowered, as ASCII bytes with "?" for each other character: the offsets and the finds of the
     road and settlement words are those of `text.lower()`, but `bytes.lower` reads a byte at a few

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -780,6 +781,7 @@ def test_the_tokeniser_splits_every_text_the_same_way_whatever_its_apostrophes(t
         '"Kabul." Then U.S. and D.R.C. forces: "Go," Ali said.\n\nHe left. ',
         "...lead... in. the end",
         "One",
+        'He said: "No." “Yes.” Then: "Go," she said. "Why?" ” Aleppo. Idlib',
     ],
 )
 def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
@@ -790,6 +792,11 @@ def test_the_tokeniser_tells_sentence_starts_from_the_gaps_between_words(text):
     tokens = _Tokens(text)
     parts = _WORD_SPLIT_RE.split(text)
     assert tokens.sentence_start == [True] + [_breaks_sentence(gap) for gap in parts[2:-1:2]]
+    # The words opening a sentence, which the split lists for `in_headline` from the gaps it read.
+    openers = tokens._openers
+    tokens._openers = None
+    tokens.in_headline(0)
+    assert openers == tokens._openers == [k for k, opens in enumerate(tokens.sentence_start) if opens]
 
 
 def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
@@ -816,6 +823,10 @@ def test_a_text_with_non_ascii_punctuation_only_is_told_to_have_ascii_letters():
         "Washington DC Cathedral\u00a0Church of St Peter Hall-of-residence and Kabul\tairport",
         "QUEEN ELIZABETH Hospital, McDonald Hall.",
         "She reached Liberation Square",
+        "İstanbul Hall and İzmir Palace; the Kabul\u00a0Airport, Bagram Airbase Base",
+        "Marib Towers, Rose Gardens\x1cHall\u2009Park’s gate and Park's, the Halls and Hall_1 Dam2",
+        "The Ali Camp-David Hospital’ and Ré Hotel? Camp Square\u0301 Park\u00e9",
+        "Tower Hall",
     ],
 )
 def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(text: str) -> None:
@@ -824,6 +835,24 @@ def test_facilities_are_read_near_facility_words_exactly_as_over_the_whole_text(
     windowed = [(m.span(), m.group()) for m in _facility_matches(text)]
     whole = [(m.span(), m.group()) for m in FACILITY_RE.finditer(text)]
     assert windowed == whole
+
+
+def test_facility_word_bounds_are_the_patterns_among_ascii_characters() -> None:
+    """`_facility_heads` tells white space before a facility word and a word character after it by ASCII bytes,
+    and every facility word by its lowered form: they must be what `\\s`, `\\b` and the heads mean."""
+    from indexer.places import (
+        _BEFORE_FACILITY_WORD,
+        _FACILITY_HEADS,
+        _FACILITY_LOWER_HEADS,
+        _FACILITY_WORDS,
+        _WORD_BYTES,
+    )
+
+    for c in range(128):
+        assert (c in _BEFORE_FACILITY_WORD) == (re.fullmatch(r"\s", chr(c)) is not None or chr(c) == "?")
+        assert (c in _WORD_BYTES) == (re.fullmatch(r"\w", chr(c)) is not None)
+    heads = f"{_FACILITY_HEADS}|{_FACILITY_LOWER_HEADS}".split("|")
+    assert {word.decode() for word in _FACILITY_WORDS} == {head.lower() for head in heads}
 
 
 @pytest.mark.parametrize(
