@@ -66,36 +66,6 @@ def _keep_segments(length: int, skip_spans: Iterable[tuple[int, int]]) -> list[t
     return segments
 
 
-def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
-    """Whether the punctuation at text[mark_start:mark_end] closes a sentence.
-
-    The word before the mark is the run of word characters and full stops that ends the 20 characters
-    before it (or ends them but for a final line break: what ``re.search(r"([\\w.]+)$", piece)`` finds),
-    read backwards with one match anchored at the end rather than a search that tries every position of
-    the piece."""
-    if text[mark_start] in "\n!?":
-        return True
-    piece = text[mark_start - 20 if mark_start > 20 else 0 : mark_start]  # (no call to max)
-    if piece.endswith("\n"):
-        piece = piece[:-1]
-    word = piece[len(piece) - _WORD_CHARS.match(piece[::-1]).end() :].lower()
-    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-        return False
-    if "." in word and (word.rstrip(".") in ABBREVIATIONS or _INITIALISM.fullmatch(word)):
-        return False
-    # The first character after the white space that follows, within 10 characters (``str.lstrip`` strips
-    # what ``\s`` matches).
-    following = text[mark_end : mark_end + 10].lstrip()
-    if not following:
-        return True
-    next_char = following[0]
-    if next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘([":
-        return True
-    if next_char.islower():
-        return word.isalpha() and len(word) > 1
-    return False
-
-
 def _marks(text: str, start: int, end: int) -> list[int]:
     """Where text[start:end] holds a character that can open a sentence boundary (see `_boundary_pattern`),
     in order. Substring searches find them far faster than the regex engine, which tests every character
@@ -115,7 +85,9 @@ def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> li
 
     Boundaries are the matches of `_boundary_pattern` that `finditer` would find: every one opens with one
     of the `_marks`, so the pattern is tried there only, left to right, never inside the previous match
-    (none is empty)."""
+    (none is empty). A mark before a space (most of them) is a whole match without trying it: no final
+    punctuation, quote or bracket follows, and white space does. Whether a full stop closes a sentence
+    is told here rather than in a function of its own (a call per full stop)."""
     pattern = _boundary_pattern()
     pieces = []  # (start, end) of each sentence before trimming
     for segment_start, segment_end in _keep_segments(len(text), skip_spans):
@@ -123,13 +95,44 @@ def split_sentences(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> li
         for mark in _marks(text, segment_start, segment_end):
             if mark < resume:
                 continue
-            match = pattern.match(text, mark, segment_end)
-            if match is None:
+            if mark + 1 < segment_end and text[mark + 1] == " ":
+                resume = mark + 1
+            else:
+                match = pattern.match(text, mark, segment_end)
+                if match is None:
+                    continue
+                resume = match.end()
+            if text[mark] != ".":  # a line break, an exclamation or a question mark
+                pieces.append((start, mark if text[mark] == "\n" else resume))
+                start = resume
                 continue
-            resume = match.end()
-            if not _ends_sentence(text, mark, resume):
+            # The word before the full stop: the run of word characters and full stops that ends the 20
+            # characters before it, or ends them but for a final line break (what ``re.search(r"([\w.]+)$",
+            # piece)`` finds). Mostly it is what follows the last space there, all letters and digits
+            # (``str.isalnum``: word characters but the underscore); otherwise it is read backwards with one
+            # match anchored at the end rather than a search that tries every position of the piece.
+            window_start = mark - 20 if mark > 20 else 0  # (no call to max)
+            space = text.rfind(" ", window_start, mark)
+            word = text[space + 1 : mark]
+            if space < 0 or not word.isalnum():
+                piece = text[window_start:mark]
+                if piece.endswith("\n"):
+                    piece = piece[:-1]
+                word = piece[len(piece) - _WORD_CHARS.match(piece[::-1]).end() :]
+            word = word.lower()
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            pieces.append((start, mark if text[mark] == "\n" else resume))
+            if "." in word and (word.rstrip(".") in ABBREVIATIONS or _INITIALISM.fullmatch(word)):
+                continue
+            # The first character after the white space that follows, within 10 characters (``str.lstrip``
+            # strips what ``\s`` matches), must open a sentence; a lower-case one does after a plain word.
+            following = text[resume : resume + 10].lstrip()
+            if following:
+                next_char = following[0]
+                if not (next_char.isupper() or next_char.isdigit() or next_char in "\"'“‘(["):
+                    if not (next_char.islower() and word.isalpha() and len(word) > 1):
+                        continue
+            pieces.append((start, resume))
             start = resume
         pieces.append((start, segment_end))
     # Each piece without the white space around it, unless nothing alphanumeric is left. (``str.strip``

@@ -387,10 +387,11 @@ def test_sentences_split_lower_cased_copy():
 
 
 def test_sentences_match_the_plain_splitter_on_awkward_text():
-    """split_sentences tries the boundary pattern at the marks only and reads what follows a mark with
-    str.lstrip; the plain splitter runs the pattern with finditer and reads the next visible character
-    with a regex. Both must cut every text alike, also around line breaks, Unicode white space, quotes,
-    initials and skipped spans."""
+    """split_sentences tries the boundary pattern at the marks only (and not before a space), reads the
+    word before a full stop after the last space when it can and what follows a mark with str.lstrip; the
+    plain splitter runs the pattern with finditer and reads the word and the next visible character with
+    regexes. Both must cut every text alike, also around line breaks, Unicode white space, quotes,
+    initials, words longer than the window and skipped spans."""
     import random
     import re
 
@@ -463,7 +464,12 @@ def test_sentences_match_the_plain_splitter_on_awkward_text():
         "“",
         "9",
         "_",
+        "\t",
+        "Antananarivo",
     ]
+    # A word longer than the window after a digit, with and without a space before it.
+    for text in ("9AntananarivoAntananarivo. and so", "a 9AntananarivoAntananarivo. and so"):
+        assert sentences.split_sentences(text) == plain(text, ()), text
     generator = random.Random(14)
     for _ in range(4000):
         text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
