@@ -1686,8 +1686,8 @@ def _choose_place(
     mention: Mention,
     context: _Context,
     earlier: Sequence[Mention],
+    sentences: Sequence[Sentence],
     actor_spans: Sequence[tuple[int, int, dict]] = (),
-    sentences: Sequence[Sentence] | None = None,
 ) -> Mapping[str, Any] | None:
     """The most specific place the sentence names; else the place of the last event of the same type, or of
     the paragraph's previous event; else the article's focus, since a report that names one place and then
@@ -1698,13 +1698,13 @@ def _choose_place(
     noun ("Idlib talks", "the Gaza deal") is the topic, not the venue. A place named only as an origin, a
     destination or a bearing ("returned from Ecuador", "west of Marib"), or whose name starts the name of a
     street or building ("Murree road in Rawalpindi"), gives way to another place of the sentence.
-    `sentences` are the mention's (`_event_sentences`) when the caller has them.
+    `sentences` are the mention's (`_event_sentences`), listed once by the caller.
     """
     conflict = mention.sub_event is not None
     text = context.text
     trigger_start, trigger_end = mention.trigger.start, mention.trigger.end
     candidates = []
-    for sentence in _event_sentences(mention) if sentences is None else sentences:
+    for sentence in sentences:
         for start, end, place in context.places_in(sentence.start, sentence.end):
             as_actor = False  # a loop, not any() over a generator: this runs for every place mention
             for a_start, a_end, _ in actor_spans:
@@ -1791,12 +1791,12 @@ def _choose_place(
 
 
 def _choose_date(
-    mention: Mention, context: _Context, previous: Mention | None, sentences: Sequence[Sentence] | None = None
+    mention: Mention, context: _Context, previous: Mention | None, sentences: Sequence[Sentence]
 ) -> None:
     """A date stated in the sentence (nearest the trigger), else the paragraph's last, else publication.
-    `sentences` are the mention's (`_event_sentences`) when the caller has them."""
+    `sentences` are the mention's (`_event_sentences`), listed once by the caller."""
     candidates = []
-    for sentence in _event_sentences(mention) if sentences is None else sentences:
+    for sentence in sentences:
         candidates.extend(context.dates_in(sentence.start, sentence.end))
     chosen = None
     if candidates:
@@ -2137,7 +2137,7 @@ def _resolve(
     for sentence in sentences:
         mentions_in.extend(_spans_in(actor_spans, sentence, context.actor_starts))
     named_spans = [m for m in mentions_in if not m[2].get("generic")]
-    place = _choose_place(mention, context, earlier, named_spans, sentences)
+    place = _choose_place(mention, context, earlier, sentences, named_spans)
     mention.place = _place_ref(place) if place else None
     country = (place or {}).get("country")
     _choose_date(mention, context, previous, sentences)
