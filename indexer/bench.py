@@ -154,7 +154,7 @@ def _timed_round(records: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def _first_round_cpu(records: list[dict[str, Any]]) -> dict[str, float]:
+def _forked_first_round(records: list[dict[str, Any]]) -> dict[str, float]:
     """`_timed_round` of `records` in a child forked from this process, which has never met them.
 
     The child starts from this process's state (warmed up, primed) and pays for its first writes to the
@@ -246,7 +246,7 @@ def bench_extract(
     One first round is a fraction of a second, and this machine's speed drifts by tens of percent between
     runs, so the first round can be timed again, each time from the same state and meeting the same
     articles for the first time: `fork_rounds` times in a child forked just before the clock starts
-    (`_first_round_cpu`, which pays copy-on-write), and `fresh_rounds` times in a new interpreter warmed up
+    (`_forked_first_round`, which pays copy-on-write), and `fresh_rounds` times in a new interpreter warmed up
     and primed the same way (`_fresh_first_round`, which does not). Each reports its rounds' median and
     spread, with the system time and page faults that tell the two apart."""
     from indexer.extract import extract_article, warm_up
@@ -264,7 +264,7 @@ def bench_extract(
 
     first_round = distinct if distinct is not None and distinct < len(records) else None
     unseen = records[:first_round] if first_round else []
-    forked = [_first_round_cpu(unseen) for _ in range(fork_rounds)] if first_round else []
+    forked = [_forked_first_round(unseen) for _ in range(fork_rounds)] if first_round else []
     fresh = [_fresh_first_round(prime or [], unseen) for _ in range(fresh_rounds)] if first_round else []
     wall, cpu = time.perf_counter(), time.process_time()
     events = 0

@@ -142,7 +142,7 @@ def test_forked_first_rounds_meet_the_articles_unseen_and_leave_the_process_as_i
     records = [{"id": "a", "text": "Gunmen attacked Wadi Qandil Zarifa on Tuesday, killing two farmers."}]
     warm_up()
     names_known = _words_lookup.cache_info().currsize
-    assert bench._first_round_cpu(records)["cpu"] > 0
+    assert bench._forked_first_round(records)["cpu"] > 0
     # the child looked the new names up; the parent, whose own first round comes next, has not met them
     assert _words_lookup.cache_info().currsize == names_known
 
